@@ -1,0 +1,177 @@
+// Copyright 2026 the denomp authors. MIT license.
+// Who "we" are on this thread: the process table shared by every Process of
+// the program, this thread's own name and pid, its parent, and whether this
+// thread has been terminated (a stale thread that Deno could not stop).
+// Private.
+
+import { ProcessEndedError } from "./errors.ts";
+import {
+  PROC_STATE,
+  PROC_STATE_ENDED,
+  TABLE_HEADER,
+  TABLE_NEXT_PID,
+  TABLE_SLOT_ALIVE,
+  TABLE_SLOT_ENDED,
+  TABLE_SLOT_FREE,
+  TABLE_SLOT_INTS,
+  TABLE_SLOT_PID,
+  TABLE_SLOT_RESERVED,
+  TABLE_SLOT_STATE,
+  TABLE_SLOTS,
+} from "./_layout.ts";
+
+/** A process's public identity. */
+export interface ProcessIdentity {
+  name: string;
+  pid: number;
+}
+
+/** What a worker is told about itself when it starts. */
+export interface WorkerContextInit {
+  table: SharedArrayBuffer;
+  self: ProcessIdentity;
+  parent: ProcessIdentity;
+  status: SharedArrayBuffer;
+}
+
+/** True on a thread started by the toolkit (a Process or a pool worker). */
+export let isWorkerThread = false;
+
+let table: Int32Array | null = null;
+const MAIN_PID = mainPid();
+let selfIdentity: ProcessIdentity = { name: "MainProcess", pid: MAIN_PID };
+let parentIdentity: ProcessIdentity | null = null;
+let ownStatus: Int32Array | null = null;
+
+function mainPid(): number {
+  try {
+    return Deno.pid;
+  } catch {
+    return 1;
+  }
+}
+
+/** The process table, created on first use by the main thread. */
+export function processTable(): Int32Array {
+  if (table === null) {
+    table = new Int32Array(
+      new SharedArrayBuffer(
+        (TABLE_HEADER + TABLE_SLOTS * TABLE_SLOT_INTS) * 4,
+      ),
+    );
+    // Child pids follow the program's own OS pid, so that no child shares
+    // the main process's pid.
+    Atomics.store(table, TABLE_NEXT_PID, selfIdentity.pid + 1);
+  }
+  return table;
+}
+
+/** Installs what a worker was told about itself. Called once per worker. */
+export function installWorkerContext(init: WorkerContextInit): void {
+  isWorkerThread = true;
+  table = new Int32Array(init.table);
+  selfIdentity = init.self;
+  parentIdentity = init.parent;
+  ownStatus = new Int32Array(init.status);
+}
+
+/** This thread's name and pid. */
+export function selfProcess(): ProcessIdentity {
+  return selfIdentity;
+}
+
+/** The parent's name and pid, or `null` on the main thread. */
+export function parentOfSelf(): ProcessIdentity | null {
+  return parentIdentity;
+}
+
+/**
+ * Takes a fresh pid and marks it alive. Slots of the table are reused round
+ * robin, skipping any whose process is still alive, so that a long-lived
+ * process never loses its slot to a newer one.
+ */
+export function allocatePid(): number {
+  const t = processTable();
+  for (let tries = 0; tries < TABLE_SLOTS * 2; tries++) {
+    const pid = Atomics.add(t, TABLE_NEXT_PID, 1);
+    const base = slotBase(pid);
+    const state = Atomics.load(t, base + TABLE_SLOT_STATE);
+    if (state !== TABLE_SLOT_FREE && state !== TABLE_SLOT_ENDED) continue;
+    // Reserve first so that a reader never sees a new pid marked with the
+    // previous owner's state.
+    if (
+      Atomics.compareExchange(
+        t,
+        base + TABLE_SLOT_STATE,
+        state,
+        TABLE_SLOT_RESERVED,
+      ) !== state
+    ) continue;
+    Atomics.store(t, base + TABLE_SLOT_PID, pid);
+    Atomics.store(t, base + TABLE_SLOT_STATE, TABLE_SLOT_ALIVE);
+    return pid;
+  }
+  throw new RangeError(
+    `Cannot start process: more than ${TABLE_SLOTS} processes are alive`,
+  );
+}
+
+/** Marks a pid as ended in the process table (idempotent). */
+export function markPidEnded(pid: number): void {
+  const t = processTable();
+  const base = slotBase(pid);
+  if (Atomics.load(t, base + TABLE_SLOT_PID) !== pid) return;
+  Atomics.compareExchange(
+    t,
+    base + TABLE_SLOT_STATE,
+    TABLE_SLOT_ALIVE,
+    TABLE_SLOT_ENDED,
+  );
+}
+
+/**
+ * Whether the process with this pid is alive. The main process is alive for
+ * as long as anything can ask. Used by robust locks to find abandoned owners.
+ */
+export function isPidAlive(pid: number): boolean {
+  if (pid === mainProcessPid()) return true;
+  const t = processTable();
+  const base = slotBase(pid);
+  const state = Atomics.load(t, base + TABLE_SLOT_STATE);
+  if (state === TABLE_SLOT_RESERVED) return true;
+  return state === TABLE_SLOT_ALIVE &&
+    Atomics.load(t, base + TABLE_SLOT_PID) === pid;
+}
+
+/** The pid of the program's main thread (the OS pid all threads share). */
+export function mainProcessPid(): number {
+  return MAIN_PID;
+}
+
+function slotBase(pid: number): number {
+  return TABLE_HEADER + (pid % TABLE_SLOTS) * TABLE_SLOT_INTS;
+}
+
+/**
+ * Whether this thread belongs to a Process that has been terminated or
+ * killed. Cheap: one atomic load, and none at all on the main thread.
+ */
+export function isSelfEnded(): boolean {
+  return ownStatus !== null &&
+    Atomics.load(ownStatus, PROC_STATE) === PROC_STATE_ENDED;
+}
+
+/**
+ * Throws `ProcessEndedError` when called from a thread whose Process has
+ * ended. Every toolkit call that takes a message, holds a lock or changes
+ * shared state calls this first, so that a stale thread which Deno could not
+ * stop can do no harm.
+ */
+export function assertLive(): void {
+  if (
+    ownStatus !== null &&
+    Atomics.load(ownStatus, PROC_STATE) === PROC_STATE_ENDED
+  ) {
+    throw new ProcessEndedError(selfIdentity.name);
+  }
+}

@@ -1,0 +1,245 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The one registry through which shared objects cross into workers.
+//
+// A shared object (Value, Lock, Queue, a Manager proxy, ...) implements
+// `[SHARE]()`, returning a descriptor `{ kind, module, data }`: `data` must be
+// structured-cloneable (SharedArrayBuffers inside it are shared, not copied),
+// `module` is the URL of the module that defines the kind. On the other side
+// the worker imports `module` (which registers the kind as a side effect of
+// loading) and calls the kind's reviver with `data`. No kind is special-cased
+// here. Private.
+
+import { describe } from "./_wait.ts";
+
+/** The method a shared object implements to describe itself. */
+export const SHARE: unique symbol = Symbol.for(
+  "@denomp/multiprocessing/share",
+) as never;
+
+/** What a shared object turns into when it crosses a boundary. */
+export interface SharedDescriptor {
+  /** The registered kind, such as `"Value"`. */
+  kind: string;
+  /** URL of the module that registers the kind. */
+  module: string;
+  /** Structured-cloneable state; SharedArrayBuffers stay shared. */
+  data: unknown;
+}
+
+/** An object that can cross into a worker as a live instance. */
+export interface Shareable {
+  [SHARE](): SharedDescriptor;
+}
+
+/** Marks a descriptor inside encoded arguments. */
+const MARK = "__denomp_shared__";
+
+interface Marked {
+  [MARK]: true;
+  kind: string;
+  module: string;
+  data: unknown;
+}
+
+const revivers = new Map<string, (data: unknown) => unknown>();
+
+/**
+ * Registers how to rebuild a kind from its descriptor's `data`. Called at the
+ * top level of the module that defines the kind.
+ */
+export function registerShareable(
+  kind: string,
+  revive: (data: unknown) => unknown,
+): void {
+  revivers.set(kind, revive);
+}
+
+/** Whether a value is a shared object. */
+export function isShareable(value: unknown): value is Shareable {
+  return typeof value === "object" && value !== null &&
+    typeof (value as Partial<Shareable>)[SHARE] === "function";
+}
+
+/**
+ * Rebuilds a descriptor whose kind is already registered on this thread
+ * (used by kinds that nest others, such as a Value carrying its lock).
+ */
+export function reviveDescriptor(descriptor: SharedDescriptor): unknown {
+  const revive = revivers.get(descriptor.kind);
+  if (revive === undefined) {
+    throw new TypeError(
+      `Cannot revive shared object: kind ${descriptor.kind} is not registered`,
+    );
+  }
+  return revive(descriptor.data);
+}
+
+/** The result of {@linkcode encodeShared}. */
+export interface Encoded {
+  /** The value with every shared object replaced by its descriptor. */
+  value: unknown;
+  /** Whether any shared object was found (so the decoder can skip walking). */
+  shared: boolean;
+}
+
+/**
+ * Prepares a value for `postMessage`: shared objects found in it (at any
+ * depth of arrays and plain objects) become descriptors, and a function or a
+ * symbol anywhere fails with a `TypeError` naming where it was found. The
+ * input is never modified; containers are copied only where something inside
+ * them was replaced.
+ *
+ * @param value The value to send.
+ * @param what The sentence start for errors, as `"Cannot start process"`.
+ * @param path Where the value sits, as `"argument 0"`.
+ */
+export function encodeShared(
+  value: unknown,
+  what: string,
+  path: string,
+): Encoded {
+  const state = { shared: false, seen: new Set<object>() };
+  const out = walkEncode(value, what, path, state);
+  return { value: out, shared: state.shared };
+}
+
+function walkEncode(
+  value: unknown,
+  what: string,
+  path: string,
+  state: { shared: boolean; seen: Set<object> },
+): unknown {
+  switch (typeof value) {
+    case "function":
+    case "symbol":
+      throw new TypeError(
+        `${what}: ${path} of type ${typeof value} cannot be sent to a worker`,
+      );
+    case "object":
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return value;
+  if (isShareable(value)) {
+    state.shared = true;
+    const descriptor = value[SHARE]();
+    const marked: Marked = {
+      [MARK]: true,
+      kind: descriptor.kind,
+      module: descriptor.module,
+      data: descriptor.data,
+    };
+    return marked;
+  }
+  if (state.seen.has(value)) return value;
+  state.seen.add(value);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const next = walkEncode(item, what, `${path}[${i}]`, state);
+      if (next !== item) {
+        copy ??= value.slice();
+        copy[i] = next;
+      }
+    }
+    return copy ?? value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    let copy: Record<string, unknown> | null = null;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const next = walkEncode(item, what, `${path}.${key}`, state);
+      if (next !== item) {
+        copy ??= { ...record };
+        copy[key] = next;
+      }
+    }
+    for (const key of Object.getOwnPropertySymbols(record)) {
+      throw new TypeError(
+        `${what}: ${path} has a symbol key ${
+          String(key)
+        } that cannot be sent to a worker`,
+      );
+    }
+    return copy ?? value;
+  }
+  if (value instanceof Map || value instanceof Set) {
+    for (const item of value.values()) walkEncode(item, what, path, state);
+    if (value instanceof Map) {
+      for (const key of value.keys()) walkEncode(key, what, path, state);
+    }
+    return value;
+  }
+  // Anything else (Date, typed arrays, class instances...) is left to the
+  // structured clone; it fails there with DataCloneError if it cannot cross.
+  return value;
+}
+
+/**
+ * Rebuilds what {@linkcode encodeShared} produced: imports the module of
+ * every kind found, then revives each descriptor into a live instance.
+ */
+export async function decodeShared(
+  value: unknown,
+  shared: boolean,
+): Promise<unknown> {
+  if (!shared) return value;
+  const modules = new Set<string>();
+  collectModules(value, modules, new Set());
+  await Promise.all([...modules].map((url) => import(url)));
+  return walkDecode(value, new Set());
+}
+
+function isMarked(value: object): value is Marked {
+  return (value as Partial<Marked>)[MARK] === true;
+}
+
+function collectModules(
+  value: unknown,
+  modules: Set<string>,
+  seen: Set<object>,
+): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isMarked(value)) {
+    modules.add(value.module);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collectModules(item, modules, seen);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const item of Object.values(value)) {
+      collectModules(item, modules, seen);
+    }
+  }
+}
+
+function walkDecode(value: unknown, seen: Set<object>): unknown {
+  if (typeof value !== "object" || value === null || seen.has(value)) {
+    return value;
+  }
+  if (isMarked(value)) {
+    return reviveDescriptor({
+      kind: value.kind,
+      module: value.module,
+      data: value.data,
+    });
+  }
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      value[i] = walkDecode(value[i], seen);
+    }
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      record[key] = walkDecode(record[key], seen);
+    }
+  }
+  return value;
+}
+

@@ -1,0 +1,151 @@
+// Copyright 2026 the denomp authors. MIT license.
+// Starting and retiring the Web Workers the toolkit owns (Processes and pool
+// workers), and the exit guard for threads Deno could not stop. Private.
+//
+// Deno 2.9's `Worker.terminate()` does not stop a thread that is running
+// synchronous JavaScript, and such a thread keeps the program's event loop
+// alive for ever. The toolkit marks the worker ended at once (see
+// `_context.ts`: its toolkit calls fail), and this module makes sure the
+// program still exits once its main module has finished: when every worker
+// the toolkit started has ended, at least one was abandoned while possibly
+// busy, the `load` event has fired and the main thread has nothing else
+// pending that it can see (no ref'd timer, no open resource but stdio) for
+// one second, it calls `Deno.exit()` with the current `Deno.exitCode`.
+
+import process from "node:process";
+
+/** Permissions as Deno's worker option takes them. */
+export type WorkerPermissions = "inherit" | "none" | Deno.PermissionOptionsObject;
+
+/** Options for {@linkcode spawnWorker}. */
+export interface SpawnOptions {
+  name?: string | undefined;
+  permissions?: WorkerPermissions | undefined;
+  /** Called when the worker's error event fires (after `preventDefault`). */
+  onError?: ((event: ErrorEvent) => void) | undefined;
+  /** Sentence start for errors, as `"Cannot start process"`. */
+  what: string;
+}
+
+let live = 0;
+let abandoned = 0;
+let loaded = false;
+let guardTimer: ReturnType<typeof setInterval> | undefined;
+let quietTicks = 0;
+
+/** How many guard ticks (of 100 ms) must be quiet before the guard exits. */
+const QUIET_TICKS_TO_EXIT = 10;
+
+if (typeof globalThis.addEventListener === "function") {
+  globalThis.addEventListener("load", () => {
+    loaded = true;
+  });
+}
+
+/**
+ * Starts a module worker for the toolkit. Its error event never kills the
+ * program (`preventDefault()`), and it counts as live until
+ * {@linkcode retireWorker}.
+ */
+export function spawnWorker(url: URL, options: SpawnOptions): Worker {
+  const { name, permissions, onError, what } = options;
+  const workerOptions: WorkerOptions & { deno?: unknown } = { type: "module" };
+  if (name !== undefined) workerOptions.name = name;
+  if (permissions !== undefined) {
+    assertWorkerOptionsEnabled(what);
+    workerOptions.deno = { permissions };
+  }
+  const worker = new Worker(url, workerOptions);
+  worker.addEventListener("error", (event) => {
+    // Without this an uncaught error in the worker kills the whole program.
+    event.preventDefault();
+    onError?.(event);
+  });
+  live++;
+  return worker;
+}
+
+/**
+ * Lets a worker go. `busy` says that its thread may still be running
+ * synchronous code that `terminate()` cannot stop.
+ */
+export function retireWorker(worker: Worker, busy: boolean): void {
+  worker.terminate();
+  live--;
+  if (busy) {
+    abandoned++;
+    startGuard();
+  }
+}
+
+function startGuard(): void {
+  if (guardTimer !== undefined) return;
+  const timer = setInterval(guardTick, 100);
+  Deno.unrefTimer(timer);
+  guardTimer = timer;
+}
+
+function guardTick(): void {
+  if (live > 0 || abandoned === 0 || !loaded || !mainThreadIsQuiet()) {
+    quietTicks = 0;
+    return;
+  }
+  if (++quietTicks >= QUIET_TICKS_TO_EXIT) {
+    // Only abandoned threads are left: exit as the program would have.
+    Deno.exit(Deno.exitCode);
+  }
+}
+
+function mainThreadIsQuiet(): boolean {
+  if (process.getActiveResourcesInfo().length > 0) return false;
+  // Open listeners, files, child processes and the like show up here.
+  const internal = (Deno as unknown as Record<symbol, unknown>)[
+    (Deno as unknown as { internal: symbol }).internal
+  ] as { core?: { resources?: () => Record<string, string> } } | undefined;
+  const resources = internal?.core?.resources?.();
+  if (resources === undefined) return false;
+  return Object.values(resources).every((kind) =>
+    kind === "stdin" || kind === "stdout" || kind === "stderr"
+  );
+}
+
+/**
+ * Worker permissions are an unstable Deno API: without
+ * `--unstable-worker-options` Deno ends the whole program with exit code 70
+ * the moment such a worker is created. Check first, where we can tell.
+ */
+function assertWorkerOptionsEnabled(what: string): void {
+  let cmdline: string;
+  try {
+    if (
+      Deno.permissions.querySync({ name: "read", path: "/proc/self/cmdline" })
+        .state !== "granted"
+    ) return;
+    cmdline = Deno.readTextFileSync("/proc/self/cmdline");
+  } catch {
+    return; // Not Linux, or not allowed: let Deno say it.
+  }
+  const args = cmdline.split("\0");
+  if (
+    args.includes("--unstable-worker-options") || args.includes("--unstable")
+  ) return;
+  if (configEnablesWorkerOptions()) return;
+  throw new TypeError(
+    `${what}: the permissions option needs Deno's --unstable-worker-options flag (or "unstable": ["worker-options"] in deno.json)`,
+  );
+}
+
+function configEnablesWorkerOptions(): boolean {
+  for (const file of ["deno.json", "deno.jsonc"]) {
+    try {
+      if (
+        Deno.permissions.querySync({ name: "read", path: file }).state !==
+          "granted"
+      ) continue;
+      if (/"worker-options"/.test(Deno.readTextFileSync(file))) return true;
+    } catch {
+      // No such file.
+    }
+  }
+  return false;
+}

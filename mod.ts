@@ -1,0 +1,28 @@
+// Copyright 2026 the denomp authors. MIT license.
+/**
+ * Python's `multiprocessing` for Deno: `Process`, shared `Value` and `Array`,
+ * locks, queues, pipes, a `Manager` and pools, re-made the Deno way (async
+ * with a `Sync` twin, `AbortSignal`, `using`, types that flow).
+ *
+ * A target runs on its own Web Worker and must be an exported function, as
+ * Python's spawn pickles a target by reference; put the code that starts
+ * processes under `if (import.meta.main)`.
+ *
+ * ```ts
+ * import { cpuCount, currentProcess, Process } from "@denomp/multiprocessing";
+ * import assert from "node:assert/strict";
+ *
+ * const module = new URL("./tests/fixtures/targets.ts", import.meta.url);
+ * const p = new Process({ target: "noop", module });
+ * await p.start();
+ * await p.join();
+ * assert.equal(p.exitcode, 0);
+ * assert.equal(currentProcess().name, "MainProcess");
+ * assert.ok(cpuCount() >= 1);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/errors.ts";
+export * from "./lib/process.ts";
