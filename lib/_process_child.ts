@@ -38,6 +38,12 @@ export class ExitSignal {
 }
 
 let finishHook: ((code: number, error?: unknown) => void) | null = null;
+const finishListeners: (() => void)[] = [];
+
+/** Registers work to do when this thread's Process ends normally. */
+export function onSelfFinish(listener: () => void): void {
+  finishListeners.push(listener);
+}
 
 /**
  * Ends this Process with a code; used by `exit()` and the patched
@@ -67,10 +73,19 @@ async function start(message: StartMessage): Promise<void> {
     if (closed) return;
     closed = true;
     finishHook = null;
+    for (const listener of finishListeners) {
+      try {
+        listener();
+      } catch {
+        // Cleanup must not change how the process ended.
+      }
+    }
     const serialized = error === undefined ? undefined : serializeError(error);
     if (endProcess(status, pid, code, serialized) && serialized) {
       // Python prints the traceback of a process that died of an exception.
-      writeStderr(`Process ${name}:\n${serialized.stack ?? serialized.message}\n`);
+      writeStderr(
+        `Process ${name}:\n${serialized.stack ?? serialized.message}\n`,
+      );
     }
     post({ type: "exit" });
     realClose();

@@ -15,7 +15,10 @@
 import process from "node:process";
 
 /** Permissions as Deno's worker option takes them. */
-export type WorkerPermissions = "inherit" | "none" | Deno.PermissionOptionsObject;
+export type WorkerPermissions =
+  | "inherit"
+  | "none"
+  | Deno.PermissionOptionsObject;
 
 /** Options for {@linkcode spawnWorker}. */
 export interface SpawnOptions {

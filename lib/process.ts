@@ -10,6 +10,7 @@
 
 import {
   allocatePid,
+  assertLive,
   isWorkerThread,
   parentOfSelf,
   processTable,
@@ -21,6 +22,7 @@ import {
   type ChildMessage,
   ExitSignal,
   finishSelf,
+  onSelfFinish,
   type StartMessage,
 } from "./_process_child.ts";
 import {
@@ -142,6 +144,13 @@ export interface ProcessInfo {
 const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
 const children = new Set<Process>();
 let nameCounter = 0;
+
+// Python terminates a process's daemonic children when it exits.
+onSelfFinish(() => {
+  for (const child of children) {
+    if (child.daemon && child.isAlive()) child.terminate();
+  }
+});
 
 /**
  * A function run in parallel on its own Web Worker (a V8 isolate on its own
@@ -317,6 +326,7 @@ export class Process<A extends unknown[] = unknown[]> {
    */
   start(): Promise<void> {
     const what = "Cannot start process";
+    assertLive();
     if (this.#closed) throw new Error(`${what}: the process is closed`);
     if (this.#status !== null) {
       throw new Error(`${what}: a process can only be started once`);
@@ -506,9 +516,9 @@ export class Process<A extends unknown[] = unknown[]> {
       : this.isAlive()
       ? "started"
       : `stopped exitcode=${this.exitcode}`;
-    return `Process { name: ${JSON.stringify(this.#name)}, pid: ${this.#pid}, ${state}${
-      this.#daemon ? ", daemon" : ""
-    } }`;
+    return `Process { name: ${
+      JSON.stringify(this.#name)
+    }, pid: ${this.#pid}, ${state}${this.#daemon ? ", daemon" : ""} }`;
   }
 
   #requireStarted(what: string): Int32Array {
