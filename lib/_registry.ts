@@ -242,4 +242,3 @@ function walkDecode(value: unknown, seen: Set<object>): unknown {
   }
   return value;
 }
-

@@ -12,8 +12,6 @@
 // pending that it can see (no ref'd timer, no open resource but stdio) for
 // one second, it calls `Deno.exit()` with the current `Deno.exitCode`.
 
-import process from "node:process";
-
 /** Permissions as Deno's worker option takes them. */
 export type WorkerPermissions =
   | "inherit"
@@ -81,11 +79,17 @@ export function retireWorker(worker: Worker, busy: boolean): void {
   }
 }
 
+let activeResources: (() => unknown[]) | undefined;
+
 function startGuard(): void {
   if (guardTimer !== undefined) return;
   const timer = setInterval(guardTick, 100);
   Deno.unrefTimer(timer);
   guardTimer = timer;
+  // Loaded only here: node:process is costly to load in every worker.
+  import("node:process").then(({ default: process }) => {
+    activeResources = () => process.getActiveResourcesInfo();
+  }, () => {});
 }
 
 function guardTick(): void {
@@ -100,7 +104,9 @@ function guardTick(): void {
 }
 
 function mainThreadIsQuiet(): boolean {
-  if (process.getActiveResourcesInfo().length > 0) return false;
+  if (activeResources === undefined || activeResources().length > 0) {
+    return false;
+  }
   // Open listeners, files, child processes and the like show up here.
   const internal = (Deno as unknown as Record<symbol, unknown>)[
     (Deno as unknown as { internal: symbol }).internal
