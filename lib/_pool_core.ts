@@ -1,0 +1,654 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The worker set shared by Pool and ProcessPoolExecutor: long-lived workers,
+// a queue of small chunk records, batched dispatch with a few batches in
+// flight per worker, and crash, timeout and maxTasksPerChild handling.
+// Private.
+//
+// Memory: a queued task is one small record here; only
+// `workers * MAX_INFLIGHT` batches are ever posted and not yet answered.
+//
+// Races this avoids:
+// - A worker that crashes reports which chunk it was running and flushes the
+//   results it had, so only that chunk fails; every other chunk it was given
+//   goes back to the front of the queue.
+// - A worker abandoned after a timeout may still be running: its status word
+//   is ended first (so its toolkit calls fail), its messages are ignored from
+//   then on, and it no longer counts against the pool's size.
+
+import { allocatePid, processTable, selfProcess } from "./_context.ts";
+import { deserializeError } from "./_error_wire.ts";
+import { endProcess, newStatus } from "./_process_status.ts";
+import { encodeShared } from "./_registry.ts";
+import { type TargetRef, targetRef } from "./_target.ts";
+import {
+  retireWorker,
+  spawnWorker,
+  type WorkerPermissions,
+} from "./_workers.ts";
+import {
+  FLAG_SHARED,
+  type InitMessage,
+  type RunMessage,
+  type WorkerMessage,
+} from "./_pool_wire.ts";
+import {
+  CancelledError,
+  type SerializedError,
+  TimeoutError,
+  WorkerCrashedError,
+} from "./errors.ts";
+
+export { FLAG_SHARED, FLAG_STAR } from "./_pool_wire.ts";
+
+const WORKER_URL = new URL("../workers/pool_worker.ts", import.meta.url);
+
+/** Batches posted to one worker and not yet answered. */
+const MAX_INFLIGHT = 2;
+/** Chunks in one batch at most. */
+const BATCH_CHUNKS = 64;
+/** Items in one batch: stop adding chunks once this many are in. */
+const BATCH_ITEMS = 1024;
+
+/** Who is told how a chunk ended. */
+export interface ChunkOwner {
+  /** The chunk's values are `values[offset .. offset + items.length)`. */
+  chunkDone(chunk: Chunk, values: unknown[], offset: number): void;
+  chunkFailed(chunk: Chunk, error: Error): void;
+  /** The chunk was handed to a worker (it can no longer be cancelled). */
+  chunkDispatched?(chunk: Chunk): void;
+}
+
+/** A unit of work: some items for one function. */
+export interface Chunk {
+  fn: number;
+  flags: number;
+  items: unknown[];
+  /** Per-chunk timeout in ms, counted from when it starts; 0 for none. */
+  timeout: number;
+  owner: ChunkOwner;
+  /** The owner's own index for this chunk. */
+  tag: number;
+  state: ChunkState;
+}
+
+/** Where a chunk is: queued, posted to a worker, settled, cancelled. */
+export type ChunkState = 0 | 1 | 2 | 3;
+/** The states of a chunk. */
+export const ChunkState = {
+  Queued: 0,
+  Dispatched: 1,
+  Done: 2,
+  Cancelled: 3,
+} as const;
+
+/** Options the core is built with. */
+export interface CoreOptions {
+  size: number;
+  initializer: TargetRef | null;
+  initargs: unknown[];
+  maxTasksPerChild: number;
+  module: string | URL | undefined;
+  permissions: WorkerPermissions | undefined;
+  namePrefix: string;
+}
+
+interface Batch {
+  id: number;
+  chunks: Chunk[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface Slot {
+  worker: Worker;
+  pid: number;
+  status: Int32Array;
+  inflight: Batch[];
+  assigned: number;
+  known: Set<number>;
+  retiring: boolean;
+  gone: boolean;
+}
+
+let workerCounter = 0;
+
+/** The worker set and dispatcher. */
+export class PoolCore {
+  readonly size: number;
+  #options: CoreOptions;
+  #slots: Slot[] = [];
+  #queue: Chunk[] = [];
+  #head = 0;
+  #retry: Chunk[] = [];
+  #fnIds = new Map<unknown, number>();
+  #fnRefs: TargetRef[] = [];
+  #batchId = 0;
+  #outstanding = 0;
+  #pumpScheduled = false;
+  #started = false;
+  #stopped = false;
+  #broken: Error | null = null;
+  #idleWaiters: (() => void)[] = [];
+  #rr = 0;
+  #initargs: { value: unknown[]; shared: boolean } | null = null;
+
+  constructor(options: CoreOptions) {
+    this.#options = options;
+    this.size = options.size;
+  }
+
+  /** Outstanding (queued or running) chunks. */
+  get outstanding(): number {
+    return this.#outstanding;
+  }
+
+  /** Live workers. */
+  get workers(): number {
+    return this.#slots.length;
+  }
+
+  /** The pids of the live workers. */
+  get pids(): number[] {
+    return this.#slots.map((slot) => slot.pid);
+  }
+
+  /** Validates the initializer's arguments up front. */
+  encodeInitargs(what: string): void {
+    let shared = false;
+    const value = this.#options.initargs.map((arg, i) => {
+      const encoded = encodeShared(arg, what, `initargs[${i}]`);
+      shared ||= encoded.shared;
+      return encoded.value;
+    });
+    this.#initargs = { value, shared };
+  }
+
+  /** The id of a function (or export name), resolving it once. */
+  fnId(what: string, fn: unknown): number {
+    let id = this.#fnIds.get(fn);
+    if (id === undefined) {
+      const ref = targetRef(what, fn, this.#options.module);
+      id = this.#fnRefs.length;
+      this.#fnRefs.push(ref);
+      this.#fnIds.set(fn, id);
+    }
+    return id;
+  }
+
+  /**
+   * Encodes one item for a chunk: primitives pass as they are; objects are
+   * walked for shared objects. Returns the flags to OR into the chunk's.
+   */
+  encodeItems(what: string, items: unknown[], path: string): number {
+    let flags = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const type = typeof item;
+      if (
+        type === "number" || type === "string" || type === "boolean" ||
+        type === "undefined" || type === "bigint" || item === null
+      ) continue;
+      const encoded = encodeShared(item, what, `${path} ${i}`);
+      if (encoded.shared) {
+        flags |= FLAG_SHARED;
+        items[i] = encoded.value;
+      }
+    }
+    return flags;
+  }
+
+  /** Queues a chunk. Fails it at once when the pool is broken or stopped. */
+  enqueue(chunk: Chunk): void {
+    if (this.#broken !== null) {
+      chunk.state = ChunkState.Done;
+      chunk.owner.chunkFailed(chunk, this.#broken);
+      return;
+    }
+    this.#queue.push(chunk);
+    this.#outstanding++;
+    this.#schedulePump();
+  }
+
+  /** Removes a chunk that has not been dispatched. Returns whether it was. */
+  cancel(chunk: Chunk): boolean {
+    if (chunk.state !== ChunkState.Queued) return false;
+    chunk.state = ChunkState.Cancelled;
+    this.#finished();
+    return true;
+  }
+
+  /** Resolves once nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.#outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops every worker at once. Chunks not yet done fail with `reason`.
+   * Workers that may be busy are abandoned (their status word is ended so
+   * their toolkit calls fail).
+   */
+  terminate(reason: Error): void {
+    this.#stopped = true;
+    const inflight = this.#slots.flatMap((slot) => slot.inflight);
+    for (const slot of [...this.#slots]) {
+      this.#retire(slot, -15, slot.inflight.length > 0);
+    }
+    for (const batch of inflight) {
+      for (const chunk of batch.chunks) this.#failOne(chunk, reason);
+    }
+    this.#failAll(reason);
+  }
+
+  /** Lets idle workers go once every chunk is done. */
+  async shutdown(): Promise<void> {
+    await this.idle();
+    this.#stopped = true;
+    for (const slot of [...this.#slots]) this.#retire(slot, 0, false);
+  }
+
+  #failAll(reason: Error): void {
+    const chunks = [...this.#retry, ...this.#queue.slice(this.#head)];
+    this.#retry = [];
+    this.#queue = [];
+    this.#head = 0;
+    for (const chunk of chunks) {
+      if (chunk.state === ChunkState.Queued) this.#failOne(chunk, reason);
+    }
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #start(): void {
+    this.#started = true;
+    for (let i = 0; i < this.size; i++) this.#spawn();
+  }
+
+  #spawn(): void {
+    const name = `${this.#options.namePrefix}-${++workerCounter}`;
+    let slot: Slot | null = null;
+    const worker = spawnWorker(WORKER_URL, {
+      name,
+      permissions: this.#options.permissions,
+      what: "Cannot start pool worker",
+      onError: (event) => {
+        if (slot !== null && !slot.gone) {
+          this.#crashed(slot, {
+            t: "crash",
+            code: 1,
+            error: null,
+            id: slot.inflight[0]?.id ?? -1,
+            k: 0,
+            r: [],
+            e: null,
+          }, event.error);
+        }
+      },
+    });
+    const pid = allocatePid();
+    const status = newStatus();
+    slot = {
+      worker,
+      pid,
+      status,
+      inflight: [],
+      assigned: 0,
+      known: new Set(),
+      retiring: false,
+      gone: false,
+    };
+    const s = slot;
+    this.#slots.push(s);
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) =>
+      this.#onMessage(s, event.data);
+    const init: InitMessage = {
+      t: "init",
+      context: {
+        table: processTable().buffer as SharedArrayBuffer,
+        self: { name, pid },
+        parent: { ...selfProcess() },
+        status: status.buffer as SharedArrayBuffer,
+      },
+      initializer: this.#options.initializer,
+      initargs: this.#initargs?.value ?? [],
+      shared: this.#initargs?.shared ?? false,
+    };
+    worker.postMessage(init);
+  }
+
+  #pump(): void {
+    if (this.#stopped || this.#broken !== null) return;
+    if (this.#pending() === 0) return;
+    if (!this.#started) this.#start();
+    const slots = this.#slots;
+    const n = slots.length;
+    let progress = true;
+    while (progress && this.#pending() > 0) {
+      progress = false;
+      for (let j = 0; j < n; j++) {
+        const slot = slots[(this.#rr + j) % n]!;
+        if (slot.retiring || slot.inflight.length >= MAX_INFLIGHT) continue;
+        if (this.#dispatch(slot)) progress = true;
+        if (this.#pending() === 0) break;
+      }
+      this.#rr = (this.#rr + 1) % Math.max(1, n);
+    }
+  }
+
+  #pending(): number {
+    return this.#retry.length + this.#queue.length - this.#head;
+  }
+
+  #next(): Chunk | undefined {
+    while (true) {
+      let chunk: Chunk | undefined;
+      if (this.#retry.length > 0) chunk = this.#retry.shift();
+      else if (this.#head < this.#queue.length) {
+        chunk = this.#queue[this.#head++];
+        if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+          this.#queue = this.#queue.slice(this.#head);
+          this.#head = 0;
+        }
+      } else return undefined;
+      if (chunk!.state === ChunkState.Queued) return chunk;
+    }
+  }
+
+  #peek(): Chunk | undefined {
+    // Skip cancelled chunks so that the batch rules see a real one.
+    while (this.#retry.length > 0) {
+      const chunk = this.#retry[0]!;
+      if (chunk.state === ChunkState.Queued) return chunk;
+      this.#retry.shift();
+    }
+    while (this.#head < this.#queue.length) {
+      const chunk = this.#queue[this.#head]!;
+      if (chunk.state === ChunkState.Queued) return chunk;
+      this.#head++;
+    }
+    return undefined;
+  }
+
+  /** Posts one batch to a slot; returns whether one was posted. */
+  #dispatch(slot: Slot): boolean {
+    const max = this.#options.maxTasksPerChild;
+    let room = BATCH_CHUNKS;
+    if (max > 0) {
+      room = Math.min(room, max - slot.assigned);
+      if (room <= 0) {
+        slot.retiring = true;
+        if (slot.inflight.length === 0) this.#replace(slot);
+        return false;
+      }
+    }
+    // Spread what is queued over every worker's in-flight window.
+    const share = Math.ceil(
+      this.#pending() / (this.#slots.length * MAX_INFLIGHT),
+    );
+    room = Math.max(1, Math.min(room, share));
+    const first = this.#peek();
+    if (first === undefined) return false;
+    const chunks: Chunk[] = [];
+    const c: unknown[] = [];
+    let defs: [number, TargetRef][] | null = null;
+    let items = 0;
+    const timed = first.timeout > 0;
+    while (chunks.length < room && items < BATCH_ITEMS) {
+      const chunk = this.#peek();
+      if (chunk === undefined) break;
+      // A timed chunk travels alone so that its clock starts with it.
+      if (chunks.length > 0 && (timed || chunk.timeout > 0)) break;
+      this.#next();
+      chunk.state = ChunkState.Dispatched;
+      chunks.push(chunk);
+      c.push(chunk.fn, chunk.flags, chunk.items);
+      items += chunk.items.length;
+      if (!slot.known.has(chunk.fn)) {
+        slot.known.add(chunk.fn);
+        (defs ??= []).push([chunk.fn, this.#fnRefs[chunk.fn]!]);
+      }
+      chunk.owner.chunkDispatched?.(chunk);
+      if (timed) break;
+    }
+    if (chunks.length === 0) return false;
+    const batch: Batch = { id: ++this.#batchId, chunks, timer: undefined };
+    const message: RunMessage = { t: "run", id: batch.id, defs, c, timed };
+    slot.inflight.push(batch);
+    slot.assigned += chunks.length;
+    try {
+      slot.worker.postMessage(message);
+    } catch (error) {
+      // An item cannot be cloned: fail these chunks, keep the worker.
+      slot.inflight.pop();
+      slot.assigned -= chunks.length;
+      const failure = new TypeError(
+        `Cannot run task: an argument cannot be sent to a worker: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+      for (const chunk of chunks) this.#failOne(chunk, failure);
+    }
+    return true;
+  }
+
+  #onMessage(slot: Slot, message: WorkerMessage): void {
+    if (slot.gone) return;
+    switch (message.t) {
+      case "done": {
+        const batch = slot.inflight.shift();
+        if (batch === undefined || batch.id !== message.id) return;
+        if (batch.timer !== undefined) clearTimeout(batch.timer);
+        this.#settle(batch.chunks, batch.chunks.length, message.r, message.e);
+        if (slot.retiring && slot.inflight.length === 0) this.#replace(slot);
+        else if (
+          this.#options.maxTasksPerChild > 0 &&
+          slot.assigned >= this.#options.maxTasksPerChild
+        ) {
+          slot.retiring = true;
+          if (slot.inflight.length === 0) this.#replace(slot);
+        }
+        this.#pump();
+        break;
+      }
+      case "start": {
+        const batch = slot.inflight[0];
+        if (batch === undefined || batch.id !== message.id) return;
+        const timeout = batch.chunks[0]!.timeout;
+        batch.timer = setTimeout(() => this.#timedOut(slot, batch), timeout);
+        break;
+      }
+      case "crash":
+        this.#crashed(slot, message, null);
+        break;
+      case "initfail":
+        this.#breakPool(slot, message.error);
+        break;
+    }
+  }
+
+  /** Settles the first `count` chunks of a batch from a result message. */
+  #settle(
+    chunks: Chunk[],
+    count: number,
+    values: unknown[],
+    errors: [number, SerializedError][] | null,
+  ): void {
+    let offset = 0;
+    let e = 0;
+    for (let k = 0; k < count; k++) {
+      const chunk = chunks[k]!;
+      if (errors !== null && e < errors.length && errors[e]![0] === k) {
+        this.#failOne(chunk, deserializeError(errors[e]![1]));
+        e++;
+        continue;
+      }
+      const n = chunk.items.length;
+      if (chunk.state === ChunkState.Dispatched) {
+        chunk.state = ChunkState.Done;
+        chunk.owner.chunkDone(chunk, values, offset);
+        this.#finished();
+      }
+      offset += n;
+    }
+  }
+
+  #failOne(chunk: Chunk, error: Error): void {
+    if (
+      chunk.state === ChunkState.Done || chunk.state === ChunkState.Cancelled
+    ) {
+      return;
+    }
+    this.#fail(chunk, error);
+    this.#finished();
+  }
+
+  #fail(chunk: Chunk, error: Error): void {
+    chunk.state = ChunkState.Done;
+    chunk.owner.chunkFailed(chunk, error);
+  }
+
+  #finished(): void {
+    if (--this.#outstanding === 0) this.#notifyIdle();
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #crashed(
+    slot: Slot,
+    message: WorkerMessage & { t: "crash" },
+    cause: unknown,
+  ): void {
+    if (slot.gone) return;
+    const inflight = slot.inflight;
+    slot.inflight = [];
+    this.#retire(slot, message.code, false);
+    let requeue: Chunk[] = [];
+    for (const batch of inflight) {
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      if (batch.id !== message.id) {
+        requeue.push(...batch.chunks);
+        continue;
+      }
+      this.#settle(batch.chunks, message.k, message.r, message.e);
+      const held = batch.chunks[message.k];
+      if (held !== undefined) {
+        const remote = message.error === null
+          ? cause
+          : deserializeError(message.error);
+        this.#failOne(
+          held,
+          new WorkerCrashedError(
+            `Worker ${slot.pid} exited with code ${message.code} while running a task`,
+            message.code,
+            remote === null || remote === undefined
+              ? undefined
+              : { cause: remote },
+          ),
+        );
+      }
+      requeue.push(...batch.chunks.slice(message.k + 1));
+    }
+    requeue = requeue.filter((chunk) => chunk.state === ChunkState.Dispatched);
+    for (const chunk of requeue) chunk.state = ChunkState.Queued;
+    this.#retry = [...requeue, ...this.#retry];
+    if (!this.#stopped) this.#spawnReplacement();
+    this.#pump();
+  }
+
+  #timedOut(slot: Slot, batch: Batch): void {
+    if (slot.gone) return;
+    const inflight = slot.inflight;
+    slot.inflight = [];
+    // The thread may be busy: end its status word first so that its
+    // toolkit calls fail, then let it go without waiting for it.
+    this.#retire(slot, -15, true);
+    const requeue: Chunk[] = [];
+    for (const other of inflight) {
+      if (other.timer !== undefined) clearTimeout(other.timer);
+      if (other === batch) continue;
+      for (const chunk of other.chunks) {
+        if (chunk.state === ChunkState.Dispatched) {
+          chunk.state = ChunkState.Queued;
+          requeue.push(chunk);
+        }
+      }
+    }
+    for (const chunk of batch.chunks) {
+      this.#failOne(
+        chunk,
+        new TimeoutError(
+          `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was replaced`,
+        ),
+      );
+    }
+    this.#retry = [...requeue, ...this.#retry];
+    if (!this.#stopped) this.#spawnReplacement();
+    this.#pump();
+  }
+
+  #breakPool(slot: Slot, error: SerializedError): void {
+    const remote = deserializeError(error);
+    this.#broken = new Error(
+      `Cannot run task: the pool's initializer failed: ${remote.message}`,
+      { cause: remote },
+    );
+    this.#stopped = true;
+    const inflight = [...this.#slots].flatMap((s) => s.inflight);
+    for (const s of [...this.#slots]) {
+      this.#retire(s, s === slot ? 1 : -15, s.inflight.length > 0);
+    }
+    for (const batch of inflight) {
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      for (const chunk of batch.chunks) this.#failOne(chunk, this.#broken);
+    }
+    const queued = [...this.#retry, ...this.#queue.slice(this.#head)];
+    this.#retry = [];
+    this.#queue = [];
+    this.#head = 0;
+    for (const chunk of queued) this.#failOne(chunk, this.#broken);
+  }
+
+  /** The error that broke the pool (a failed initializer), if any. */
+  get broken(): Error | null {
+    return this.#broken;
+  }
+
+  #replace(slot: Slot): void {
+    this.#retire(slot, 0, false);
+    if (!this.#stopped) this.#spawnReplacement();
+    this.#pump();
+  }
+
+  #spawnReplacement(): void {
+    if (this.#slots.length < this.size) this.#spawn();
+  }
+
+  #retire(slot: Slot, code: number, busy: boolean): void {
+    if (slot.gone) return;
+    slot.gone = true;
+    endProcess(slot.status, slot.pid, code);
+    for (const batch of slot.inflight) {
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+    }
+    slot.worker.onmessage = null;
+    retireWorker(slot.worker, busy);
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+  }
+}
+
+/** The error for chunks left when a pool is terminated. */
+export function terminatedError(what: string): CancelledError {
+  return new CancelledError(`${what}: the pool was terminated`);
+}

@@ -1,0 +1,66 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The messages between a pool's parent and its workers. Private.
+//
+// Tasks travel in chunks (a function id, flags and an item list) and chunks
+// travel in batches: one `run` message carries several chunks, flattened as
+// `[fnId, flags, items, fnId, flags, items, ...]` so that a batch of 64
+// one-item chunks is one message with no per-chunk wrapper object. The
+// worker answers each batch with one `done` message whose results are the
+// values of every successful chunk in order, concatenated; failed chunks
+// contribute no values and are listed in `e` by their index in the batch.
+
+import type { WorkerContextInit } from "./_context.ts";
+import type { TargetRef } from "./_target.ts";
+import type { SerializedError } from "./errors.ts";
+
+/** The chunk's items are argument lists to spread (starmap, apply). */
+export const FLAG_STAR = 1;
+/** The chunk's items hold shared-object descriptors to revive. */
+export const FLAG_SHARED = 2;
+
+/** The first message a pool worker receives. */
+export interface InitMessage {
+  t: "init";
+  context: WorkerContextInit;
+  initializer: TargetRef | null;
+  initargs: unknown[];
+  shared: boolean;
+}
+
+/** A batch of chunks to run, in order. */
+export interface RunMessage {
+  t: "run";
+  id: number;
+  /** Functions this worker has not seen yet: `[fnId, ref]`. */
+  defs: [number, TargetRef][] | null;
+  /** Flattened chunks: `fnId, flags, items` for each. */
+  c: unknown[];
+  /** Tell the parent when the batch starts (it carries a timeout). */
+  timed: boolean;
+}
+
+/** What the parent sends. */
+export type ParentMessage = InitMessage | RunMessage;
+
+/** What a pool worker sends. */
+export type WorkerMessage =
+  | {
+    t: "done";
+    id: number;
+    r: unknown[];
+    e: [number, SerializedError][] | null;
+  }
+  | { t: "start"; id: number }
+  | { t: "initfail"; error: SerializedError }
+  | {
+    t: "crash";
+    code: number;
+    error: SerializedError | null;
+    /** The batch being run, or -1 when the worker was idle. */
+    id: number;
+    /** The chunk being run within that batch. */
+    k: number;
+    /** Results of the chunks before `k`. */
+    r: unknown[];
+    e: [number, SerializedError][] | null;
+  };

@@ -1,0 +1,817 @@
+// Copyright 2026 the denomp authors. MIT license.
+/**
+ * `Pool`: a set of long-lived workers that run exported functions over many
+ * inputs, as Python's `multiprocessing.Pool` does: `map`, `imap`,
+ * `imapUnordered`, `starmap`, `apply`, `close`, `terminate`, `join`.
+ *
+ * @module
+ */
+
+import {
+  type Chunk,
+  type ChunkOwner,
+  ChunkState,
+  FLAG_STAR,
+  PoolCore,
+  terminatedError,
+} from "./_pool_core.ts";
+import { encodeShared } from "./_registry.ts";
+import { targetModule, targetRef } from "./_target.ts";
+import { checkSignal, checkTimeout, describe } from "./_wait.ts";
+import type { ProcessPermissions } from "./process.ts";
+import { cpuCount } from "./process.ts";
+
+/** Options for {@linkcode Pool}. */
+export interface PoolOptions {
+  /**
+   * Number of workers.
+   *
+   * @default {cpuCount()}
+   */
+  processes?: number;
+  /**
+   * An exported function (or its name) run once in each worker before its
+   * first task, with `initargs`.
+   *
+   * @default {undefined}
+   */
+  initializer?: ((...args: never[]) => unknown) | string;
+  /**
+   * Arguments for `initializer`. Shared objects arrive live.
+   *
+   * @default {[]}
+   */
+  initargs?: unknown[];
+  /**
+   * Replace a worker after it has run this many tasks (chunks); `undefined`
+   * keeps workers for the pool's whole life.
+   *
+   * @default {undefined}
+   */
+  maxTasksPerChild?: number;
+  /**
+   * URL of the module that exports the task functions; pass
+   * `import.meta.url` when they are not in the program's main module.
+   *
+   * @default {Deno.mainModule}
+   */
+  module?: string | URL;
+  /**
+   * Deno permissions of the workers, at most the parent's. Needs Deno's
+   * `--unstable-worker-options` flag.
+   *
+   * @default {"inherit"}
+   */
+  permissions?: ProcessPermissions;
+}
+
+/** Options for {@linkcode Pool.prototype.map} and its kin. */
+export interface MapOptions {
+  /**
+   * Items per task. `map` and `starmap` default to Python's rule
+   * (`ceil(n / (4 * processes))`); `imap` and `imapUnordered` to 1.
+   *
+   * @default {Python's rule, or 1 for imap}
+   */
+  chunksize?: number;
+  /** Aborting cancels the tasks not yet started and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds each task (each chunk) may run, counted from when it
+   * starts. A task that runs out fails with `TimeoutError` and its worker is
+   * replaced without waiting for it.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+}
+
+/** Options for {@linkcode Pool.prototype.apply}. */
+export interface ApplyOptions {
+  /** Aborting cancels the task if not yet started and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds the task may run, counted from when it starts.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+}
+
+/** Where a pool is in its life. */
+export type PoolState = "running" | "closed" | "terminated";
+
+/**
+ * Python's default chunk size for `map`: the items spread over four chunks
+ * per worker.
+ */
+function defaultChunksize(n: number, processes: number): number {
+  if (n === 0) return 1;
+  return Math.ceil(n / (processes * 4));
+}
+
+/**
+ * A pool of long-lived workers (Web Workers), each with its own `pid`, that
+ * run exported functions over many inputs.
+ *
+ * Tasks travel to workers in batches of chunks, so dispatch costs little;
+ * a worker that dies while running a task (`Deno.exit`, an uncaught error in
+ * a callback) fails only that task with `WorkerCrashedError` and is
+ * replaced; errors thrown by tasks arrive with their name, message and the
+ * worker's stack.
+ *
+ * `await using` terminates the pool on leaving the scope, as Python's `with`
+ * does: await your results inside it.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pool } from "@denomp/multiprocessing";
+ * import assert from "node:assert/strict";
+ * // square is exported by the fixture module: x => x * x
+ * import { square } from "../tests/fixtures/pool_targets.ts";
+ *
+ * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+ * await using pool = new Pool({ processes: 2, module });
+ * const squares: number[] = await pool.map(square, [1, 2, 3, 4]);
+ * assert.deepEqual(squares, [1, 4, 9, 16]);
+ * ```
+ */
+export class Pool {
+  #core: PoolCore;
+  #processes: number;
+  #state: PoolState = "running";
+
+  /**
+   * Creates a pool. Workers start with the first task.
+   *
+   * @param options Size, initializer, module and permissions.
+   * @throws {TypeError} If an option has the wrong type.
+   * @throws {RangeError} If `processes` or `maxTasksPerChild` is not a
+   * positive integer.
+   */
+  constructor(options: PoolOptions = {}) {
+    const what = "Cannot create pool";
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `${what}: options must be an object, received ${describe(options)}`,
+      );
+    }
+    const core = buildCore(what, options, "processes", "PoolWorker");
+    this.#core = core;
+    this.#processes = core.size;
+  }
+
+  /** The number of workers. */
+  get processes(): number {
+    return this.#processes;
+  }
+
+  /** `"running"`, `"closed"` (no new tasks) or `"terminated"`. */
+  get state(): PoolState {
+    return this.#state;
+  }
+
+  /**
+   * Runs `fn` on every item, in parallel, and resolves with the results in
+   * input order. The input is read in full first (as Python's `map` does);
+   * use {@linkcode Pool.prototype.imap} for long or endless inputs. The
+   * first task that throws rejects the whole call with that error, and the
+   * tasks not yet started are dropped.
+   *
+   * @typeParam T The item type.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param iterable The items.
+   * @param options `chunksize`, `signal`, `timeout`.
+   * @returns The results, in input order.
+   * @throws {TypeError} If `fn` is not an exported function or `iterable`
+   * is not iterable.
+   * @throws {RangeError} If `chunksize` is not a positive integer.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 2, module });
+   * // A function can also be named by its export.
+   * assert.deepEqual(await pool.map("square", [5, 6]), [25, 36]);
+   * ```
+   */
+  map<T, R>(
+    fn: ((item: T) => R) | string,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: MapOptions = {},
+  ): Promise<Awaited<R>[]> {
+    return this.#mapAll("Cannot map", fn, iterable, options, 0) as Promise<
+      Awaited<R>[]
+    >;
+  }
+
+  /**
+   * Like {@linkcode Pool.prototype.map}, but each item is an argument list
+   * spread into `fn`, as Python's `starmap`.
+   *
+   * @typeParam A The function's parameter types.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param iterable Argument lists.
+   * @param options `chunksize`, `signal`, `timeout`.
+   * @returns The results, in input order.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { add } from "../tests/fixtures/pool_targets.ts";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 2, module });
+   * assert.deepEqual(await pool.starmap(add, [[1, 2], [3, 4]]), [3, 7]);
+   * ```
+   */
+  starmap<A extends unknown[], R>(
+    fn: ((...args: A) => R) | string,
+    iterable: Iterable<A> | AsyncIterable<A>,
+    options: MapOptions = {},
+  ): Promise<Awaited<R>[]> {
+    return this.#mapAll(
+      "Cannot starmap",
+      fn,
+      iterable,
+      options,
+      FLAG_STAR,
+    ) as Promise<
+      Awaited<R>[]
+    >;
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker and resolves with its result.
+   *
+   * @typeParam A The function's parameter types, checked against `args`.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param args The arguments.
+   * @param options `signal`, `timeout`.
+   * @returns The result.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { add } from "../tests/fixtures/pool_targets.ts";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 1, module });
+   * const sum: number = await pool.apply(add, [2, 3]);
+   * assert.equal(sum, 5);
+   * ```
+   */
+  apply<A extends unknown[], R>(
+    fn: ((...args: A) => R) | string,
+    args: A,
+    options: ApplyOptions = {},
+  ): Promise<Awaited<R>> {
+    const what = "Cannot apply";
+    try {
+      this.#assertRunning(what);
+      if (!Array.isArray(args)) {
+        throw new TypeError(
+          `${what}: args must be an array, received ${describe(args)}`,
+        );
+      }
+      const { signal } = options;
+      checkSignal(what, signal);
+      const timeout = taskTimeout(what, options.timeout);
+      const fnId = this.#core.fnId(what, fn);
+      const items = [args.slice()];
+      const flags = FLAG_STAR |
+        this.#core.encodeItems(what, items, "argument list");
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const job = new MapJob(this.#core, 1, signal);
+      job.start([{
+        fn: fnId,
+        flags,
+        items,
+        timeout,
+        owner: job,
+        tag: 0,
+        state: ChunkState.Queued,
+      }]);
+      return job.promise.then((values) => values[0]) as Promise<Awaited<R>>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Runs `fn` over the items and yields the results in input order as they
+   * become ready. The input is pulled lazily (an endless generator works)
+   * and only a bounded number of chunks is in flight at a time. Leaving the
+   * loop early drops the tasks not yet started.
+   *
+   * @typeParam T The item type.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param iterable The items (sync or async).
+   * @param options `chunksize` (default 1), `signal`, `timeout`.
+   * @returns An async iterator over the results.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { square } from "../tests/fixtures/pool_targets.ts";
+   *
+   * function* naturals() {
+   *   for (let i = 0; ; i++) yield i;
+   * }
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 2, module });
+   * const out: number[] = [];
+   * for await (const y of pool.imap(square, naturals())) {
+   *   out.push(y);
+   *   if (out.length === 4) break;
+   * }
+   * assert.deepEqual(out, [0, 1, 4, 9]);
+   * ```
+   */
+  imap<T, R>(
+    fn: ((item: T) => R) | string,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<Awaited<R>> {
+    return this.#imap(
+      "Cannot imap",
+      fn,
+      iterable,
+      options,
+      true,
+    ) as AsyncIterableIterator<
+      Awaited<R>
+    >;
+  }
+
+  /**
+   * Like {@linkcode Pool.prototype.imap}, but yields results in the order
+   * they complete.
+   *
+   * @typeParam T The item type.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param iterable The items (sync or async).
+   * @param options `chunksize` (default 1), `signal`, `timeout`.
+   * @returns An async iterator over the results.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { square } from "../tests/fixtures/pool_targets.ts";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 2, module });
+   * const out = await Array.fromAsync(pool.imapUnordered(square, [1, 2, 3]));
+   * assert.deepEqual(out.sort(), [1, 4, 9]);
+   * ```
+   */
+  imapUnordered<T, R>(
+    fn: ((item: T) => R) | string,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<Awaited<R>> {
+    return this.#imap(
+      "Cannot imapUnordered",
+      fn,
+      iterable,
+      options,
+      false,
+    ) as AsyncIterableIterator<Awaited<R>>;
+  }
+
+  /**
+   * Stops accepting tasks; the tasks already given still run. Then
+   * {@linkcode Pool.prototype.join} waits for them. Idempotent.
+   */
+  close(): void {
+    if (this.#state === "running") this.#state = "closed";
+  }
+
+  /**
+   * Stops every worker now. Tasks not finished reject with
+   * `CancelledError`. A worker busy in synchronous code cannot be stopped by
+   * Deno; it is abandoned and its toolkit calls fail. Idempotent.
+   */
+  terminate(): void {
+    if (this.#state === "terminated") return;
+    this.#state = "terminated";
+    this.#core.terminate(terminatedError("Cannot finish task"));
+  }
+
+  /**
+   * Waits until every task has finished and the workers have exited.
+   *
+   * @throws {Error} If the pool is still running: call `close()` or
+   * `terminate()` first, as in Python.
+   */
+  async join(): Promise<void> {
+    if (this.#state === "running") {
+      throw new Error(
+        "Cannot join pool: it is still running; call close() or terminate() first",
+      );
+    }
+    await this.#core.shutdown();
+  }
+
+  /** Terminates the pool (as Python's `with` does). */
+  [Symbol.dispose](): void {
+    this.terminate();
+  }
+
+  /** Terminates the pool and waits for its workers to go. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.terminate();
+    await this.#core.shutdown();
+  }
+
+  /** A short description, for `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `Pool { state: ${
+      JSON.stringify(this.#state)
+    }, processes: ${this.#processes}, workers: ${this.#core.workers}, pending: ${this.#core.outstanding} }`;
+  }
+
+  #assertRunning(what: string): void {
+    if (this.#state !== "running") {
+      throw new Error(`${what}: the pool is ${this.#state}`);
+    }
+  }
+
+  async #mapAll(
+    what: string,
+    fn: unknown,
+    iterable: Iterable<unknown> | AsyncIterable<unknown>,
+    options: MapOptions,
+    flags: number,
+  ): Promise<unknown[]> {
+    this.#assertRunning(what);
+    const fnId = this.#core.fnId(what, fn);
+    checkIterable(what, iterable);
+    const { signal } = options;
+    checkSignal(what, signal);
+    const timeout = taskTimeout(what, options.timeout);
+    let chunksize = checkChunksize(what, options.chunksize);
+    const items = Symbol.iterator in Object(iterable)
+      ? Array.from(iterable as Iterable<unknown>)
+      : await Array.fromAsync(iterable as AsyncIterable<unknown>);
+    if (signal?.aborted) throw signal.reason;
+    const n = items.length;
+    if (n === 0) return [];
+    chunksize ??= defaultChunksize(n, this.#processes);
+    const job = new MapJob(this.#core, n, signal);
+    const chunks: Chunk[] = [];
+    for (let base = 0; base < n; base += chunksize) {
+      const slice = chunksize === 1
+        ? [items[base]]
+        : items.slice(base, base + chunksize);
+      const chunkFlags = flags | this.#core.encodeItems(what, slice, "item");
+      if (flags & FLAG_STAR) checkArgLists(what, slice, base);
+      chunks.push({
+        fn: fnId,
+        flags: chunkFlags,
+        items: slice,
+        timeout,
+        owner: job,
+        tag: base,
+        state: ChunkState.Queued,
+      });
+    }
+    job.start(chunks);
+    return job.promise;
+  }
+
+  #imap(
+    what: string,
+    fn: unknown,
+    iterable: Iterable<unknown> | AsyncIterable<unknown>,
+    options: MapOptions,
+    ordered: boolean,
+  ): AsyncIterableIterator<unknown> {
+    this.#assertRunning(what);
+    const fnId = this.#core.fnId(what, fn);
+    checkIterable(what, iterable);
+    const { signal } = options;
+    checkSignal(what, signal);
+    const timeout = taskTimeout(what, options.timeout);
+    const chunksize = checkChunksize(what, options.chunksize) ?? 1;
+    return imapGenerator(
+      this.#core,
+      what,
+      fnId,
+      iterable,
+      chunksize,
+      timeout,
+      ordered,
+      signal,
+      this.#processes * 32,
+    );
+  }
+}
+
+/** Builds the worker set from pool or executor options. Private to lib. */
+export function buildCore(
+  what: string,
+  options: PoolOptions & { maxWorkers?: number },
+  sizeKey: "processes" | "maxWorkers",
+  namePrefix: string,
+): PoolCore {
+  const {
+    initializer,
+    initargs = [],
+    maxTasksPerChild,
+    module,
+    permissions,
+  } = options;
+  const size = options[sizeKey] ?? cpuCount();
+  if (typeof size !== "number") {
+    throw new TypeError(
+      `${what}: ${sizeKey} must be a number, received ${describe(size)}`,
+    );
+  }
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(
+      `${what}: ${sizeKey} must be a positive integer, received ${size}`,
+    );
+  }
+  if (maxTasksPerChild !== undefined) {
+    if (typeof maxTasksPerChild !== "number") {
+      throw new TypeError(
+        `${what}: maxTasksPerChild must be a number, received ${
+          describe(maxTasksPerChild)
+        }`,
+      );
+    }
+    if (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1) {
+      throw new RangeError(
+        `${what}: maxTasksPerChild must be a positive integer, received ${maxTasksPerChild}`,
+      );
+    }
+  }
+  if (!Array.isArray(initargs)) {
+    throw new TypeError(
+      `${what}: initargs must be an array, received ${describe(initargs)}`,
+    );
+  }
+  if (
+    permissions !== undefined && permissions !== "inherit" &&
+    permissions !== "none" &&
+    (typeof permissions !== "object" || permissions === null)
+  ) {
+    throw new TypeError(
+      `${what}: permissions must be "inherit", "none" or an object, received ${
+        describe(permissions)
+      }`,
+    );
+  }
+  const initRef = initializer === undefined
+    ? null
+    : targetRef(what, initializer, module);
+  const core = new PoolCore({
+    size,
+    initializer: initRef,
+    initargs: initargs.slice(),
+    maxTasksPerChild: maxTasksPerChild ?? 0,
+    module,
+    permissions,
+    namePrefix,
+  });
+  // Validates the module option and the initargs now, not at first task.
+  targetModule(what, module);
+  core.encodeInitargs(what);
+  return core;
+}
+
+/** Validates a per-task timeout; 0 in the result means none. */
+export function taskTimeout(what: string, timeout: unknown): number {
+  const ms = checkTimeout(what, timeout);
+  if (ms === Infinity) return 0;
+  return ms > 0 ? ms : Number.MIN_VALUE;
+}
+
+function checkChunksize(what: string, chunksize: unknown): number | undefined {
+  if (chunksize === undefined) return undefined;
+  if (typeof chunksize !== "number") {
+    throw new TypeError(
+      `${what}: chunksize must be a number, received ${describe(chunksize)}`,
+    );
+  }
+  if (!Number.isInteger(chunksize) || chunksize < 1) {
+    throw new RangeError(
+      `${what}: chunksize must be a positive integer, received ${chunksize}`,
+    );
+  }
+  return chunksize;
+}
+
+function checkIterable(what: string, iterable: unknown): void {
+  const o = Object(iterable);
+  if (
+    iterable === null || iterable === undefined ||
+    (typeof o[Symbol.iterator] !== "function" &&
+      typeof o[Symbol.asyncIterator] !== "function")
+  ) {
+    throw new TypeError(
+      `${what}: iterable must be iterable, received ${describe(iterable)}`,
+    );
+  }
+}
+
+function checkArgLists(what: string, items: unknown[], base: number): void {
+  for (let i = 0; i < items.length; i++) {
+    if (!Array.isArray(items[i])) {
+      throw new TypeError(
+        `${what}: item ${base + i} must be an array of arguments, received ${
+          describe(items[i])
+        }`,
+      );
+    }
+  }
+}
+
+/** Collects every chunk of a map into one result array. */
+class MapJob implements ChunkOwner {
+  readonly promise: Promise<unknown[]>;
+  #core: PoolCore;
+  #results: unknown[];
+  #remaining = 0;
+  #chunks: Chunk[] = [];
+  #settled = false;
+  #resolve!: (values: unknown[]) => void;
+  #reject!: (error: unknown) => void;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | null = null;
+
+  constructor(core: PoolCore, n: number, signal: AbortSignal | undefined) {
+    this.#core = core;
+    this.#results = new Array(n);
+    this.#signal = signal;
+    this.promise = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  start(chunks: Chunk[]): void {
+    this.#chunks = chunks;
+    this.#remaining = chunks.length;
+    const signal = this.#signal;
+    if (signal !== undefined) {
+      this.#onAbort = () => this.#fail(signal.reason);
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+    for (const chunk of chunks) this.#core.enqueue(chunk);
+  }
+
+  chunkDone(chunk: Chunk, values: unknown[], offset: number): void {
+    if (this.#settled) return;
+    const results = this.#results;
+    const base = chunk.tag;
+    for (let i = 0, n = chunk.items.length; i < n; i++) {
+      results[base + i] = values[offset + i];
+    }
+    if (--this.#remaining === 0) {
+      this.#settled = true;
+      this.#cleanup();
+      this.#resolve(results);
+    }
+  }
+
+  chunkFailed(_chunk: Chunk, error: Error): void {
+    this.#fail(error);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#cleanup();
+    for (const chunk of this.#chunks) this.#core.cancel(chunk);
+    this.#reject(error);
+  }
+
+  #cleanup(): void {
+    if (this.#onAbort !== null) {
+      this.#signal?.removeEventListener("abort", this.#onAbort);
+      this.#onAbort = null;
+    }
+  }
+}
+
+type Outcome = { values: unknown[] } | { error: unknown };
+
+/** Feeds a lazily read input through the pool, a window of chunks at a time. */
+async function* imapGenerator(
+  core: PoolCore,
+  what: string,
+  fnId: number,
+  iterable: Iterable<unknown> | AsyncIterable<unknown>,
+  chunksize: number,
+  timeout: number,
+  ordered: boolean,
+  signal: AbortSignal | undefined,
+  window: number,
+): AsyncGenerator<unknown> {
+  const sync = typeof Object(iterable)[Symbol.asyncIterator] !== "function";
+  const iterator = sync
+    ? (iterable as Iterable<unknown>)[Symbol.iterator]()
+    : (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const ready = new Map<number, Outcome>();
+  const readyOrder: number[] = [];
+  const live = new Set<Chunk>();
+  let wake: (() => void) | null = null;
+  let nextSeq = 0;
+  let nextOut = 0;
+  let exhausted = false;
+  const owner: ChunkOwner = {
+    chunkDone(chunk, values, offset) {
+      live.delete(chunk);
+      ready.set(chunk.tag, {
+        values: values.slice(offset, offset + chunk.items.length),
+      });
+      if (!ordered) readyOrder.push(chunk.tag);
+      wake?.();
+    },
+    chunkFailed(chunk, error) {
+      live.delete(chunk);
+      ready.set(chunk.tag, { error });
+      if (!ordered) readyOrder.push(chunk.tag);
+      wake?.();
+    },
+  };
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    wake?.();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    if (signal?.aborted) throw signal.reason;
+    while (true) {
+      // Top up the window.
+      while (!exhausted && live.size + ready.size < window) {
+        const slice: unknown[] = [];
+        while (slice.length < chunksize) {
+          const step = sync
+            ? (iterator as Iterator<unknown>).next()
+            : await (iterator as AsyncIterator<unknown>).next();
+          if (step.done) {
+            exhausted = true;
+            break;
+          }
+          slice.push(step.value);
+        }
+        if (aborted) throw signal!.reason;
+        if (slice.length === 0) break;
+        const flags = core.encodeItems(what, slice, "item");
+        const chunk: Chunk = {
+          fn: fnId,
+          flags,
+          items: slice,
+          timeout,
+          owner,
+          tag: nextSeq++,
+          state: ChunkState.Queued,
+        };
+        live.add(chunk);
+        core.enqueue(chunk);
+      }
+      if (exhausted && live.size === 0 && ready.size === 0) return;
+      // Wait for the next result we may yield.
+      let seq: number | undefined;
+      while (true) {
+        if (aborted) throw signal!.reason;
+        if (ordered) {
+          if (ready.has(nextOut)) seq = nextOut++;
+        } else if (readyOrder.length > 0) seq = readyOrder.shift();
+        if (seq !== undefined) break;
+        await new Promise<void>((resolve) => wake = resolve);
+        wake = null;
+      }
+      const outcome = ready.get(seq)!;
+      ready.delete(seq);
+      if ("error" in outcome) throw outcome.error;
+      for (const value of outcome.values) yield value;
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    for (const chunk of live) core.cancel(chunk);
+    if (!exhausted) {
+      try {
+        await iterator.return?.();
+      } catch {
+        // The input's own cleanup failed; the loop is over anyway.
+      }
+    }
+  }
+}
