@@ -25,4 +25,6 @@
  */
 
 export * from "./lib/errors.ts";
+export * from "./lib/executor.ts";
+export * from "./lib/pool.ts";
 export * from "./lib/process.ts";
