@@ -1,0 +1,402 @@
+// Copyright 2026 the denomp authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  CancelledError,
+  Pool,
+  RemoteError,
+  TimeoutError,
+  WorkerCrashedError,
+} from "../mod.ts";
+import { isPidAlive } from "../lib/_context.ts";
+import * as t from "./fixtures/pool_targets.ts";
+
+const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
+
+function shared(ints: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(ints * 4));
+}
+
+/** Waits (without sleeping) until ints[index] becomes non-zero. */
+async function until(ints: Int32Array, index: number): Promise<void> {
+  while (Atomics.load(ints, index) === 0) {
+    await Atomics.waitAsync(ints, index, 0, 100).value;
+  }
+}
+
+function release(ints: Int32Array): void {
+  Atomics.store(ints, 0, 1);
+  Atomics.notify(ints, 0);
+}
+
+/** Not exported: tasks naming it must fail. */
+function notExported(x: number): number {
+  return x;
+}
+
+Deno.test("Pool.map() returns the results in input order", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const xs = Array.from({ length: 1000 }, (_, i) => i);
+  const squares: number[] = await pool.map(t.square, xs);
+  assert.deepEqual(squares, xs.map((x) => x * x));
+  assert.deepEqual(await pool.map(t.square, xs, { chunksize: 1 }), squares);
+  assert.deepEqual(await pool.map(t.square, xs, { chunksize: 7 }), squares);
+  assert.deepEqual(await pool.map("square", new Set([3, 4])), [9, 16]);
+});
+
+Deno.test("Pool.map() awaits async tasks and reads async iterables", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  async function* gen() {
+    for (let i = 0; i < 5; i++) yield i;
+  }
+  const doubled: number[] = await pool.map(t.doubleLater, gen());
+  assert.deepEqual(doubled, [0, 2, 4, 6, 8]);
+});
+
+Deno.test("Pool.map() on an empty input resolves with []", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  assert.deepEqual(await pool.map(t.square, []), []);
+  assert.deepEqual(await pool.starmap(t.add, []), []);
+  assert.deepEqual(await Array.fromAsync(pool.imap(t.square, [])), []);
+});
+
+Deno.test("Pool.map() stress: 20k one-item tasks on 3 workers give the exact sum", async () => {
+  await using pool = new Pool({ processes: 3, module });
+  const counter = shared(1);
+  const xs = Array.from({ length: 20_000 }, (_, i) => i);
+  const out = await pool.map(t.square, xs, { chunksize: 1 });
+  assert.equal(out.reduce((a, b) => a + b, 0), 2666466670000);
+  // Every task ran exactly once.
+  await pool.starmap(t.bump, xs.map((x) => [counter, x]), { chunksize: 1 });
+  assert.equal(counter[0], 20_000);
+});
+
+Deno.test("Pool.starmap() and Pool.apply() spread argument lists", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const sums: number[] = await pool.starmap(t.add, [[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(sums, [3, 7, 11]);
+  const sum: number = await pool.apply(t.add, [20, 22]);
+  assert.equal(sum, 42);
+  assert.equal(await pool.apply("add", [1, 1]), 2);
+  assert.equal(await pool.apply(t.visible, []), 1);
+});
+
+Deno.test("Pool.imap() takes the first 1,000 results of an endless generator", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  let pulled = 0;
+  function* naturals() {
+    for (let i = 0;; i++) {
+      pulled++;
+      yield i;
+    }
+  }
+  const out: number[] = [];
+  for await (const y of pool.imap(t.square, naturals())) {
+    out.push(y);
+    if (out.length === 1000) break;
+  }
+  assert.deepEqual(out, Array.from({ length: 1000 }, (_, i) => i * i));
+  // Bounded look-ahead: the window is processes * 32 chunks.
+  assert.ok(pulled <= 1000 + 2 * 32 + 1, `pulled ${pulled}`);
+});
+
+Deno.test("Pool.imap() with chunksize keeps order; imapUnordered() gives every result", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const xs = Array.from({ length: 100 }, (_, i) => i);
+  const ordered = await Array.fromAsync(
+    pool.imap(t.square, xs, { chunksize: 3 }),
+  );
+  assert.deepEqual(ordered, xs.map((x) => x * x));
+  const unordered = await Array.fromAsync(
+    pool.imapUnordered(t.doubleLater, xs, { chunksize: 4 }),
+  );
+  assert.deepEqual(unordered.sort((a, b) => a - b), xs.map((x) => 2 * x));
+});
+
+Deno.test("Pool.imap() throws a task's error when the loop reaches it", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const seen: number[] = [];
+  await assert.rejects(
+    async () => {
+      for await (const y of pool.imap(t.failAtThree, [0, 1, 2, 3, 4, 5])) {
+        seen.push(y);
+      }
+    },
+    (e: Error) => e instanceof RangeError && e.message === "three",
+  );
+  assert.deepEqual(seen, [0, 1, 2]);
+  // A name that is not exported fails at the first result.
+  await assert.rejects(
+    Array.fromAsync(pool.imap("noSuchExport", [1, 2, 3])),
+    TypeError,
+  );
+});
+
+Deno.test("Pool.map() rejects with the first task error, its class, message and worker stack", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const error = await pool.starmap(
+    t.failOn,
+    Array.from({ length: 50 }, (_, i) => [i, 17]),
+    { chunksize: 1 },
+  ).then(() => null, (e) => e);
+  assert.ok(error instanceof RangeError);
+  assert.equal(error.message, "bad value 17");
+  assert.match(error.stack ?? "", /failOn/);
+  assert.match(error.stack ?? "", /pool_targets\.ts/);
+  const custom = await pool.apply(t.throwCustom, ["broken row"]).then(
+    () => null,
+    (e) => e,
+  );
+  assert.ok(custom instanceof RemoteError);
+  assert.equal(custom.remoteName, "ParseError");
+  assert.equal(custom.message, "broken row");
+  assert.match(custom.remoteStack, /throwCustom/);
+  // The pool goes on.
+  assert.equal(await pool.apply(t.square, [3]), 9);
+});
+
+for (
+  const [label, fn, args, code] of [
+    ["Deno.exit()", "denoExitOn", [5, 5, 3], 3],
+    ["exit()", "exitWith", [4], 4],
+    ["self.close()", "closeSelf", [], 0],
+    ["an uncaught error in a callback", "throwInCallback", [], 1],
+  ] as const
+) {
+  Deno.test(`Pool: a worker dying by ${label} fails only its task; 1,000 others complete`, async () => {
+    await using pool = new Pool({ processes: 2, module });
+    const others = Array.from(
+      { length: 1000 },
+      (_, i) => pool.apply(t.square, [i]),
+    );
+    const crashed = pool.apply(fn, [...args] as never);
+    const more = Array.from(
+      { length: 1000 },
+      (_, i) => pool.apply(t.add, [i, 1]),
+    );
+    const error = await crashed.then(() => null, (e) => e);
+    assert.ok(error instanceof WorkerCrashedError, String(error));
+    assert.equal(error.exitCode, code);
+    assert.deepEqual(
+      await Promise.all(others),
+      Array.from({ length: 1000 }, (_, i) => i * i),
+    );
+    assert.deepEqual(
+      await Promise.all(more),
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
+    // Still two workers after the crash.
+    const pids = new Set(
+      await pool.map(t.pid, Array(200).fill(0), { chunksize: 1 }),
+    );
+    assert.ok(pids.size >= 1 && pids.size <= 2);
+  });
+}
+
+Deno.test("Pool: maxTasksPerChild replaces a worker after N tasks (seen through currentProcess().pid)", async () => {
+  await using pool = new Pool({ processes: 2, module, maxTasksPerChild: 2 });
+  const pids = await pool.map(t.pid, Array(10).fill(0), { chunksize: 1 });
+  const counts = new Map<number, number>();
+  for (const pid of pids) counts.set(pid, (counts.get(pid) ?? 0) + 1);
+  assert.ok(counts.size >= 5, `only ${counts.size} workers`);
+  for (const count of counts.values()) assert.ok(count <= 2);
+  assert.ok(!pids.includes(Deno.pid));
+});
+
+Deno.test("Pool: initializer runs in each worker with initargs", async () => {
+  await using pool = new Pool({
+    processes: 2,
+    module,
+    initializer: t.remember,
+    initargs: [{ greeting: "hi" }],
+  });
+  const seen = await pool.map(t.remembered, [1, 2, 3, 4], { chunksize: 1 });
+  assert.deepEqual(seen, Array(4).fill({ greeting: "hi" }));
+});
+
+Deno.test("Pool: a failing initializer fails the tasks with its error as cause", async () => {
+  await using pool = new Pool({
+    processes: 1,
+    module,
+    initializer: "failingInit",
+  });
+  const error = await pool.apply(t.square, [2]).then(() => null, (e) => e);
+  assert.ok(error instanceof Error);
+  assert.match(error.message, /initializer failed: init failed/);
+  assert.ok(error.cause instanceof TypeError);
+  await assert.rejects(pool.apply(t.square, [2]), /initializer failed/);
+});
+
+Deno.test("Pool.apply() timeout fails the task and replaces the busy worker without waiting", async () => {
+  const out = shared(3);
+  await using pool = new Pool({ processes: 1, module });
+  try {
+    const blocked = pool.apply(t.pidThenBlock, [out], { timeout: 50 });
+    const after = pool.apply(t.square, [7]);
+    await assert.rejects(blocked, TimeoutError);
+    // The abandoned worker's pid reads dead at once: its toolkit calls fail.
+    assert.equal(isPidAlive(out[1]!), false);
+    assert.equal(await after, 49);
+    assert.equal(await pool.apply(t.square, [8]), 64);
+  } finally {
+    release(out);
+  }
+});
+
+Deno.test("Pool.map() with signal: abort cancels work not started and rejects with signal.reason", async () => {
+  const gate = shared(3);
+  const counter = shared(1);
+  await using pool = new Pool({ processes: 1, module });
+  try {
+    const holder = pool.apply(t.startAndBlock, [gate, 1]);
+    await until(gate, 1);
+    const controller = new AbortController();
+    const mapped = pool.starmap(
+      t.bump,
+      Array.from({ length: 1000 }, () => [counter]),
+      { chunksize: 1, signal: controller.signal },
+    );
+    await Promise.resolve();
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await assert.rejects(mapped, (e) => e === reason);
+    release(gate);
+    assert.equal(await holder, 1);
+    // Let whatever was already handed to the worker finish.
+    assert.equal(await pool.apply(t.square, [2]), 4);
+    assert.ok(counter[0]! < 1000, `ran ${counter[0]}`);
+  } finally {
+    release(gate);
+  }
+});
+
+Deno.test("Pool.apply() with an aborted signal rejects with its reason and runs nothing", async () => {
+  const counter = shared(1);
+  await using pool = new Pool({ processes: 1, module });
+  const reason = new Error("already");
+  await assert.rejects(
+    pool.apply(t.bump, [counter], { signal: AbortSignal.abort(reason) }),
+    (e) => e === reason,
+  );
+  await assert.rejects(
+    pool.map(t.square, [1], { signal: AbortSignal.abort(reason) }),
+    (e) => e === reason,
+  );
+  assert.equal(await pool.apply(t.bump, [counter]), 1);
+});
+
+Deno.test("Pool.close() refuses new tasks; join() waits for the given ones", async () => {
+  const pool = new Pool({ processes: 2, module });
+  try {
+    const pending = pool.map(t.doubleLater, [1, 2, 3]);
+    await assert.rejects(pool.join(), /close\(\) or terminate\(\) first/);
+    pool.close();
+    assert.equal(pool.state, "closed");
+    await assert.rejects(pool.map(t.square, [1]), /the pool is closed/);
+    await assert.rejects(pool.apply(t.square, [1]), /the pool is closed/);
+    assert.throws(() => pool.imap(t.square, [1]), /the pool is closed/);
+    await pool.join();
+    assert.deepEqual(await pending, [2, 4, 6]);
+  } finally {
+    pool.terminate();
+  }
+});
+
+Deno.test("Pool.terminate() rejects unfinished tasks with CancelledError", async () => {
+  const gate = shared(3);
+  const pool = new Pool({ processes: 1, module });
+  try {
+    const holder = pool.apply(t.startAndBlock, [gate, 1]);
+    const queued = pool.map(t.square, [1, 2, 3]);
+    await until(gate, 1);
+    pool.terminate();
+    assert.equal(pool.state, "terminated");
+    await assert.rejects(holder, CancelledError);
+    await assert.rejects(queued, CancelledError);
+    await pool.join();
+    pool.terminate(); // idempotent
+  } finally {
+    release(gate);
+  }
+});
+
+Deno.test("Pool: a task that is not exported fails with a TypeError naming the module", async () => {
+  await using pool = new Pool({ processes: 1, module });
+  await assert.rejects(
+    pool.apply(notExported, [1]),
+    (e: Error) =>
+      e instanceof TypeError && /not exported by/.test(e.message) &&
+      e.message.includes("pool_targets.ts"),
+  );
+});
+
+Deno.test("Pool: a result that cannot be sent fails its own task only", async () => {
+  await using pool = new Pool({ processes: 1, module });
+  const bad = pool.apply(t.returnsFunction, []);
+  const good = pool.apply(t.square, [5]);
+  await assert.rejects(bad, /cannot be sent/);
+  assert.equal(await good, 25);
+});
+
+Deno.test("Pool rejects bad input without starting work", async (s) => {
+  await s.step("constructor", () => {
+    assert.throws(() => new Pool({ processes: 0 }), RangeError);
+    assert.throws(() => new Pool({ processes: 1.5 }), RangeError);
+    assert.throws(
+      () => new Pool({ processes: "2" as unknown as number }),
+      TypeError,
+    );
+    assert.throws(() => new Pool({ maxTasksPerChild: 0 }), RangeError);
+    assert.throws(
+      () => new Pool({ initargs: 3 as unknown as unknown[] }),
+      TypeError,
+    );
+    assert.throws(
+      () => new Pool({ initializer: [() => {}][0]! }),
+      /anonymous function/,
+    );
+    assert.throws(() => new Pool({ module: "not a url" }), TypeError);
+    assert.throws(() => new Pool(null as unknown as object), TypeError);
+    assert.throws(
+      () => new Pool({ initargs: [() => 1] }),
+      /initargs\[0\] of type function/,
+    );
+  });
+  await using pool = new Pool({ processes: 1, module });
+  await s.step("map", async () => {
+    await assert.rejects(
+      pool.map(t.square, [1], { chunksize: 0 }),
+      RangeError,
+    );
+    await assert.rejects(
+      pool.map(t.square, null as unknown as number[]),
+      TypeError,
+    );
+    await assert.rejects(pool.map(t.square, [1], { timeout: -1 }), RangeError);
+    await assert.rejects(
+      pool.map(t.square, [1], { signal: "x" as unknown as AbortSignal }),
+      TypeError,
+    );
+    await assert.rejects(
+      pool.map(t.identity, [() => 1] as unknown[]),
+      /item 0 of type function/,
+    );
+    await assert.rejects(
+      pool.starmap(t.add, [3] as unknown as [number, number][]),
+      /must be an array of arguments/,
+    );
+    await assert.rejects(
+      pool.map((x: number) => x, [1]),
+      /anonymous function/,
+    );
+  });
+  await s.step("apply and imap", async () => {
+    await assert.rejects(
+      pool.apply(t.add, 3 as unknown as [number, number]),
+      TypeError,
+    );
+    assert.throws(() => pool.imap(t.square, [1], { chunksize: -1 }), RangeError);
+    assert.throws(() => pool.imap(t.square, 5 as unknown as number[]), TypeError);
+  });
+  // Nothing above broke the pool.
+  assert.equal(await pool.apply(t.square, [4]), 16);
+});
