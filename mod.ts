@@ -24,7 +24,10 @@
  * @module
  */
 
+export * from "./lib/barrier.ts";
 export * from "./lib/errors.ts";
+export * from "./lib/event.ts";
 export * from "./lib/executor.ts";
 export * from "./lib/pool.ts";
 export * from "./lib/process.ts";
+export * from "./lib/semaphore.ts";
