@@ -28,6 +28,7 @@ import {
   BAR_SEQ,
   BAR_SLOTS,
   lockMutex,
+  spinWhileEqual,
   unlockMutex,
 } from "./_sync_layout.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
@@ -473,6 +474,8 @@ export class Barrier {
       unlockMutex(i32, BAR_MUTEX);
       if (outcome === BAR_OUTCOME_PASSED) return index;
       if (outcome === BAR_OUTCOME_BROKEN) throw new BrokenBarrierError();
+      // A partner about to arrive is usually a few microseconds away.
+      if (spinWhileEqual(i32, BAR_SEQ, seq)) continue;
       const remaining = deadline - performance.now();
       if (remaining <= 0) return this.#timedOut(gen, index);
       let result: WaitResult | undefined;

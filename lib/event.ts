@@ -16,7 +16,7 @@ import {
   SHARE,
   type SharedDescriptor,
 } from "./_registry.ts";
-import { EVENT_INTS, EVENT_STATE } from "./_sync_layout.ts";
+import { EVENT_INTS, EVENT_STATE, spinWhileEqual } from "./_sync_layout.ts";
 import { checkSignal, checkTimeout, park, parkSync } from "./_wait.ts";
 
 /** Options for {@linkcode Event.prototype.wait}. */
@@ -167,6 +167,7 @@ export class Event {
     const s = Atomics.load(i32, EVENT_STATE);
     if ((s & 1) === 1) return true;
     if (timeout === 0) return false;
+    if (spinWhileEqual(i32, EVENT_STATE, s)) return true;
     const result = parkSync(i32, EVENT_STATE, s, timeout);
     return result !== "timed-out" || Atomics.load(i32, EVENT_STATE) !== s;
   }
