@@ -28,6 +28,8 @@ export * from "./lib/barrier.ts";
 export * from "./lib/errors.ts";
 export * from "./lib/event.ts";
 export * from "./lib/executor.ts";
+export * from "./lib/manager.ts";
+export * from "./lib/manager_proxies.ts";
 export * from "./lib/pool.ts";
 export * from "./lib/process.ts";
 export * from "./lib/semaphore.ts";

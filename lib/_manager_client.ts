@@ -1,0 +1,518 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The client side of the Manager's wire: one RpcClient per connection (the
+// parent's stdio pipe to the subprocess, or an authenticated socket), the
+// per-thread cache of socket connections that revived proxies share, and
+// ProxyRef, the handle every proxy keeps. Private.
+
+import { assertLive } from "./_context.ts";
+import { decodeValue } from "./_manager_codec.ts";
+import {
+  type ByteLink,
+  CANCELLED,
+  CHALLENGE_BYTES,
+  CLIENT_PROOF,
+  encodeFrame,
+  FrameReader,
+  FrameWriter,
+  fromBase64,
+  HANDSHAKE_MAX_FRAME_BYTES,
+  importHmacKey,
+  INVALID_PARAMS,
+  METHOD_ERROR,
+  PROTOCOL,
+  prove,
+  type RpcErrorObject,
+  SERVER_PROOF,
+  toBase64,
+  UNKNOWN_OBJECT,
+  verifyProof,
+} from "./_rpc.ts";
+import {
+  AuthenticationError,
+  ManagerError,
+  QueueEmptyError,
+  QueueFullError,
+  RemoteError,
+} from "./errors.ts";
+
+/** Where a manager listens: a Unix socket path, or a TCP host and port. */
+export type ManagerAddress = string | { hostname: string; port: number };
+
+/** Reads the next chunk of bytes; `null` at end of stream. */
+export type ChunkSource = () => Promise<Uint8Array | null>;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  /** Set when the caller aborted: the reason to reject with if cancelled. */
+  aborted?: unknown;
+  method: string;
+}
+
+const decoder = new TextDecoder();
+
+/** A text description of an address, for messages and cache keys. */
+export function addressText(address: ManagerAddress): string {
+  return typeof address === "string"
+    ? address
+    : `${address.hostname}:${address.port}`;
+}
+
+/** Rebuilds a JSON-RPC error object as the error the caller should see. */
+function toError(error: RpcErrorObject, method: string): Error {
+  const name = error?.data?.name;
+  if (error?.code === METHOD_ERROR && typeof name === "string") {
+    switch (name) {
+      case "TypeError":
+        return new TypeError(error.message);
+      case "RangeError":
+        return new RangeError(error.message);
+      case "QueueEmptyError":
+        return new QueueEmptyError(error.message);
+      case "QueueFullError":
+        return new QueueFullError(error.message);
+      default:
+        return new RemoteError(String(error.message), name);
+    }
+  }
+  if (error?.code === UNKNOWN_OBJECT) {
+    return new ManagerError(
+      `Cannot call ${method}: the manager has no such object (it was released)`,
+    );
+  }
+  if (error?.code === INVALID_PARAMS) {
+    return new TypeError(`Cannot call ${method}: ${error.message}`);
+  }
+  return new ManagerError(
+    `Cannot call ${method}: ${String(error?.message)} (code ${error?.code})`,
+  );
+}
+
+/** One JSON-RPC connection with many calls in flight. */
+export class RpcClient {
+  #reader: FrameReader;
+  #writer: FrameWriter;
+  #link: ByteLink;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #failure: ManagerError | null = null;
+  #onClose: Set<() => void> = new Set();
+  /** Describes the peer, for messages. */
+  readonly peer: string;
+
+  constructor(
+    link: ByteLink,
+    source: ChunkSource,
+    reader: FrameReader,
+    peer: string,
+  ) {
+    this.#link = link;
+    this.#reader = reader;
+    this.peer = peer;
+    this.#writer = new FrameWriter(link, (error) =>
+      this.fail(
+        new ManagerError(`Lost the connection to the manager at ${peer}`, {
+          cause: error,
+        }),
+      ));
+    void this.#readLoop(source);
+  }
+
+  /** Whether the connection has failed or been closed. */
+  get failed(): boolean {
+    return this.#failure !== null;
+  }
+
+  /** Calls when the connection ends (at once if it already has). */
+  onClose(fn: () => void): void {
+    if (this.#failure) fn();
+    else this.#onClose.add(fn);
+  }
+
+  /**
+   * Sends one request. `params` must already be JSON-ready (values
+   * encoded). With a signal, an abort asks the server to cancel the call.
+   */
+  call(
+    method: string,
+    params: unknown[],
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    if (this.#failure !== null) {
+      return Promise.reject(
+        new ManagerError(this.#failure.message, { cause: this.#failure }),
+      );
+    }
+    const id = this.#nextId++;
+    const text = `{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${
+      JSON.stringify(params)
+    }}`;
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { resolve, reject, method };
+      this.#pending.set(id, pending);
+      if (signal !== undefined) {
+        const onAbort = () => {
+          if (!this.#pending.has(id)) return;
+          pending.aborted = signal.reason;
+          this.notify("manager.cancel", [id]);
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        pending.resolve = (value) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(value);
+        };
+        pending.reject = (error) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        };
+      }
+      this.#writer.send(encodeFrame(text));
+    });
+  }
+
+  /** Sends a request whose answer nobody waits for (errors are ignored). */
+  notify(method: string, params: unknown[]): void {
+    this.call(method, params).catch(() => {});
+  }
+
+  /** Fails every pending and later call with `error`; closes the link. */
+  fail(error: ManagerError): void {
+    if (this.#failure !== null) return;
+    this.#failure = error;
+    try {
+      this.#link.close();
+    } catch {
+      // Already closed.
+    }
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) {
+      p.reject(new ManagerError(error.message, { cause: error.cause }));
+    }
+    for (const fn of this.#onClose) fn();
+    this.#onClose.clear();
+  }
+
+  /** Closes the connection; pending calls fail with ManagerError. */
+  close(): void {
+    this.fail(new ManagerError(`The connection to the manager is closed`));
+  }
+
+  async #readLoop(source: ChunkSource): Promise<void> {
+    let cause: unknown;
+    try {
+      for (;;) {
+        const chunk = await source();
+        if (chunk === null) break;
+        this.#reader.push(chunk);
+        let frame: Uint8Array | null;
+        while ((frame = this.#reader.next()) !== null) this.#dispatch(frame);
+      }
+    } catch (error) {
+      cause = error;
+    }
+    this.fail(
+      new ManagerError(
+        `The manager at ${this.peer} is gone: the connection ended`,
+        { cause },
+      ),
+    );
+  }
+
+  #dispatch(frame: Uint8Array): void {
+    const message = JSON.parse(decoder.decode(frame)) as {
+      id: number | null;
+      result?: unknown;
+      error?: RpcErrorObject;
+    };
+    const id = message.id;
+    const pending = id === null ? undefined : this.#pending.get(id);
+    if (pending === undefined) {
+      if (message.error !== undefined && id === null) {
+        // The server rejected something we sent as a whole (a frame too
+        // large, say) and is closing: fail everything.
+        this.fail(
+          new ManagerError(
+            `The manager refused a frame: ${message.error.message}`,
+          ),
+        );
+      }
+      return;
+    }
+    this.#pending.delete(id as number);
+    if (message.error !== undefined) {
+      if (message.error.code === CANCELLED && "aborted" in pending) {
+        pending.reject(pending.aborted);
+      } else {
+        pending.reject(toError(message.error, pending.method));
+      }
+    } else {
+      pending.resolve(decodeValue(message.result));
+    }
+  }
+}
+
+/** A link over a Deno connection, with a reusable read buffer. */
+function connLink(conn: Deno.Conn): { link: ByteLink; source: ChunkSource } {
+  const buf = new Uint8Array(64 * 1024);
+  return {
+    link: {
+      read: (p) => conn.read(p),
+      write: (p) => conn.write(p),
+      close: () => conn.close(),
+    },
+    source: async () => {
+      const n = await conn.read(buf);
+      return n === null ? null : buf.subarray(0, n);
+    },
+  };
+}
+
+async function readFrame(
+  source: ChunkSource,
+  reader: FrameReader,
+): Promise<unknown> {
+  for (;;) {
+    const frame = reader.next();
+    if (frame !== null) return JSON.parse(decoder.decode(frame));
+    const chunk = await source();
+    if (chunk === null) return null;
+    reader.push(chunk);
+  }
+}
+
+/**
+ * Connects to a manager's socket and runs the handshake.
+ *
+ * @throws {AuthenticationError} when either side does not prove the key.
+ * @throws {ManagerError} when nothing listens at the address.
+ */
+export async function connectSocket(
+  address: ManagerAddress,
+  authkey: Uint8Array,
+): Promise<RpcClient> {
+  const peer = addressText(address);
+  let conn: Deno.Conn;
+  try {
+    conn = typeof address === "string"
+      ? await Deno.connect({ transport: "unix", path: address })
+      : await Deno.connect({
+        transport: "tcp",
+        hostname: address.hostname,
+        port: address.port,
+      });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ManagerError(`Cannot connect to the manager at ${peer}`, {
+      cause: error,
+    });
+  }
+  if (typeof address !== "string") {
+    (conn as Deno.TcpConn).setNoDelay(true);
+  }
+  const { link, source } = connLink(conn);
+  const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
+  try {
+    const key = await importHmacKey(authkey);
+    const hello = await readFrame(source, reader) as {
+      protocol?: unknown;
+      challenge?: unknown;
+    } | null;
+    if (
+      hello === null || hello.protocol !== PROTOCOL ||
+      typeof hello.challenge !== "string"
+    ) {
+      throw new ManagerError(
+        `Cannot connect to the manager at ${peer}: it does not speak ${PROTOCOL}`,
+      );
+    }
+    const ours = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
+    const proof = await prove(key, CLIENT_PROOF, fromBase64(hello.challenge));
+    await writeAll(
+      link,
+      encodeFrame(JSON.stringify({
+        response: toBase64(proof),
+        challenge: toBase64(ours),
+      })),
+    );
+    const reply = await readFrame(source, reader) as {
+      response?: unknown;
+      error?: { name?: unknown; message?: unknown };
+    } | null;
+    if (reply === null || reply.error !== undefined) {
+      throw new AuthenticationError(
+        `Cannot connect to the manager at ${peer}: authentication failed (wrong authkey)`,
+      );
+    }
+    if (
+      typeof reply.response !== "string" ||
+      !await verifyProof(key, SERVER_PROOF, ours, fromBase64(reply.response))
+    ) {
+      throw new AuthenticationError(
+        `Cannot connect to the manager at ${peer}: the server did not prove it knows the authkey`,
+      );
+    }
+  } catch (error) {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+    if (
+      error instanceof AuthenticationError || error instanceof ManagerError
+    ) throw error;
+    throw new ManagerError(`Cannot connect to the manager at ${peer}`, {
+      cause: error,
+    });
+  }
+  reader.limit = 0xffffffff;
+  return new RpcClient(link, source, reader, peer);
+}
+
+async function writeAll(link: ByteLink, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) off += await link.write(bytes.subarray(off));
+}
+
+/** This thread's socket connections, one per manager, shared by proxies. */
+const sharedClients = new Map<string, Promise<RpcClient>>();
+
+/** The connection this thread uses for a manager, made on first use. */
+export function sharedClient(
+  address: ManagerAddress,
+  authkey: string,
+): Promise<RpcClient> {
+  const cacheKey = `${addressText(address)}\n${authkey}`;
+  let client = sharedClients.get(cacheKey);
+  if (client === undefined) {
+    client = connectSocket(address, fromBase64(authkey));
+    sharedClients.set(cacheKey, client);
+    client.then(
+      (c) => c.onClose(() => sharedClients.delete(cacheKey)),
+      () => sharedClients.delete(cacheKey),
+    );
+  }
+  return client;
+}
+
+/** Registers a client as this thread's connection for a manager. */
+export function adoptClient(
+  address: ManagerAddress,
+  authkey: string,
+  client: RpcClient,
+): void {
+  const cacheKey = `${addressText(address)}\n${authkey}`;
+  sharedClients.set(cacheKey, Promise.resolve(client));
+  client.onClose(() => sharedClients.delete(cacheKey));
+}
+
+/** Releases objects whose owning proxy was garbage-collected. */
+const finalizer = new FinalizationRegistry<ProxyRef>((ref) => {
+  ref.releaseObject();
+});
+
+/** What a proxy holds: its object's id, kind and a way to reach it. */
+export class ProxyRef {
+  /** The object's id on the manager. */
+  readonly id: string;
+  /** The kind, such as `"dict"`. */
+  readonly kind: string;
+  /** Where the manager listens (for reconnecting in other threads). */
+  readonly address: ManagerAddress;
+  /** Base64 of the authkey. */
+  readonly authkey: string;
+  #client: RpcClient | null;
+  #connecting: Promise<RpcClient> | null = null;
+  #owned = false;
+
+  constructor(
+    id: string,
+    kind: string,
+    address: ManagerAddress,
+    authkey: string,
+    client: RpcClient | null,
+  ) {
+    this.id = id;
+    this.kind = kind;
+    this.address = address;
+    this.authkey = authkey;
+    this.#client = client;
+  }
+
+  /**
+   * Makes this ref own one reference to the object, given back when
+   * `holder` is garbage-collected.
+   */
+  own(holder: object): void {
+    this.#owned = true;
+    finalizer.register(holder, this);
+  }
+
+  /** Gives back the owned reference (once). */
+  releaseObject(): void {
+    if (!this.#owned) return;
+    this.#owned = false;
+    const client = this.#client;
+    if (client !== null && !client.failed) {
+      client.notify("manager.release", [this.id]);
+    }
+  }
+
+  /** Calls a method; `params` start with the object id. */
+  call(
+    method: string,
+    params: unknown[],
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    assertLive();
+    const client = this.#client;
+    if (client !== null && !client.failed) {
+      return client.call(method, params, signal);
+    }
+    return this.#slowCall(method, params, signal);
+  }
+
+  async #slowCall(
+    method: string,
+    params: unknown[],
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const client = await this.connect();
+    return client.call(method, params, signal);
+  }
+
+  /** The connection, made (or re-made) on first use in this thread. */
+  connect(): Promise<RpcClient> {
+    const client = this.#client;
+    if (client !== null && !client.failed) return Promise.resolve(client);
+    if (client !== null) {
+      // The original connection is gone (the manager died): fail fast.
+      return Promise.reject(
+        new ManagerError(`The manager at ${client.peer} is gone`),
+      );
+    }
+    this.#connecting ??= sharedClient(this.address, this.authkey).then(
+      (c) => {
+        this.#client = c;
+        this.#connecting = null;
+        return c;
+      },
+      (error) => {
+        this.#connecting = null;
+        throw error;
+      },
+    );
+    return this.#connecting;
+  }
+
+  /** Takes a reference for a copy of this proxy that crosses a boundary. */
+  incref(): void {
+    const client = this.#client;
+    if (client !== null && !client.failed) {
+      client.notify("manager.incref", [this.id]);
+    } else {
+      this.connect().then((c) => c.notify("manager.incref", [this.id]))
+        .catch(() => {});
+    }
+  }
+}

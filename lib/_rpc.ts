@@ -1,0 +1,300 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The Manager's wire: typed JSON-RPC 2.0 messages, error codes, and the
+// framing (a 4-byte big-endian length, then that many bytes of UTF-8 JSON).
+// Shared by the client (lib/_manager_client.ts) and the server
+// (lib/_manager_server.ts). docs/PROTOCOL.md is the prose version. Private.
+
+/** A request id: this implementation always sends integers. */
+export type RpcId = number | string | null;
+
+/** A JSON-RPC 2.0 request (a notification when `id` is absent). */
+export interface RpcRequest {
+  jsonrpc: "2.0";
+  id?: RpcId;
+  method: string;
+  params?: unknown[];
+}
+
+/** The error member of a failed response. */
+export interface RpcErrorObject {
+  code: number;
+  message: string;
+  data?: RpcErrorData;
+}
+
+/** What `error.data` carries for errors thrown by a method. */
+export interface RpcErrorData {
+  /** The error class name, such as `"RangeError"` or `"QueueEmptyError"`. */
+  name: string;
+  /** The server-side stack, when there is one. */
+  stack?: string;
+}
+
+/** A successful response. */
+export interface RpcSuccess {
+  jsonrpc: "2.0";
+  id: RpcId;
+  result: unknown;
+}
+
+/** A failed response. */
+export interface RpcFailure {
+  jsonrpc: "2.0";
+  id: RpcId;
+  error: RpcErrorObject;
+}
+
+/** Any response. */
+export type RpcResponse = RpcSuccess | RpcFailure;
+
+// Standard JSON-RPC 2.0 codes.
+/** Invalid JSON was received. */
+export const PARSE_ERROR = -32700;
+/** The JSON is not a valid request object. */
+export const INVALID_REQUEST = -32600;
+/** The method does not exist or is not allowed. */
+export const METHOD_NOT_FOUND = -32601;
+/** Wrong parameters for the method. */
+export const INVALID_PARAMS = -32602;
+/** A server bug. */
+export const INTERNAL_ERROR = -32603;
+// Implementation-defined codes (-32000 to -32099).
+/** The method threw; `data.name` names the error class. */
+export const METHOD_ERROR = -32000;
+/** No object has this id (never created, or released). */
+export const UNKNOWN_OBJECT = -32001;
+/** A blocking call was cancelled with `manager.cancel`. */
+export const CANCELLED = -32002;
+/** A frame longer than the server's limit (the connection is then closed). */
+export const FRAME_TOO_LARGE = -32003;
+
+/** Bytes in the length prefix of every frame. */
+export const HEADER_BYTES = 4;
+/** Default largest frame the server accepts (16 MiB), prefix excluded. */
+export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** Largest frame accepted before the handshake completes. */
+export const HANDSHAKE_MAX_FRAME_BYTES = 1024;
+/** Protocol name sent in the server's first handshake frame. */
+export const PROTOCOL = "denomp-manager/1";
+/** HMAC prefixes, so that a reply can never be replayed as the other side's. */
+export const CLIENT_PROOF = "denomp-client:";
+/** See {@linkcode CLIENT_PROOF}. */
+export const SERVER_PROOF = "denomp-server:";
+/** Bytes in a handshake challenge. */
+export const CHALLENGE_BYTES = 32;
+
+const encoder = new TextEncoder();
+
+/** Encodes a JSON text into one frame (length prefix + UTF-8). */
+export function encodeFrame(text: string): Uint8Array {
+  // Every UTF-16 unit needs at most 3 UTF-8 bytes.
+  const out = new Uint8Array(HEADER_BYTES + text.length * 3);
+  const { written } = encoder.encodeInto(text, out.subarray(HEADER_BYTES));
+  new DataView(out.buffer).setUint32(0, written);
+  return out.subarray(0, HEADER_BYTES + written);
+}
+
+/** Thrown by {@linkcode FrameReader.next} for a frame over the limit. */
+export class FrameTooLargeError extends Error {
+  /** The announced length. */
+  readonly length: number;
+  /** Builds the error. */
+  constructor(length: number, limit: number) {
+    super(`Frame of ${length} bytes exceeds the limit of ${limit} bytes`);
+    this.name = "FrameTooLargeError";
+    this.length = length;
+  }
+}
+
+/**
+ * Splits a byte stream into frames. Bytes are appended with `push()`;
+ * `next()` returns the payload of the next complete frame, or `null`.
+ */
+export class FrameReader {
+  #buf = new Uint8Array(64 * 1024);
+  #start = 0;
+  #end = 0;
+  /** The largest payload accepted; may be changed between frames. */
+  limit: number;
+
+  /** Creates a reader that rejects frames longer than `limit`. */
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  /** Appends received bytes (copied). */
+  push(chunk: Uint8Array): void {
+    const need = this.#end + chunk.length;
+    if (need > this.#buf.length) {
+      const live = this.#end - this.#start;
+      if (live + chunk.length <= this.#buf.length && this.#start > 0) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+      } else {
+        let size = this.#buf.length * 2;
+        while (size < live + chunk.length) size *= 2;
+        const next = new Uint8Array(size);
+        next.set(this.#buf.subarray(this.#start, this.#end));
+        this.#buf = next;
+      }
+      this.#start = 0;
+      this.#end = live;
+    }
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+
+  /**
+   * The payload of the next complete frame (a view valid until the next
+   * `push()`), or `null` when more bytes are needed.
+   *
+   * @throws {FrameTooLargeError} when the announced length is over `limit`.
+   */
+  next(): Uint8Array | null {
+    const avail = this.#end - this.#start;
+    if (avail < HEADER_BYTES) {
+      if (avail === 0) this.#start = this.#end = 0;
+      return null;
+    }
+    const b = this.#buf;
+    const s = this.#start;
+    const length = ((b[s]! << 24) | (b[s + 1]! << 16) | (b[s + 2]! << 8) |
+      b[s + 3]!) >>> 0;
+    if (length > this.limit) throw new FrameTooLargeError(length, this.limit);
+    if (avail < HEADER_BYTES + length) return null;
+    this.#start = s + HEADER_BYTES + length;
+    return b.subarray(s + HEADER_BYTES, s + HEADER_BYTES + length);
+  }
+}
+
+/** The two halves of a byte link: a connection, or a child's stdio pipes. */
+export interface ByteLink {
+  /** Reads into `p`; `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p`, returning how many bytes were written. */
+  write(p: Uint8Array): Promise<number>;
+  /** Closes both directions. */
+  close(): void;
+}
+
+/**
+ * Queues frames and writes them in order, coalescing the frames queued
+ * while a write is in flight into one write.
+ */
+export class FrameWriter {
+  #link: ByteLink;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #writing = false;
+  #onError: (error: unknown) => void;
+
+  /** Writes to `link`; a failed write is reported once to `onError`. */
+  constructor(link: ByteLink, onError: (error: unknown) => void) {
+    this.#link = link;
+    this.#onError = onError;
+  }
+
+  /** Queues one frame. */
+  send(frame: Uint8Array): void {
+    this.#queue.push(frame);
+    this.#queued += frame.length;
+    if (!this.#writing) void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) {
+        let chunk: Uint8Array;
+        if (this.#queue.length === 1) {
+          chunk = this.#queue[0]!;
+        } else {
+          chunk = new Uint8Array(this.#queued);
+          let at = 0;
+          for (const part of this.#queue) {
+            chunk.set(part, at);
+            at += part.length;
+          }
+        }
+        this.#queue = [];
+        this.#queued = 0;
+        let off = 0;
+        while (off < chunk.length) {
+          off += await this.#link.write(off ? chunk.subarray(off) : chunk);
+        }
+      }
+    } catch (error) {
+      this.#queue = [];
+      this.#queued = 0;
+      this.#onError(error);
+    } finally {
+      this.#writing = false;
+    }
+  }
+}
+
+/** Standard base64 of bytes. */
+export function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+/** Bytes of a standard base64 string; throws on bad input. */
+export function fromBase64(text: string): Uint8Array {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Imports an HMAC-SHA256 key. */
+export function importHmacKey(authkey: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    "raw",
+    authkey as Uint8Array<ArrayBuffer>,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+}
+
+/** `prefix || challenge` as bytes, the data each side signs. */
+export function proofData(prefix: string, challenge: Uint8Array): Uint8Array {
+  const p = encoder.encode(prefix);
+  const out = new Uint8Array(p.length + challenge.length);
+  out.set(p);
+  out.set(challenge, p.length);
+  return out;
+}
+
+/** HMAC-SHA256 of `prefix || challenge`. */
+export async function prove(
+  key: CryptoKey,
+  prefix: string,
+  challenge: Uint8Array,
+): Promise<Uint8Array> {
+  return new Uint8Array(
+    await crypto.subtle.sign(
+      "HMAC",
+      key,
+      proofData(prefix, challenge) as Uint8Array<ArrayBuffer>,
+    ),
+  );
+}
+
+/** Constant-time check of a proof. */
+export function verifyProof(
+  key: CryptoKey,
+  prefix: string,
+  challenge: Uint8Array,
+  proof: Uint8Array,
+): Promise<boolean> {
+  return crypto.subtle.verify(
+    "HMAC",
+    key,
+    proof as Uint8Array<ArrayBuffer>,
+    proofData(prefix, challenge) as Uint8Array<ArrayBuffer>,
+  );
+}
