@@ -1,0 +1,1167 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The channel under every Queue and Pipe: a ring of variable-length frames in
+// one SharedArrayBuffer, for many producers and many consumers on any
+// threads. Private.
+//
+// How it stays correct:
+// - One short lock (a word in the header) guards the ring. It is only ever
+//   held inside synchronous code that copies bytes and moves offsets, never
+//   across an `await`, and a Deno worker cannot be stopped in the middle of
+//   synchronous code (terminate() only takes effect when it next yields), so
+//   a holder always releases it. A frame becomes visible to consumers only
+//   when TAIL moves past it, which happens under the lock after every byte
+//   of it is written: a consumer never sees half a frame.
+// - Waiting never happens under the lock. A consumer that finds nothing
+//   records the data sequence number it saw (RING_DATA_PARKED) before
+//   releasing the lock, then parks on RING_DATA_SEQ with that value; a
+//   producer that commits while someone is parked at the current number bumps
+//   it and notifies every waiter after releasing the lock. Because the check
+//   and the record happen under the same lock, no wake-up is lost; because we
+//   notify all, a lingering aborted `Atomics.waitAsync` registration cannot
+//   swallow the wake-up of a live waiter. Producers waiting for room do the
+//   same on RING_ROOM_SEQ, and consumers only wake them when enough room has
+//   been freed (hysteresis), so a full ring does not cost a notify per take.
+// - A message larger than the whole ring is streamed in pieces. While a
+//   producer streams (RING_STREAM_WRITER_*), other producers wait, so pieces
+//   are never interleaved with other frames; the first consumer to take the
+//   first piece (RING_STREAM_READER_*) takes all the rest, and other
+//   consumers wait. If the writer dies, times out or is aborted mid-stream,
+//   the stream is abandoned: its pieces are discarded by whoever meets them,
+//   so no partial message is ever delivered and the ring stays usable. If
+//   the reader dies, the rest of its stream is discarded the same way.
+// - An aborted or timed-out get takes nothing: a frame is removed only by
+//   the call that returns it.
+
+import { assertLive, isPidAlive, selfProcess } from "./_context.ts";
+import {
+  checkSignal,
+  checkTimeout,
+  describe,
+  park,
+  parkSync,
+} from "./_wait.ts";
+import {
+  FRAME_FIRST,
+  FRAME_HEADER,
+  FRAME_KIND_MASK,
+  FRAME_LAST,
+  FRAME_MORE,
+  FRAME_PAD,
+  FRAME_RAW,
+  FRAME_WHOLE,
+  PIECE_HEADER,
+  RING_CAPACITY,
+  RING_CLOSED,
+  RING_DATA_OFFSET,
+  RING_DATA_PARKED,
+  RING_DATA_SEQ,
+  RING_HEAD,
+  RING_ITEMS,
+  RING_JOINABLE,
+  RING_LOCK,
+  RING_MAXSIZE,
+  RING_NEXT_TOKEN,
+  RING_READER_CLOSED,
+  RING_ROOM_ITEMS,
+  RING_ROOM_NEED,
+  RING_ROOM_PARKED,
+  RING_ROOM_SEQ,
+  RING_STREAM_READER_PID,
+  RING_STREAM_READER_TOKEN,
+  RING_STREAM_WRITER_PID,
+  RING_STREAM_WRITER_TOKEN,
+  RING_TAIL,
+  RING_UNFINISHED,
+  RING_USED,
+} from "./_queue_layout.ts";
+
+/** The operation completed. */
+export const OK = 0;
+/** Nothing to do yet; park on the recorded word (internal). */
+const WAIT = 1;
+/** The ring is closed for writing (and, for a take, drained). */
+export const CLOSED = 2;
+/** The reading side is closed: nobody will ever take what is put. */
+export const BROKEN = 3;
+/** The wait ran out of time. */
+export const TIMED_OUT = 4;
+/** More pieces to write (internal). */
+const CONTINUE = 5;
+/** This thread's stream was taken away (it was judged dead) (internal). */
+const LOST = 6;
+
+/** How an operation ended, one of the constants above. */
+export type RingStatus = number;
+
+/** Default capacity of a ring in bytes. */
+export const DEFAULT_CAPACITY = 1 << 20;
+/** Smallest capacity accepted. */
+export const MIN_CAPACITY = 64;
+/** Largest capacity accepted. */
+export const MAX_CAPACITY = 1 << 30;
+
+/** Longest single park; every loop re-checks liveness at least this often. */
+const PARK_SLICE_MS = 100;
+/** Spins on the wait word before parking a synchronous wait. */
+const SPIN_SYNC = 4000;
+/** Spins before parking an async wait (this blocks the event loop). */
+const SPIN_ASYNC = 200;
+
+const EMPTY = new Uint8Array(0);
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Rounds a capacity up to what the ring really uses. */
+export function ringCapacity(capacity: number): number {
+  return align8(capacity);
+}
+
+// The copy of the last taken frame, reused across takes on this thread.
+let takeScratch = new Uint8Array(4096);
+
+function scratchFor(length: number): Uint8Array {
+  if (takeScratch.length < length) {
+    let next = takeScratch.length * 2;
+    while (next < length) next *= 2;
+    takeScratch = new Uint8Array(next);
+  }
+  return takeScratch;
+}
+
+/** A taken message that the caller owns. */
+export interface Taken {
+  bytes: Uint8Array;
+  raw: boolean;
+}
+
+/** A deadline that reads the clock only once something has to wait. */
+class Deadline {
+  readonly #timeout: number;
+  #end = -1;
+  constructor(timeout: number) {
+    this.#timeout = timeout;
+  }
+  /** Milliseconds left (the full timeout the first time). */
+  remaining(): number {
+    if (this.#timeout === Infinity) return Infinity;
+    const now = performance.now();
+    if (this.#end < 0) this.#end = now + this.#timeout;
+    return this.#end - now;
+  }
+}
+
+/** State of one get call (a streamed message is reassembled in here). */
+export interface ReadState {
+  /** This call's reader token, taken when it first meets a stream. */
+  token: number;
+  /** Token of the stream being reassembled. */
+  stream: number;
+  /** The message being reassembled, or null. */
+  partial: Uint8Array | null;
+  filled: number;
+  partialRaw: boolean;
+}
+
+/** Fresh state for one get call. */
+export function newReadState(): ReadState {
+  return { token: 0, stream: 0, partial: null, filled: 0, partialRaw: false };
+}
+
+/** State of one streamed put. */
+interface WriteState {
+  token: number;
+  payload: Uint8Array;
+  offset: number;
+  raw: boolean;
+}
+
+/** Options for the async waits of a ring. */
+export interface RingWaitOptions {
+  timeout: number;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A ring buffer of frames in shared memory. Create one with
+ * {@linkcode Ring.create}; attach to an existing buffer with `new Ring()`.
+ */
+export class Ring {
+  /** The shared memory, to send to another thread. */
+  readonly buffer: SharedArrayBuffer;
+  /** Bytes of frames the ring can hold. */
+  readonly capacity: number;
+  /** Most items, or 0 for no limit. */
+  readonly maxsize: number;
+  /** The payload of the last successful take (valid until the next one). */
+  taken: Uint8Array = EMPTY;
+  /** Whether that payload is raw bytes rather than an encoding. */
+  takenRaw = false;
+
+  readonly #i32: Int32Array;
+  readonly #u8: Uint8Array;
+  #waitIndex = 0;
+  #waitValue = 0;
+  #notifyData = false;
+  #notifyRoom = false;
+  readonly #joinable: boolean;
+
+  /**
+   * Allocates a new ring.
+   *
+   * @param capacity Bytes of frames (rounded up to a multiple of 8).
+   * @param maxsize Most items, 0 for no limit.
+   */
+  static create(capacity: number, maxsize: number, joinable = false): Ring {
+    const cap = ringCapacity(capacity);
+    const buffer = new SharedArrayBuffer(RING_DATA_OFFSET + cap);
+    const i32 = new Int32Array(buffer, 0, RING_DATA_OFFSET >> 2);
+    i32[RING_CAPACITY] = cap;
+    i32[RING_MAXSIZE] = maxsize;
+    i32[RING_DATA_PARKED] = -1;
+    i32[RING_ROOM_PARKED] = -1;
+    i32[RING_NEXT_TOKEN] = 1;
+    i32[RING_JOINABLE] = joinable ? 1 : 0;
+    return new Ring(buffer);
+  }
+
+  /** Attaches to a ring's shared memory. */
+  constructor(buffer: SharedArrayBuffer) {
+    this.buffer = buffer;
+    this.#i32 = new Int32Array(buffer);
+    this.#u8 = new Uint8Array(buffer);
+    this.capacity = Atomics.load(this.#i32, RING_CAPACITY);
+    this.maxsize = Atomics.load(this.#i32, RING_MAXSIZE);
+    this.#joinable = Atomics.load(this.#i32, RING_JOINABLE) === 1;
+  }
+
+  // ---- counters ----
+
+  /** Whole messages in the ring. */
+  items(): number {
+    return Atomics.load(this.#i32, RING_ITEMS);
+  }
+
+  /** Whether a reader would find nothing at all (not even a piece). */
+  isEmpty(): boolean {
+    return Atomics.load(this.#i32, RING_USED) === 0;
+  }
+
+  /** Whether the writing side is closed. */
+  get closed(): boolean {
+    return Atomics.load(this.#i32, RING_CLOSED) === 1;
+  }
+
+  /** Whether the reading side is closed. */
+  get readerClosed(): boolean {
+    return Atomics.load(this.#i32, RING_READER_CLOSED) === 1;
+  }
+
+  /** Items put and not yet marked done. */
+  unfinished(): number {
+    return Atomics.load(this.#i32, RING_UNFINISHED);
+  }
+
+  /**
+   * Marks one item done.
+   *
+   * @returns false (changing nothing) when no item is unfinished.
+   */
+  taskDone(): boolean {
+    const i32 = this.#i32;
+    while (true) {
+      const current = Atomics.load(i32, RING_UNFINISHED);
+      if (current <= 0) return false;
+      if (
+        Atomics.compareExchange(i32, RING_UNFINISHED, current, current - 1) ===
+          current
+      ) {
+        if (current === 1) Atomics.notify(i32, RING_UNFINISHED);
+        return true;
+      }
+    }
+  }
+
+  /** Waits until no item is unfinished. */
+  async join(options: RingWaitOptions): Promise<RingStatus> {
+    const i32 = this.#i32;
+    const deadline = new Deadline(options.timeout);
+    while (true) {
+      const current = Atomics.load(i32, RING_UNFINISHED);
+      if (current === 0) return OK;
+      const remaining = deadline.remaining();
+      if (remaining <= 0) return TIMED_OUT;
+      await park(i32, RING_UNFINISHED, current, {
+        timeout: Math.min(remaining, PARK_SLICE_MS),
+        signal: options.signal,
+      });
+    }
+  }
+
+  /** Blocking twin of {@linkcode Ring.join}. */
+  joinSync(timeout: number): RingStatus {
+    const i32 = this.#i32;
+    const deadline = new Deadline(timeout);
+    while (true) {
+      const current = Atomics.load(i32, RING_UNFINISHED);
+      if (current === 0) return OK;
+      const remaining = deadline.remaining();
+      if (remaining <= 0) return TIMED_OUT;
+      parkSync(
+        i32,
+        RING_UNFINISHED,
+        current,
+        Math.min(remaining, PARK_SLICE_MS),
+      );
+    }
+  }
+
+  // ---- closing ----
+
+  /** Closes the writing side and wakes every waiter (idempotent). */
+  close(): void {
+    this.#lock();
+    try {
+      Atomics.store(this.#i32, RING_CLOSED, 1);
+      this.#bumpData();
+      this.#bumpRoom();
+    } finally {
+      this.#unlock();
+    }
+  }
+
+  /** Closes the reading side and wakes every waiter (idempotent). */
+  closeReader(): void {
+    this.#lock();
+    try {
+      Atomics.store(this.#i32, RING_READER_CLOSED, 1);
+      this.#bumpData();
+      this.#bumpRoom();
+    } finally {
+      this.#unlock();
+    }
+  }
+
+  // ---- the lock ----
+
+  // A futex-style mutex (0 free, 1 held, 2 held with waiters): taking and
+  // releasing it uncontended costs one atomic each.
+  #lock(): void {
+    if (Atomics.compareExchange(this.#i32, RING_LOCK, 0, 1) !== 0) {
+      this.#lockSlow();
+    }
+  }
+
+  #lockSlow(): void {
+    const i32 = this.#i32;
+    for (let spin = 0; spin < 1000; spin++) {
+      if (
+        Atomics.load(i32, RING_LOCK) === 0 &&
+        Atomics.compareExchange(i32, RING_LOCK, 0, 1) === 0
+      ) return;
+    }
+    while (Atomics.exchange(i32, RING_LOCK, 2) !== 0) {
+      // The holder is inside a few lines of synchronous code; the bounded
+      // wait keeps even a missed notify harmless.
+      Atomics.wait(i32, RING_LOCK, 2, 5);
+    }
+  }
+
+  #unlock(): void {
+    const i32 = this.#i32;
+    if (Atomics.exchange(i32, RING_LOCK, 0) === 2) {
+      Atomics.notify(i32, RING_LOCK, 1);
+    }
+    if (this.#notifyData) {
+      this.#notifyData = false;
+      Atomics.notify(i32, RING_DATA_SEQ);
+    }
+    if (this.#notifyRoom) {
+      this.#notifyRoom = false;
+      Atomics.notify(i32, RING_ROOM_SEQ);
+    }
+  }
+
+  // ---- helpers run under the lock ----
+
+  #bumpData(): void {
+    Atomics.add(this.#i32, RING_DATA_SEQ, 1);
+    this.#notifyData = true;
+  }
+
+  #bumpRoom(): void {
+    const i32 = this.#i32;
+    Atomics.add(i32, RING_ROOM_SEQ, 1);
+    i32[RING_ROOM_NEED] = 0;
+    i32[RING_ROOM_ITEMS] = 0;
+    this.#notifyRoom = true;
+  }
+
+  #parkData(): void {
+    const i32 = this.#i32;
+    const seq = i32[RING_DATA_SEQ]!;
+    i32[RING_DATA_PARKED] = seq;
+    this.#waitIndex = RING_DATA_SEQ;
+    this.#waitValue = seq;
+  }
+
+  #parkRoom(needBytes: number, needItems: boolean): void {
+    const i32 = this.#i32;
+    const seq = i32[RING_ROOM_SEQ]!;
+    i32[RING_ROOM_PARKED] = seq;
+    if (needBytes > i32[RING_ROOM_NEED]!) {
+      i32[RING_ROOM_NEED] = needBytes;
+    }
+    if (needItems) i32[RING_ROOM_ITEMS] = 1;
+    this.#waitIndex = RING_ROOM_SEQ;
+    this.#waitValue = seq;
+  }
+
+  /** Wakes consumers parked at the current data number. */
+  #dataArrived(): void {
+    const i32 = this.#i32;
+    if (
+      i32[RING_DATA_PARKED]! === i32[RING_DATA_SEQ]!
+    ) this.#bumpData();
+  }
+
+  /** After a take: wakes parked producers once enough room is free. */
+  #roomFreed(): void {
+    const i32 = this.#i32;
+    if (
+      i32[RING_ROOM_PARKED]! !== i32[RING_ROOM_SEQ]!
+    ) return;
+    const need = i32[RING_ROOM_NEED]!;
+    const used = i32[RING_USED]!;
+    const free = this.capacity - used;
+    // Free space of at least twice a frame always holds it contiguously
+    // (one of the two free regions is at least half of it).
+    const bytesOk = need === 0 || used === 0 ||
+      (free >= 2 * need && free >= this.capacity >> 2);
+    const itemsOk = i32[RING_ROOM_ITEMS]! === 0 ||
+      i32[RING_ITEMS]! <= this.maxsize >> 1;
+    if (bytesOk && itemsOk) this.#bumpRoom();
+  }
+
+  /** The largest contiguous free region, in bytes. */
+  #largestFree(): number {
+    const i32 = this.#i32;
+    const used = i32[RING_USED]!;
+    if (used === 0) return this.capacity;
+    const head = i32[RING_HEAD]!;
+    const tail = i32[RING_TAIL]!;
+    if (tail > head) return Math.max(this.capacity - tail, head);
+    if (tail < head) return head - tail;
+    return 0;
+  }
+
+  /**
+   * Finds room for a frame of `size` bytes (a multiple of 8), padding to
+   * the end of the data area when it must wrap. Returns the frame's offset,
+   * or -1 when it does not fit now.
+   */
+  #reserve(size: number): number {
+    const i32 = this.#i32;
+    const cap = this.capacity;
+    const used = i32[RING_USED]!;
+    if (used === 0) {
+      i32[RING_HEAD] = 0;
+      i32[RING_TAIL] = 0;
+      return size <= cap ? 0 : -1;
+    }
+    const head = i32[RING_HEAD]!;
+    const tail = i32[RING_TAIL]!;
+    if (tail > head) {
+      if (cap - tail >= size) return tail;
+      if (head >= size) {
+        const pad = cap - tail;
+        const at = (RING_DATA_OFFSET + tail) >> 2;
+        i32[at] = pad - FRAME_HEADER;
+        i32[at + 1] = FRAME_PAD;
+        i32[RING_USED] = used + pad;
+        i32[RING_TAIL] = 0;
+        return 0;
+      }
+      return -1;
+    }
+    if (tail < head) return head - tail >= size ? tail : -1;
+    return -1;
+  }
+
+  /** Makes a written frame visible. */
+  #commit(offset: number, size: number, length: number, kind: number): void {
+    const i32 = this.#i32;
+    const at = (RING_DATA_OFFSET + offset) >> 2;
+    i32[at] = length;
+    i32[at + 1] = kind;
+    let tail = offset + size;
+    if (tail === this.capacity) tail = 0;
+    i32[RING_TAIL] = tail;
+    i32[RING_USED] = i32[RING_USED]! + size;
+    this.#dataArrived();
+  }
+
+  #advance(size: number): void {
+    const i32 = this.#i32;
+    let head = i32[RING_HEAD]! + size;
+    if (head >= this.capacity) head = 0;
+    const used = i32[RING_USED]! - size;
+    i32[RING_USED] = used;
+    if (used === 0) {
+      i32[RING_HEAD] = 0;
+      i32[RING_TAIL] = 0;
+    } else {
+      i32[RING_HEAD] = head;
+    }
+  }
+
+  #nextToken(): number {
+    let token = Atomics.add(this.#i32, RING_NEXT_TOKEN, 1);
+    if (token === 0) token = Atomics.add(this.#i32, RING_NEXT_TOKEN, 1);
+    return token;
+  }
+
+  #messageCompleted(): void {
+    const i32 = this.#i32;
+    i32[RING_ITEMS]!++;
+    if (this.#joinable) Atomics.add(i32, RING_UNFINISHED, 1);
+  }
+
+  /** A delivered or discarded message leaves the ring. */
+  #messageRemoved(delivered: boolean): void {
+    const i32 = this.#i32;
+    i32[RING_ITEMS]!--;
+    // Nobody will ever mark a discarded message done.
+    if (
+      !delivered && this.#joinable &&
+      Atomics.sub(i32, RING_UNFINISHED, 1) === 1
+    ) {
+      Atomics.notify(i32, RING_UNFINISHED);
+    }
+  }
+
+  #abandonStream(): void {
+    const i32 = this.#i32;
+    i32[RING_STREAM_WRITER_PID] = 0;
+    i32[RING_STREAM_WRITER_TOKEN] = 0;
+    this.#bumpRoom();
+    this.#bumpData();
+  }
+
+  /** Whether a producer is streaming (a dead one's stream is abandoned). */
+  #streamBusy(): boolean {
+    const i32 = this.#i32;
+    if (i32[RING_STREAM_WRITER_TOKEN]! === 0) return false;
+    if (isPidAlive(i32[RING_STREAM_WRITER_PID]!)) return true;
+    this.#abandonStream();
+    return false;
+  }
+
+  // ---- producing ----
+
+  /** Whether a payload of this length must be streamed in pieces. */
+  needsStream(length: number): boolean {
+    return align8(FRAME_HEADER + length) > this.capacity;
+  }
+
+  #tryPut(payload: Uint8Array, raw: boolean): RingStatus {
+    const i32 = this.#i32;
+    if (i32[RING_CLOSED]! === 1) return CLOSED;
+    if (i32[RING_READER_CLOSED]! === 1) return BROKEN;
+    if (this.#streamBusy()) {
+      this.#parkRoom(this.capacity, false);
+      return WAIT;
+    }
+    if (this.maxsize > 0 && i32[RING_ITEMS]! >= this.maxsize) {
+      this.#parkRoom(0, true);
+      return WAIT;
+    }
+    const length = payload.length;
+    const size = align8(FRAME_HEADER + length);
+    const offset = this.#reserve(size);
+    if (offset < 0) {
+      this.#parkRoom(size, false);
+      return WAIT;
+    }
+    this.#u8.set(payload, RING_DATA_OFFSET + offset + FRAME_HEADER);
+    this.#commit(
+      offset,
+      size,
+      length,
+      raw ? FRAME_WHOLE | FRAME_RAW : FRAME_WHOLE,
+    );
+    this.#messageCompleted();
+    return OK;
+  }
+
+  #tryStreamStart(w: WriteState): RingStatus {
+    const i32 = this.#i32;
+    if (i32[RING_CLOSED]! === 1) return CLOSED;
+    if (i32[RING_READER_CLOSED]! === 1) return BROKEN;
+    if (this.#streamBusy()) {
+      this.#parkRoom(this.capacity, false);
+      return WAIT;
+    }
+    if (this.maxsize > 0 && i32[RING_ITEMS]! >= this.maxsize) {
+      this.#parkRoom(0, true);
+      return WAIT;
+    }
+    w.token = this.#nextToken();
+    i32[RING_STREAM_WRITER_PID] = selfProcess().pid;
+    i32[RING_STREAM_WRITER_TOKEN] = w.token;
+    return this.#tryPiece(w);
+  }
+
+  #tryPiece(w: WriteState): RingStatus {
+    const i32 = this.#i32;
+    if (i32[RING_STREAM_WRITER_TOKEN]! !== w.token) return LOST;
+    if (i32[RING_READER_CLOSED]! === 1) {
+      this.#abandonStream();
+      return BROKEN;
+    }
+    const total = w.payload.length;
+    const remaining = total - w.offset;
+    const headers = FRAME_HEADER + PIECE_HEADER;
+    // Wait for a worthwhile piece rather than trickle tiny ones.
+    const want = Math.min(remaining, Math.max(8, this.capacity >> 3));
+    const room = this.#largestFree() - headers;
+    if (room < want) {
+      this.#parkRoom(align8(headers + want), false);
+      return WAIT;
+    }
+    let piece = Math.min(remaining, room & ~7);
+    if (piece <= 0) piece = Math.min(remaining, room);
+    // The first piece never carries the whole message.
+    if (w.offset === 0 && piece === remaining) piece = remaining - 1;
+    const size = align8(headers + piece);
+    const offset = this.#reserve(size);
+    if (offset < 0) {
+      this.#parkRoom(size, false);
+      return WAIT;
+    }
+    const at = RING_DATA_OFFSET + offset;
+    i32[(at >> 2) + 2] = w.token;
+    i32[(at >> 2) + 3] = total;
+    this.#u8.set(
+      w.payload.subarray(w.offset, w.offset + piece),
+      at + headers,
+    );
+    const last = w.offset + piece === total;
+    let kind = w.offset === 0 ? FRAME_FIRST : last ? FRAME_LAST : FRAME_MORE;
+    if (w.raw) kind |= FRAME_RAW;
+    this.#commit(offset, size, PIECE_HEADER + piece, kind);
+    w.offset += piece;
+    if (!last) return CONTINUE;
+    this.#messageCompleted();
+    i32[RING_STREAM_WRITER_PID] = 0;
+    i32[RING_STREAM_WRITER_TOKEN] = 0;
+    this.#bumpRoom();
+    return OK;
+  }
+
+  /** Gives up a stream this thread was writing (timeout or abort). */
+  #giveUpStream(w: WriteState): void {
+    this.#lock();
+    try {
+      if (this.#i32[RING_STREAM_WRITER_TOKEN]! === w.token) {
+        this.#abandonStream();
+      }
+    } finally {
+      this.#unlock();
+    }
+  }
+
+  /**
+   * Tries once to put a payload that fits the ring, without waiting.
+   * The payload is copied; it may be a scratch view.
+   *
+   * @returns OK, CLOSED, BROKEN, or TIMED_OUT when there is no room now.
+   */
+  tryPutNow(payload: Uint8Array, raw: boolean): RingStatus {
+    this.#lock();
+    let status: RingStatus;
+    try {
+      status = this.#tryPut(payload, raw);
+    } finally {
+      this.#unlock();
+    }
+    return status === WAIT ? TIMED_OUT : status;
+  }
+
+  /**
+   * Puts a payload, waiting for room up to `timeout` ms, parking the thread.
+   *
+   * @returns OK, CLOSED, BROKEN or TIMED_OUT.
+   */
+  putSync(payload: Uint8Array, raw: boolean, timeout: number): RingStatus {
+    const deadline = new Deadline(timeout);
+    if (this.needsStream(payload.length)) {
+      const w: WriteState = { token: 0, payload, offset: 0, raw };
+      let started = false;
+      while (true) {
+        assertLive();
+        this.#lock();
+        let status: RingStatus;
+        try {
+          status = started ? this.#tryPiece(w) : this.#tryStreamStart(w);
+        } finally {
+          this.#unlock();
+        }
+        if (w.token !== 0) started = true;
+        if (status === CONTINUE) continue;
+        if (status === LOST) assertLive();
+        if (status !== WAIT) return status === LOST ? BROKEN : status;
+        const remaining = deadline.remaining();
+        if (remaining <= 0) {
+          if (started) this.#giveUpStream(w);
+          return TIMED_OUT;
+        }
+        this.#waitSync(remaining);
+      }
+    }
+    while (true) {
+      assertLive();
+      this.#lock();
+      let status: RingStatus;
+      try {
+        status = this.#tryPut(payload, raw);
+      } finally {
+        this.#unlock();
+      }
+      if (status !== WAIT) return status;
+      const remaining = deadline.remaining();
+      if (remaining <= 0) return TIMED_OUT;
+      this.#waitSync(remaining);
+    }
+  }
+
+  /**
+   * Async twin of {@linkcode Ring.putSync}. The payload must not change
+   * while this runs (pass a copy, not a scratch view).
+   */
+  async put(
+    payload: Uint8Array,
+    raw: boolean,
+    options: RingWaitOptions,
+  ): Promise<RingStatus> {
+    const deadline = new Deadline(options.timeout);
+    const stream = this.needsStream(payload.length);
+    const w: WriteState = { token: 0, payload, offset: 0, raw };
+    let started = false;
+    try {
+      while (true) {
+        options.signal?.throwIfAborted();
+        assertLive();
+        this.#lock();
+        let status: RingStatus;
+        try {
+          status = !stream
+            ? this.#tryPut(payload, raw)
+            : started
+            ? this.#tryPiece(w)
+            : this.#tryStreamStart(w);
+        } finally {
+          this.#unlock();
+        }
+        if (w.token !== 0) started = true;
+        if (status === CONTINUE) continue;
+        if (status === LOST) assertLive();
+        if (status !== WAIT) {
+          started = false;
+          return status === LOST ? BROKEN : status;
+        }
+        const remaining = deadline.remaining();
+        if (remaining <= 0) return TIMED_OUT;
+        await this.#wait(remaining, options.signal);
+      }
+    } finally {
+      // A stream cut short (timeout, abort, this process ended) is given up
+      // so that others can go on; its pieces are discarded by readers.
+      if (started) this.#giveUpStream(w);
+    }
+  }
+
+  // ---- consuming ----
+
+  #tryTake(r: ReadState, nowait: boolean): RingStatus {
+    const i32 = this.#i32;
+    const u8 = this.#u8;
+    while (true) {
+      const reader = i32[RING_STREAM_READER_TOKEN]!;
+      if (reader !== 0 && reader !== r.token) {
+        if (isPidAlive(i32[RING_STREAM_READER_PID]!)) {
+          this.#parkData();
+          return WAIT;
+        }
+        // The reader died: the rest of its stream is discarded below.
+        this.#clearReader();
+      }
+      if (i32[RING_USED]! === 0) {
+        if (r.partial !== null) {
+          if (i32[RING_STREAM_WRITER_TOKEN]! === r.stream) {
+            if (this.#streamBusy()) {
+              this.#parkData();
+              return WAIT;
+            }
+          }
+          // The stream was abandoned: drop what we have.
+          this.#dropPartial(r);
+        }
+        if (i32[RING_CLOSED]! === 1 && !this.#streamBusy()) {
+          return CLOSED;
+        }
+        this.#parkData();
+        return WAIT;
+      }
+      const head = i32[RING_HEAD]!;
+      const at = RING_DATA_OFFSET + head;
+      const length = i32[at >> 2]!;
+      const flagged = i32[(at >> 2) + 1]!;
+      const kind = flagged & FRAME_KIND_MASK;
+      const raw = (flagged & FRAME_RAW) !== 0;
+      if (kind === FRAME_PAD) {
+        this.#advance(FRAME_HEADER + length);
+        continue;
+      }
+      const size = align8(FRAME_HEADER + length);
+      const start = at + FRAME_HEADER;
+      if (kind === FRAME_WHOLE) {
+        if (r.partial !== null) this.#dropPartial(r);
+        const out = scratchFor(length);
+        out.set(u8.subarray(start, start + length));
+        this.taken = out.subarray(0, length);
+        this.takenRaw = raw;
+        this.#advance(size);
+        this.#messageRemoved(true);
+        this.#roomFreed();
+        return OK;
+      }
+      const token = i32[(at >> 2) + 2]!;
+      const pieceStart = start + PIECE_HEADER;
+      const pieceLength = length - PIECE_HEADER;
+      if (kind === FRAME_FIRST) {
+        if (nowait && i32[RING_ITEMS]! === 0) {
+          // Do not start a stream that is still being written.
+          this.#parkData();
+          return WAIT;
+        }
+        if (r.partial !== null) this.#dropPartial(r);
+        const total = i32[(at >> 2) + 3]!;
+        if (r.token === 0) r.token = this.#nextToken();
+        r.stream = token;
+        r.partial = new Uint8Array(total);
+        r.filled = 0;
+        r.partialRaw = raw;
+        i32[RING_STREAM_READER_PID] = selfProcess().pid;
+        i32[RING_STREAM_READER_TOKEN] = r.token;
+      } else if (r.partial === null || token !== r.stream) {
+        // An orphan piece of an abandoned stream, or of a dead reader's.
+        this.#advance(size);
+        if (kind === FRAME_LAST) this.#messageRemoved(false);
+        this.#roomFreed();
+        continue;
+      }
+      const partial = r.partial;
+      if (r.filled + pieceLength > partial.length) {
+        // Cannot happen with a well-formed stream; never deliver garbage.
+        this.#advance(size);
+        this.#dropPartial(r);
+        if (kind === FRAME_LAST) this.#messageRemoved(false);
+        this.#roomFreed();
+        continue;
+      }
+      partial.set(u8.subarray(pieceStart, pieceStart + pieceLength), r.filled);
+      r.filled += pieceLength;
+      this.#advance(size);
+      if (kind === FRAME_LAST) {
+        const complete = r.filled === partial.length;
+        this.#messageRemoved(complete);
+        const raw = r.partialRaw;
+        this.#dropPartial(r);
+        this.#roomFreed();
+        if (!complete) continue;
+        this.taken = partial;
+        this.takenRaw = raw;
+        return OK;
+      }
+      this.#roomFreed();
+    }
+  }
+
+  #clearReader(): void {
+    const i32 = this.#i32;
+    i32[RING_STREAM_READER_PID] = 0;
+    i32[RING_STREAM_READER_TOKEN] = 0;
+    this.#bumpData();
+  }
+
+  #dropPartial(r: ReadState): void {
+    r.partial = null;
+    r.filled = 0;
+    r.stream = 0;
+    if (this.#i32[RING_STREAM_READER_TOKEN]! === r.token) {
+      this.#clearReader();
+    }
+  }
+
+  /**
+   * Tries once to take a message, without waiting. On OK the payload is in
+   * `taken` (valid until the next take on this thread). With `nowait`, a
+   * streamed message is only started when it is complete in the ring; else
+   * a started one is left in `r` for {@linkcode Ring.take} or
+   * {@linkcode Ring.takeSync} to finish.
+   *
+   * @returns OK, CLOSED (closed and drained) or TIMED_OUT.
+   */
+  takeOnce(r: ReadState, nowait = false): RingStatus {
+    this.#lock();
+    let status: RingStatus;
+    try {
+      status = this.#tryTake(r, nowait);
+    } finally {
+      this.#unlock();
+    }
+    return status === WAIT ? TIMED_OUT : status;
+  }
+
+  /**
+   * Takes one message, waiting up to `timeout` ms by parking the thread.
+   * Once the first piece of a streamed message is taken, the rest is
+   * awaited regardless of `timeout` (bounded by the writer staying alive).
+   *
+   * @returns OK (payload in `taken`), CLOSED (closed and drained) or
+   *   TIMED_OUT.
+   */
+  takeSync(r: ReadState, timeout: number): RingStatus {
+    const deadline = new Deadline(timeout);
+    while (true) {
+      assertLive();
+      this.#lock();
+      let status: RingStatus;
+      try {
+        status = this.#tryTake(r, false);
+      } finally {
+        this.#unlock();
+      }
+      if (status !== WAIT) return status;
+      if (r.partial !== null) {
+        this.#waitSync(PARK_SLICE_MS);
+      } else {
+        const remaining = deadline.remaining();
+        if (remaining <= 0) return TIMED_OUT;
+        this.#waitSync(remaining);
+      }
+    }
+  }
+
+  /**
+   * Async twin of {@linkcode Ring.takeSync}; an abort rejects with
+   * `signal.reason` and takes nothing. Resolves to the taken message (an
+   * owned copy) or to CLOSED or TIMED_OUT.
+   */
+  async take(
+    r: ReadState,
+    options: RingWaitOptions,
+  ): Promise<Taken | RingStatus> {
+    const deadline = new Deadline(options.timeout);
+    while (true) {
+      if (r.partial === null) options.signal?.throwIfAborted();
+      assertLive();
+      this.#lock();
+      let status: RingStatus;
+      try {
+        status = this.#tryTake(r, false);
+      } finally {
+        this.#unlock();
+      }
+      if (status === OK) {
+        // Copy now: another take on this thread may reuse the scratch
+        // before our caller resumes.
+        const bytes = this.taken.buffer === takeScratch.buffer
+          ? this.taken.slice()
+          : this.taken;
+        return { bytes, raw: this.takenRaw };
+      }
+      if (status !== WAIT) return status;
+      if (r.partial !== null) {
+        await this.#wait(PARK_SLICE_MS, undefined);
+      } else {
+        const remaining = deadline.remaining();
+        if (remaining <= 0) return TIMED_OUT;
+        await this.#wait(remaining, options.signal);
+      }
+    }
+  }
+
+  /**
+   * Waits until a take would not block (something to take, or closed and
+   * drained), without taking anything.
+   *
+   * @returns true when a take would not block.
+   */
+  async poll(options: RingWaitOptions): Promise<boolean> {
+    const deadline = new Deadline(options.timeout);
+    while (true) {
+      if (this.#readable()) return true;
+      const remaining = deadline.remaining();
+      if (remaining <= 0) return false;
+      await this.#wait(remaining, options.signal);
+    }
+  }
+
+  /** Blocking twin of {@linkcode Ring.poll}. */
+  pollSync(timeout: number): boolean {
+    const deadline = new Deadline(timeout);
+    while (true) {
+      if (this.#readable()) return true;
+      const remaining = deadline.remaining();
+      if (remaining <= 0) return false;
+      this.#waitSync(remaining);
+    }
+  }
+
+  #readable(): boolean {
+    assertLive();
+    this.#lock();
+    try {
+      const i32 = this.#i32;
+      if (
+        i32[RING_ITEMS]! > 0 ||
+        (i32[RING_CLOSED]! === 1 &&
+          i32[RING_USED]! === 0 && !this.#streamBusy())
+      ) return true;
+      this.#parkData();
+      return false;
+    } finally {
+      this.#unlock();
+    }
+  }
+
+  // ---- waiting ----
+
+  #waitSync(remaining: number): void {
+    const i32 = this.#i32;
+    const index = this.#waitIndex;
+    const value = this.#waitValue;
+    for (let spin = 0; spin < SPIN_SYNC; spin++) {
+      if (Atomics.load(i32, index) !== value) return;
+    }
+    parkSync(i32, index, value, Math.min(remaining, PARK_SLICE_MS));
+  }
+
+  async #wait(
+    remaining: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const i32 = this.#i32;
+    const index = this.#waitIndex;
+    const value = this.#waitValue;
+    for (let spin = 0; spin < SPIN_ASYNC; spin++) {
+      if (Atomics.load(i32, index) !== value) return;
+    }
+    await park(i32, index, value, {
+      timeout: Math.min(remaining, PARK_SLICE_MS),
+      signal,
+    });
+  }
+}
+
+// ---- handing rings to the public classes ----
+
+let adopted: Ring | null = null;
+
+/**
+ * Sets the ring the next queue constructed on this thread adopts instead of
+ * allocating one (how a revived descriptor becomes a live instance).
+ */
+export function adoptRing(ring: Ring): void {
+  adopted = ring;
+}
+
+/** Whether a ring is waiting to be adopted. */
+export function hasAdoptedRing(): boolean {
+  return adopted !== null;
+}
+
+/** Takes the ring set by {@linkcode adoptRing}, if any. */
+export function takeAdoptedRing(): Ring | null {
+  const ring = adopted;
+  adopted = null;
+  return ring;
+}
+
+/** The ring under each queue (for subclasses in other modules). */
+export const ringOf: WeakMap<object, Ring> = new WeakMap();
+
+/** Validates the options object of a wait; returns the timeout. */
+export function waitOptions(
+  what: string,
+  options: unknown,
+): { timeout: number; signal: AbortSignal | undefined } {
+  if (options === undefined) return { timeout: Infinity, signal: undefined };
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `${what}: options must be an object, received ${describe(options)}`,
+    );
+  }
+  const { timeout, signal } = options as {
+    timeout?: unknown;
+    signal?: unknown;
+  };
+  const ms = checkTimeout(what, timeout);
+  checkSignal(what, signal);
+  return { timeout: ms, signal: signal as AbortSignal | undefined };
+}
+
+/** Describes a queue's state (shared by the queue classes). */
+export function inspectQueue(name: string, ring: Ring): string {
+  const limit = ring.maxsize > 0 ? `/${ring.maxsize}` : "";
+  return `${name} { items: ${ring.items()}${limit}, capacity: ${ring.capacity}${
+    ring.closed ? ", closed" : ""
+  } }`;
+}
+
+/** Creates the ring of a new queue from validated options. */
+export function createQueueRing(options: unknown, joinable: boolean): Ring {
+  if (options === undefined) return Ring.create(DEFAULT_CAPACITY, 0, joinable);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot create queue: options must be an object, received ${
+        describe(options)
+      }`,
+    );
+  }
+  const { maxsize = 0, capacity = DEFAULT_CAPACITY } = options as {
+    maxsize?: unknown;
+    capacity?: unknown;
+  };
+  if (typeof maxsize !== "number") {
+    throw new TypeError(
+      `Cannot create queue: maxsize must be a number, received ${
+        describe(maxsize)
+      }`,
+    );
+  }
+  if (!Number.isInteger(maxsize) || maxsize < 0 || maxsize > 0x3fffffff) {
+    throw new RangeError(
+      `Cannot create queue: maxsize must be a non-negative integer, received ${maxsize}`,
+    );
+  }
+  if (typeof capacity !== "number") {
+    throw new TypeError(
+      `Cannot create queue: capacity must be a number, received ${
+        describe(capacity)
+      }`,
+    );
+  }
+  if (
+    !Number.isInteger(capacity) || capacity < MIN_CAPACITY ||
+    capacity > MAX_CAPACITY
+  ) {
+    throw new RangeError(
+      `Cannot create queue: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`,
+    );
+  }
+  return Ring.create(capacity, maxsize, joinable);
+}

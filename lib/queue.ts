@@ -1,0 +1,560 @@
+// Copyright 2026 the denomp authors. MIT license.
+/**
+ * `Queue`: Python's process-safe FIFO queue, over a ring buffer in shared
+ * memory. `put` / `get` with their `Sync` and `Nowait` forms, `qsize`,
+ * `empty`, `full`, `close`, and `for await` that ends once the queue is
+ * closed and drained.
+ *
+ * @module
+ */
+
+import { assertLive } from "./_context.ts";
+import { decode, encodeScratch } from "./_codec.ts";
+import {
+  registerShareable,
+  SHARE,
+  type SharedDescriptor,
+} from "./_registry.ts";
+import {
+  adoptRing,
+  CLOSED,
+  createQueueRing,
+  DEFAULT_CAPACITY,
+  inspectQueue,
+  MAX_CAPACITY,
+  MIN_CAPACITY,
+  newReadState,
+  OK,
+  type ReadState,
+  Ring,
+  ringOf,
+  type RingStatus,
+  takeAdoptedRing,
+  type Taken,
+  waitOptions,
+} from "./_ring.ts";
+import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.ts";
+
+/** Options for the {@linkcode Queue} constructor. */
+export interface QueueOptions {
+  /**
+   * Most items the queue holds; `put` waits (and `putNowait` throws
+   * `QueueFullError`) while it is full. `0` means no limit on the count, as
+   * Python's `maxsize <= 0`; the byte `capacity` still applies.
+   *
+   * @default {0}
+   */
+  maxsize?: number;
+  /**
+   * Bytes of shared memory for messages in flight (rounded up to a multiple
+   * of 8, at least 64). Each message takes its encoding plus an 8-byte
+   * header, rounded up to 8 bytes. A message that does not fit the free
+   * space waits for room; one larger than the whole capacity is streamed
+   * through in pieces (see {@linkcode Queue.prototype.put}).
+   *
+   * @default {1048576}
+   */
+  capacity?: number;
+}
+
+/** Options for {@linkcode Queue.prototype.put}. */
+export interface QueuePutOptions {
+  /**
+   * Milliseconds to wait for room at most; then `put()` rejects with
+   * `QueueFullError` and nothing is enqueued.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+  /** Aborting rejects with `signal.reason`; nothing is enqueued. */
+  signal?: AbortSignal;
+}
+
+/** Options for {@linkcode Queue.prototype.putSync}. */
+export interface QueuePutSyncOptions {
+  /**
+   * Milliseconds to block for room at most; then `putSync()` throws
+   * `QueueFullError`.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+}
+
+/** Options for {@linkcode Queue.prototype.get}. */
+export interface QueueGetOptions {
+  /**
+   * Milliseconds to wait for an item at most; then `get()` rejects with
+   * `QueueEmptyError`.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+  /** Aborting rejects with `signal.reason`; no item is taken. */
+  signal?: AbortSignal;
+}
+
+/** Options for {@linkcode Queue.prototype.getSync}. */
+export interface QueueGetSyncOptions {
+  /**
+   * Milliseconds to block for an item at most; then `getSync()` throws
+   * `QueueEmptyError`.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+}
+
+const PUT = "Cannot put to queue";
+const GET = "Cannot get from queue";
+
+function decodeTaken<T>(bytes: Uint8Array, raw: boolean): T {
+  return (raw ? bytes.slice() : decode(bytes)) as T;
+}
+
+function throwPut(status: RingStatus, value: unknown, timeout: number): never {
+  if (status === CLOSED) throw new QueueClosedError(value);
+  throw new QueueFullError(
+    timeout === 0
+      ? "Cannot put to queue: the queue is full"
+      : `Cannot put to queue: still full after ${timeout} ms`,
+  );
+}
+
+function throwGet(status: RingStatus, timeout: number): never {
+  if (status === CLOSED) {
+    throw new QueueClosedError(
+      undefined,
+      "Cannot get from queue: the queue is closed and drained",
+    );
+  }
+  throw new QueueEmptyError(
+    timeout === 0
+      ? "Cannot get from queue: the queue is empty"
+      : `Cannot get from queue: still empty after ${timeout} ms`,
+  );
+}
+
+/**
+ * A process-safe FIFO queue, as Python's `multiprocessing.Queue`. Values are
+ * encoded into a ring buffer in shared memory, so any thread (the main
+ * program or any Process holding the queue) can put and get.
+ *
+ * What can be put: everything JSON carries, plus `undefined`, `bigint`,
+ * `NaN`/`Infinity`/`-0`, `Date`, `Map`, `Set`, `ArrayBuffer` and typed arrays
+ * (their bytes are copied) and `Error`s (name, message, stack, cause). A
+ * function, a symbol, a class instance with methods or a cycle fails with a
+ * `TypeError` at `put` and nothing is enqueued. What comes out is a copy.
+ *
+ * Order: items from one producer come out in the order it put them
+ * (per-producer FIFO); items from different producers interleave.
+ *
+ * `close()` closes the queue for every Process: later puts throw
+ * `QueueClosedError`, gets still drain what is left, then throw
+ * `QueueClosedError`, and `for await` ends. (Python's `close()` only
+ * concerns the calling process's feeder; here there is no feeder thread: a
+ * put is in shared memory when it returns.)
+ *
+ * Passed to a Process in `args`, it arrives as the same live queue.
+ *
+ * `getSync()` / `putSync()` park the calling thread; on the main thread they
+ * freeze the event loop while they wait, so prefer `get()` / `put()` there.
+ *
+ * @typeParam T The type of the items.
+ *
+ * @example Usage
+ * ```ts
+ * import { Process, Queue } from "@denomp/multiprocessing";
+ * import assert from "node:assert/strict";
+ *
+ * const q = new Queue<number>();
+ * const module = new URL("../tests/fixtures/queue_targets.ts", import.meta.url);
+ * const p = new Process({ target: "putRange", args: [q, 3], module });
+ * await p.start();
+ * assert.deepEqual([await q.get(), await q.get(), await q.get()], [0, 1, 2]);
+ * await p.join();
+ * ```
+ */
+export class Queue<T = unknown> {
+  readonly #ring: Ring;
+
+  /**
+   * Creates a queue.
+   *
+   * @param options Item limit and byte capacity.
+   * @throws {TypeError} When an option has the wrong type.
+   * @throws {RangeError} When `maxsize` or `capacity` is out of range.
+   */
+  constructor(options?: QueueOptions) {
+    this.#ring = takeAdoptedRing() ?? createQueueRing(options, false);
+    ringOf.set(this, this.#ring);
+  }
+
+  /** Most items the queue holds, `0` for no limit. */
+  get maxsize(): number {
+    return this.#ring.maxsize;
+  }
+
+  /** Bytes of shared memory for messages in flight. */
+  get capacity(): number {
+    return this.#ring.capacity;
+  }
+
+  /** Whether {@linkcode Queue.prototype.close} has been called anywhere. */
+  get closed(): boolean {
+    return this.#ring.closed;
+  }
+
+  /**
+   * Puts a value, waiting for room when the queue is full.
+   *
+   * A message larger than the whole `capacity` is streamed through in
+   * pieces while consumers take them; producers wait meanwhile, so it still
+   * arrives whole, in order. If its producer ends or gives up mid-way, the
+   * pieces already sent are discarded by the consumers.
+   *
+   * @param value The value to put.
+   * @param options A timeout and an abort signal.
+   * @returns A promise that resolves once the value is in the queue.
+   * @throws {TypeError} When the value cannot be encoded (nothing is put).
+   * @throws {QueueClosedError} When the queue is closed.
+   * @throws {QueueFullError} When `timeout` runs out.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue, QueueFullError } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue({ maxsize: 1 });
+   * await q.put({ id: 1, tags: new Set(["a"]) });
+   * await assert.rejects(q.put(2, { timeout: 10 }), QueueFullError);
+   * assert.deepEqual(await q.get(), { id: 1, tags: new Set(["a"]) });
+   * ```
+   */
+  put(value: T, options?: QueuePutOptions): Promise<void> {
+    try {
+      const { timeout, signal } = waitOptions(PUT, options);
+      assertLive();
+      signal?.throwIfAborted();
+      const ring = this.#ring;
+      const bytes = encodeScratch(value, PUT);
+      if (!ring.needsStream(bytes.length)) {
+        const status = ring.tryPutNow(bytes, false);
+        if (status === OK) return Promise.resolve();
+        if (status === CLOSED || timeout === 0) throwPut(status, value, 0);
+      }
+      return this.#putSlow(bytes.slice(), value, timeout, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #putSlow(
+    bytes: Uint8Array,
+    value: T,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const status = await this.#ring.put(bytes, false, { timeout, signal });
+    if (status !== OK) throwPut(status, value, timeout);
+  }
+
+  /**
+   * Puts a value, blocking the thread while the queue is full.
+   *
+   * @param value The value to put.
+   * @param options A timeout.
+   * @throws {TypeError} When the value cannot be encoded (nothing is put).
+   * @throws {QueueClosedError} When the queue is closed.
+   * @throws {QueueFullError} When `timeout` runs out.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue<string>();
+   * q.putSync("a");
+   * assert.equal(q.getSync(), "a");
+   * ```
+   */
+  putSync(value: T, options?: QueuePutSyncOptions): void {
+    const { timeout } = waitOptions(PUT, options);
+    assertLive();
+    const bytes = encodeScratch(value, PUT);
+    const status = this.#ring.putSync(bytes, false, timeout);
+    if (status !== OK) throwPut(status, value, timeout);
+  }
+
+  /**
+   * Puts a value if there is room now.
+   *
+   * @param value The value to put.
+   * @throws {TypeError} When the value cannot be encoded (nothing is put).
+   * @throws {QueueClosedError} When the queue is closed.
+   * @throws {QueueFullError} When there is no room now, or the message is
+   *   larger than the whole capacity (it can only be streamed by `put()`).
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue, QueueFullError } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue({ maxsize: 1 });
+   * q.putNowait(1);
+   * assert.throws(() => q.putNowait(2), QueueFullError);
+   * ```
+   */
+  putNowait(value: T): void {
+    assertLive();
+    const bytes = encodeScratch(value, PUT);
+    if (this.#ring.needsStream(bytes.length)) {
+      if (this.#ring.closed) throw new QueueClosedError(value);
+      throw new QueueFullError(
+        `Cannot put to queue: a message of ${bytes.length} bytes is larger than the capacity; use put()`,
+      );
+    }
+    const status = this.#ring.tryPutNow(bytes, false);
+    if (status !== OK) throwPut(status, value, 0);
+  }
+
+  /**
+   * Takes the oldest item, waiting for one when the queue is empty.
+   *
+   * @param options A timeout and an abort signal.
+   * @returns The item.
+   * @throws {QueueEmptyError} When `timeout` runs out.
+   * @throws {QueueClosedError} When the queue is closed and drained.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue, QueueEmptyError } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue<number>();
+   * await assert.rejects(q.get({ timeout: 5 }), QueueEmptyError);
+   * await q.put(7);
+   * assert.equal(await q.get(), 7);
+   * ```
+   */
+  get(options?: QueueGetOptions): Promise<T> {
+    try {
+      const { timeout, signal } = waitOptions(GET, options);
+      assertLive();
+      signal?.throwIfAborted();
+      const ring = this.#ring;
+      const r = newReadState();
+      const status = ring.takeOnce(r);
+      if (status === OK) {
+        return Promise.resolve(decodeTaken<T>(ring.taken, ring.takenRaw));
+      }
+      if (status === CLOSED || (timeout === 0 && r.partial === null)) {
+        throwGet(status, 0);
+      }
+      return this.#getSlow(r, timeout, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #getSlow(
+    r: ReadState,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const result = await this.#ring.take(r, { timeout, signal });
+    if (typeof result === "number") throwGet(result, timeout);
+    return decodeTaken<T>((result as Taken).bytes, (result as Taken).raw);
+  }
+
+  /**
+   * Takes the oldest item, blocking the thread while the queue is empty.
+   *
+   * @param options A timeout.
+   * @returns The item.
+   * @throws {QueueEmptyError} When `timeout` runs out.
+   * @throws {QueueClosedError} When the queue is closed and drained.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue, QueueEmptyError } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue();
+   * assert.throws(() => q.getSync({ timeout: 1 }), QueueEmptyError);
+   * ```
+   */
+  getSync(options?: QueueGetSyncOptions): T {
+    const { timeout } = waitOptions(GET, options);
+    assertLive();
+    const ring = this.#ring;
+    const status = ring.takeSync(newReadState(), timeout);
+    if (status !== OK) throwGet(status, timeout);
+    return decodeTaken<T>(ring.taken, ring.takenRaw);
+  }
+
+  /**
+   * Takes the oldest item if there is one now.
+   *
+   * @returns The item.
+   * @throws {QueueEmptyError} When the queue is empty.
+   * @throws {QueueClosedError} When the queue is closed and drained.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue, QueueEmptyError } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue();
+   * assert.throws(() => q.getNowait(), QueueEmptyError);
+   * ```
+   */
+  getNowait(): T {
+    assertLive();
+    const ring = this.#ring;
+    const status = ring.takeOnce(newReadState(), true);
+    if (status !== OK) throwGet(status, 0);
+    return decodeTaken<T>(ring.taken, ring.takenRaw);
+  }
+
+  /**
+   * The number of items in the queue now (a snapshot that other Processes
+   * may change at once, as in Python).
+   *
+   * @returns The item count.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue();
+   * q.putNowait("x");
+   * assert.equal(q.qsize(), 1);
+   * ```
+   */
+  qsize(): number {
+    return this.#ring.items();
+  }
+
+  /**
+   * Whether the queue has no items now (a snapshot).
+   *
+   * @returns `true` when empty.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new Queue().empty(), true);
+   * ```
+   */
+  empty(): boolean {
+    return this.#ring.items() === 0;
+  }
+
+  /**
+   * Whether the queue holds `maxsize` items now (a snapshot). A queue
+   * without `maxsize` is never full by count (a put may still wait for
+   * bytes of room).
+   *
+   * @returns `true` when full.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue({ maxsize: 1 });
+   * q.putNowait(1);
+   * assert.equal(q.full(), true);
+   * ```
+   */
+  full(): boolean {
+    return this.maxsize > 0 && this.#ring.items() >= this.maxsize;
+  }
+
+  /**
+   * Closes the queue for every Process (idempotent): puts throw
+   * `QueueClosedError` from now on, waiting producers wake with it, and
+   * consumers drain what is left, after which gets throw `QueueClosedError`
+   * and `for await` loops end.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue<number>();
+   * await q.put(1);
+   * await q.put(2);
+   * q.close();
+   * const seen = [];
+   * for await (const v of q) seen.push(v);
+   * assert.deepEqual(seen, [1, 2]);
+   * ```
+   */
+  close(): void {
+    this.#ring.close();
+  }
+
+  /**
+   * Yields items until the queue is closed and drained.
+   *
+   * @returns An async iterator over the items.
+   *
+   * @example Usage
+   * ```ts
+   * import { Queue } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new Queue<string>();
+   * q.putNowait("a");
+   * q.close();
+   * const seen: string[] = [];
+   * for await (const v of q) seen.push(v);
+   * assert.deepEqual(seen, ["a"]);
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    while (true) {
+      let value: T;
+      try {
+        value = await this.get();
+      } catch (error) {
+        if (error instanceof QueueClosedError) return;
+        throw error;
+      }
+      yield value;
+    }
+  }
+
+  /** Closes the queue (see {@linkcode Queue.prototype.close}). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * The descriptor this queue crosses into a worker as. Internal.
+   *
+   * @returns The descriptor.
+   */
+  [SHARE](): SharedDescriptor {
+    return { kind: "Queue", module: import.meta.url, data: this.#ring.buffer };
+  }
+
+  /**
+   * Custom inspect for `console.log` / `Deno.inspect`.
+   *
+   * @returns A short description.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return inspectQueue(this.constructor.name, this.#ring);
+  }
+}
+
+registerShareable("Queue", (data) => {
+  adoptRing(new Ring(data as SharedArrayBuffer));
+  return new Queue();
+});
