@@ -11,11 +11,13 @@ import {
   CANCELLED,
   CHALLENGE_BYTES,
   CLIENT_PROOF,
+  DEFAULT_MAX_FRAME_BYTES,
   encodeFrame,
   FrameReader,
   FrameWriter,
   fromBase64,
   HANDSHAKE_MAX_FRAME_BYTES,
+  HEADER_BYTES,
   importHmacKey,
   INVALID_PARAMS,
   METHOD_ERROR,
@@ -99,13 +101,17 @@ export class RpcClient {
   #onClose: Set<() => void> = new Set();
   /** Describes the peer, for messages. */
   readonly peer: string;
+  /** The server's frame limit: longer requests fail here, unsent. */
+  readonly maxFrameBytes: number;
 
   constructor(
     link: ByteLink,
     source: ChunkSource,
     reader: FrameReader,
     peer: string,
+    maxFrameBytes: number,
   ) {
+    this.maxFrameBytes = maxFrameBytes;
     this.#link = link;
     this.#reader = reader;
     this.peer = peer;
@@ -147,6 +153,16 @@ export class RpcClient {
     const text = `{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${
       JSON.stringify(params)
     }}`;
+    const frame = encodeFrame(text);
+    if (frame.length - HEADER_BYTES > this.maxFrameBytes) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot call ${method}: the request is ${
+            frame.length - HEADER_BYTES
+          } bytes, over the manager's limit of ${this.maxFrameBytes} bytes`,
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       const pending: Pending = { resolve, reject, method };
       this.#pending.set(id, pending);
@@ -166,7 +182,7 @@ export class RpcClient {
           reject(error);
         };
       }
-      this.#writer.send(encodeFrame(text));
+      this.#writer.send(frame);
     });
   }
 
@@ -312,11 +328,17 @@ export async function connectSocket(
   }
   const { link, source } = connLink(conn);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
+  let hello: {
+    protocol?: unknown;
+    challenge?: unknown;
+    maxFrameBytes?: unknown;
+  } | null = null;
   try {
     const key = await importHmacKey(authkey);
-    const hello = await readFrame(source, reader) as {
+    hello = await readFrame(source, reader) as {
       protocol?: unknown;
       challenge?: unknown;
+      maxFrameBytes?: unknown;
     } | null;
     if (
       hello === null || hello.protocol !== PROTOCOL ||
@@ -366,7 +388,14 @@ export async function connectSocket(
     });
   }
   reader.limit = 0xffffffff;
-  return new RpcClient(link, source, reader, peer);
+  const limit = Number(hello?.maxFrameBytes);
+  return new RpcClient(
+    link,
+    source,
+    reader,
+    peer,
+    Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_FRAME_BYTES,
+  );
 }
 
 async function writeAll(link: ByteLink, bytes: Uint8Array): Promise<void> {
@@ -411,6 +440,15 @@ const finalizer = new FinalizationRegistry<ProxyRef>((ref) => {
   ref.releaseObject();
 });
 
+const refs = new WeakMap<object, ProxyRef>();
+
+/** The ref behind a proxy, or `undefined` for anything else. */
+export function refOf(proxy: unknown): ProxyRef | undefined {
+  return typeof proxy === "object" && proxy !== null
+    ? refs.get(proxy)
+    : undefined;
+}
+
 /** What a proxy holds: its object's id, kind and a way to reach it. */
 export class ProxyRef {
   /** The object's id on the manager. */
@@ -445,6 +483,7 @@ export class ProxyRef {
    */
   own(holder: object): void {
     this.#owned = true;
+    refs.set(holder, this);
     finalizer.register(holder, this);
   }
 

@@ -8,10 +8,10 @@
 // docs/PROTOCOL.md describes the wire. Private.
 
 import {
+  type ByteLink,
   CANCELLED,
   CHALLENGE_BYTES,
   CLIENT_PROOF,
-  type ByteLink,
   encodeFrame,
   FRAME_TOO_LARGE,
   FrameReader,
@@ -421,8 +421,41 @@ function createState(kind: unknown, args: unknown[]): Entry {
  * The allow-list: every callable method, by wire name. A `Map`, so names
  * such as "constructor" or "__proto__" can never reach anything inherited.
  */
+const names = new Map<string, string>();
+let accepted = 0;
+let open = 0;
+
+function releaseId(id: string): void {
+  const entry = objects.get(id);
+  if (entry !== undefined && --entry.refs <= 0) objects.delete(id);
+}
+
 const METHODS = new Map<string, Method>([
-  ["manager.ping", () => ({ pid: Deno.pid })],
+  ["manager.ping", () => ({ pid: Deno.pid, accepted, open })],
+  ["manager.register", (_c, params) => {
+    const name = str(params[0], "name");
+    const entry = entryOf(params[1], null);
+    entry.refs++;
+    const old = names.get(name);
+    names.set(name, params[1] as string);
+    if (old !== undefined) releaseId(old);
+    return null;
+  }],
+  ["manager.lookup", (_c, params) => {
+    const name = str(params[0], "name");
+    const id = names.get(name);
+    const entry = id === undefined ? undefined : objects.get(id);
+    if (entry === undefined) {
+      throw named(
+        "RangeError",
+        `Cannot look up object: no object is registered as ${
+          JSON.stringify(name.slice(0, 100))
+        }`,
+      );
+    }
+    entry.refs++;
+    return [id, entry.kind];
+  }],
   ["manager.create", (_c, params) => {
     const entry = createState(params[0], params.slice(1));
     const id = newId();
@@ -434,9 +467,8 @@ const METHODS = new Map<string, Method>([
     return null;
   }],
   ["manager.release", (_c, params) => {
-    const id = params[0];
-    const entry = entryOf(id, null);
-    if (--entry.refs <= 0) objects.delete(id as string);
+    entryOf(params[0], null);
+    releaseId(params[0] as string);
     return null;
   }],
   ["manager.cancel", (conn, params) => {
@@ -449,233 +481,352 @@ const METHODS = new Map<string, Method>([
   }],
 
   // dict: a Map, so any string key ("__proto__" included) is plain data.
-  ["dict.get", on<Map<string, unknown>>("dict", (m, a) => {
-    const key = str(a[0], "key");
-    return m.has(key) ? m.get(key) : a.length > 1 ? a[1] : UNDEFINED;
-  })],
-  ["dict.set", on<Map<string, unknown>>("dict", (m, a) => {
-    m.set(str(a[0], "key"), a.length > 1 ? a[1] : UNDEFINED);
-    return null;
-  })],
-  ["dict.has", on<Map<string, unknown>>("dict", (m, a) =>
-    m.has(str(a[0], "key")))],
-  ["dict.delete", on<Map<string, unknown>>("dict", (m, a) =>
-    m.delete(str(a[0], "key")))],
+  [
+    "dict.get",
+    on<Map<string, unknown>>("dict", (m, a) => {
+      const key = str(a[0], "key");
+      return m.has(key) ? m.get(key) : a.length > 1 ? a[1] : UNDEFINED;
+    }),
+  ],
+  [
+    "dict.set",
+    on<Map<string, unknown>>("dict", (m, a) => {
+      m.set(str(a[0], "key"), a.length > 1 ? a[1] : UNDEFINED);
+      return null;
+    }),
+  ],
+  [
+    "dict.has",
+    on<Map<string, unknown>>("dict", (m, a) => m.has(str(a[0], "key"))),
+  ],
+  [
+    "dict.delete",
+    on<Map<string, unknown>>("dict", (m, a) => m.delete(str(a[0], "key"))),
+  ],
   ["dict.keys", on<Map<string, unknown>>("dict", (m) => [...m.keys()])],
   ["dict.values", on<Map<string, unknown>>("dict", (m) => [...m.values()])],
   ["dict.entries", on<Map<string, unknown>>("dict", (m) => [...m.entries()])],
   ["dict.size", on<Map<string, unknown>>("dict", (m) => m.size)],
-  ["dict.update", on<Map<string, unknown>>("dict", (m, a) => {
-    const init = record(a[0], "update");
-    for (const k of Object.keys(init)) m.set(k, init[k]);
-    return null;
-  })],
-  ["dict.clear", on<Map<string, unknown>>("dict", (m) => {
-    m.clear();
-    return null;
-  })],
-  ["dict.pop", on<Map<string, unknown>>("dict", (m, a) => {
-    const key = str(a[0], "key");
-    if (m.has(key)) {
-      const value = m.get(key);
-      m.delete(key);
-      return value;
-    }
-    if (a.length > 1) return a[1];
-    throw named("RangeError", `Cannot pop key: ${JSON.stringify(key)} is not in the dict`);
-  })],
-  ["dict.setdefault", on<Map<string, unknown>>("dict", (m, a) => {
-    const key = str(a[0], "key");
-    if (!m.has(key)) m.set(key, a.length > 1 ? a[1] : UNDEFINED);
-    return m.get(key);
-  })],
+  [
+    "dict.update",
+    on<Map<string, unknown>>("dict", (m, a) => {
+      const init = record(a[0], "update");
+      for (const k of Object.keys(init)) m.set(k, init[k]);
+      return null;
+    }),
+  ],
+  [
+    "dict.clear",
+    on<Map<string, unknown>>("dict", (m) => {
+      m.clear();
+      return null;
+    }),
+  ],
+  [
+    "dict.pop",
+    on<Map<string, unknown>>("dict", (m, a) => {
+      const key = str(a[0], "key");
+      if (m.has(key)) {
+        const value = m.get(key);
+        m.delete(key);
+        return value;
+      }
+      if (a.length > 1) return a[1];
+      throw named(
+        "RangeError",
+        `Cannot pop key: ${JSON.stringify(key)} is not in the dict`,
+      );
+    }),
+  ],
+  [
+    "dict.setdefault",
+    on<Map<string, unknown>>("dict", (m, a) => {
+      const key = str(a[0], "key");
+      if (!m.has(key)) m.set(key, a.length > 1 ? a[1] : UNDEFINED);
+      return m.get(key);
+    }),
+  ],
   ["dict.toObject", on<Map<string, unknown>>("dict", (m) => objectOf(m))],
 
   // list
-  ["list.append", on<unknown[]>("list", (l, a) => {
-    l.push(a.length > 0 ? a[0] : UNDEFINED);
-    return null;
-  })],
-  ["list.extend", on<unknown[]>("list", (l, a) => {
-    for (const item of arr(a[0], "items")) l.push(item);
-    return null;
-  })],
+  [
+    "list.append",
+    on<unknown[]>("list", (l, a) => {
+      l.push(a.length > 0 ? a[0] : UNDEFINED);
+      return null;
+    }),
+  ],
+  [
+    "list.extend",
+    on<unknown[]>("list", (l, a) => {
+      for (const item of arr(a[0], "items")) l.push(item);
+      return null;
+    }),
+  ],
   ["list.get", on<unknown[]>("list", (l, a) => l[index(l, a[0], "get item")])],
-  ["list.set", on<unknown[]>("list", (l, a) => {
-    l[index(l, a[0], "set item")] = a.length > 1 ? a[1] : UNDEFINED;
-    return null;
-  })],
+  [
+    "list.set",
+    on<unknown[]>("list", (l, a) => {
+      l[index(l, a[0], "set item")] = a.length > 1 ? a[1] : UNDEFINED;
+      return null;
+    }),
+  ],
   ["list.length", on<unknown[]>("list", (l) => l.length)],
-  ["list.pop", on<unknown[]>("list", (l, a) => {
-    if (l.length === 0) throw named("RangeError", "Cannot pop: list is empty");
-    const at = a[0] === undefined || a[0] === null
-      ? l.length - 1
-      : index(l, a[0], "pop");
-    return l.splice(at, 1)[0];
-  })],
-  ["list.insert", on<unknown[]>("list", (l, a) => {
-    const n = int(a[0], "index");
-    const at = n < 0 ? Math.max(0, l.length + n) : Math.min(n, l.length);
-    l.splice(at, 0, a.length > 1 ? a[1] : UNDEFINED);
-    return null;
-  })],
-  ["list.remove", on<unknown[]>("list", (l, a) => {
-    const at = l.findIndex((x) => deepEqual(x, a[0]));
-    if (at < 0) {
-      throw named("RangeError", "Cannot remove item: the value is not in the list");
-    }
-    l.splice(at, 1);
-    return null;
-  })],
-  ["list.index", on<unknown[]>("list", (l, a) => {
-    const start = a[1] === undefined || a[1] === null ? 0 : int(a[1], "start");
-    const stop = a[2] === undefined || a[2] === null
-      ? l.length
-      : int(a[2], "stop");
-    const from = start < 0 ? Math.max(0, l.length + start) : start;
-    const to = stop < 0 ? l.length + stop : Math.min(stop, l.length);
-    for (let i = from; i < to; i++) if (deepEqual(l[i], a[0])) return i;
-    throw named("RangeError", "Cannot find index: the value is not in the list");
-  })],
-  ["list.count", on<unknown[]>("list", (l, a) => {
-    let n = 0;
-    for (const x of l) if (deepEqual(x, a[0])) n++;
-    return n;
-  })],
-  ["list.slice", on<unknown[]>("list", (l, a) =>
-    l.slice(
-      a[0] === undefined || a[0] === null ? undefined : int(a[0], "start"),
-      a[1] === undefined || a[1] === null ? undefined : int(a[1], "end"),
-    ))],
-  ["list.replace", on<unknown[]>("list", (l, a) => {
-    const items = arr(a[0], "items");
-    l.length = 0;
-    for (const item of items) l.push(item);
-    return null;
-  })],
+  [
+    "list.pop",
+    on<unknown[]>("list", (l, a) => {
+      if (l.length === 0) {
+        throw named("RangeError", "Cannot pop: list is empty");
+      }
+      const at = a[0] === undefined || a[0] === null
+        ? l.length - 1
+        : index(l, a[0], "pop");
+      return l.splice(at, 1)[0];
+    }),
+  ],
+  [
+    "list.insert",
+    on<unknown[]>("list", (l, a) => {
+      const n = int(a[0], "index");
+      const at = n < 0 ? Math.max(0, l.length + n) : Math.min(n, l.length);
+      l.splice(at, 0, a.length > 1 ? a[1] : UNDEFINED);
+      return null;
+    }),
+  ],
+  [
+    "list.remove",
+    on<unknown[]>("list", (l, a) => {
+      const at = l.findIndex((x) => deepEqual(x, a[0]));
+      if (at < 0) {
+        throw named(
+          "RangeError",
+          "Cannot remove item: the value is not in the list",
+        );
+      }
+      l.splice(at, 1);
+      return null;
+    }),
+  ],
+  [
+    "list.index",
+    on<unknown[]>("list", (l, a) => {
+      const start = a[1] === undefined || a[1] === null
+        ? 0
+        : int(a[1], "start");
+      const stop = a[2] === undefined || a[2] === null
+        ? l.length
+        : int(a[2], "stop");
+      const from = start < 0 ? Math.max(0, l.length + start) : start;
+      const to = stop < 0 ? l.length + stop : Math.min(stop, l.length);
+      for (let i = from; i < to; i++) if (deepEqual(l[i], a[0])) return i;
+      throw named(
+        "RangeError",
+        "Cannot find index: the value is not in the list",
+      );
+    }),
+  ],
+  [
+    "list.count",
+    on<unknown[]>("list", (l, a) => {
+      let n = 0;
+      for (const x of l) if (deepEqual(x, a[0])) n++;
+      return n;
+    }),
+  ],
+  [
+    "list.slice",
+    on<unknown[]>("list", (l, a) =>
+      l.slice(
+        a[0] === undefined || a[0] === null ? undefined : int(a[0], "start"),
+        a[1] === undefined || a[1] === null ? undefined : int(a[1], "end"),
+      )),
+  ],
+  [
+    "list.replace",
+    on<unknown[]>("list", (l, a) => {
+      const items = arr(a[0], "items");
+      l.length = 0;
+      for (const item of items) l.push(item);
+      return null;
+    }),
+  ],
   ["list.toArray", on<unknown[]>("list", (l) => l)],
 
   // namespace
-  ["namespace.get", on<Map<string, unknown>>("namespace", (m, a) => {
-    const name = str(a[0], "name");
-    return m.has(name) ? m.get(name) : UNDEFINED;
-  })],
-  ["namespace.set", on<Map<string, unknown>>("namespace", (m, a) => {
-    m.set(str(a[0], "name"), a.length > 1 ? a[1] : UNDEFINED);
-    return null;
-  })],
-  ["namespace.has", on<Map<string, unknown>>("namespace", (m, a) =>
-    m.has(str(a[0], "name")))],
-  ["namespace.delete", on<Map<string, unknown>>("namespace", (m, a) =>
-    m.delete(str(a[0], "name")))],
-  ["namespace.toObject", on<Map<string, unknown>>("namespace", (m) =>
-    objectOf(m))],
+  [
+    "namespace.get",
+    on<Map<string, unknown>>("namespace", (m, a) => {
+      const name = str(a[0], "name");
+      return m.has(name) ? m.get(name) : UNDEFINED;
+    }),
+  ],
+  [
+    "namespace.set",
+    on<Map<string, unknown>>("namespace", (m, a) => {
+      m.set(str(a[0], "name"), a.length > 1 ? a[1] : UNDEFINED);
+      return null;
+    }),
+  ],
+  [
+    "namespace.has",
+    on<Map<string, unknown>>("namespace", (m, a) => m.has(str(a[0], "name"))),
+  ],
+  [
+    "namespace.delete",
+    on<Map<string, unknown>>(
+      "namespace",
+      (m, a) => m.delete(str(a[0], "name")),
+    ),
+  ],
+  [
+    "namespace.toObject",
+    on<Map<string, unknown>>("namespace", (m) => objectOf(m)),
+  ],
 
   // value
   ["value.get", on<{ value: unknown }>("value", (s) => s.value)],
-  ["value.set", on<{ value: unknown }>("value", (s, a) => {
-    s.value = a.length > 0 ? a[0] : UNDEFINED;
-    return null;
-  })],
+  [
+    "value.set",
+    on<{ value: unknown }>("value", (s, a) => {
+      s.value = a.length > 0 ? a[0] : UNDEFINED;
+      return null;
+    }),
+  ],
   ["value.typecode", on<{ typecode: string }>("value", (s) => s.typecode)],
 
   // lock: handed over in FIFO order; released if its holder disconnects.
-  ["lock.acquire", on<LockState>("lock", (s, a, conn, id) => {
-    if (!s.locked) {
-      s.locked = true;
-      s.owner = conn;
-      return true;
-    }
-    const timeout = timeoutOf(a[0]);
-    if (timeout === 0) return false;
-    return park(conn, id, s.waiters, timeout, () => false);
-  })],
-  ["lock.release", on<LockState>("lock", (s) => {
-    lockRelease(s);
-    return null;
-  })],
+  [
+    "lock.acquire",
+    on<LockState>("lock", (s, a, conn, id) => {
+      if (!s.locked) {
+        s.locked = true;
+        s.owner = conn;
+        return true;
+      }
+      const timeout = timeoutOf(a[0]);
+      if (timeout === 0) return false;
+      return park(conn, id, s.waiters, timeout, () => false);
+    }),
+  ],
+  [
+    "lock.release",
+    on<LockState>("lock", (s) => {
+      lockRelease(s);
+      return null;
+    }),
+  ],
   ["lock.locked", on<LockState>("lock", (s) => s.locked)],
 
   // rlock: owned by a connection (one per thread on the client side).
-  ["rlock.acquire", on<RLockState>("rlock", (s, a, conn, id) => {
-    if (s.owner === null || s.owner === conn) {
-      s.owner = conn;
-      s.count++;
-      return true;
-    }
-    const timeout = timeoutOf(a[0]);
-    if (timeout === 0) return false;
-    return park(conn, id, s.waiters, timeout, () => false);
-  })],
-  ["rlock.release", on<RLockState>("rlock", (s, _a, conn) => {
-    rlockRelease(s, conn);
-    return null;
-  })],
+  [
+    "rlock.acquire",
+    on<RLockState>("rlock", (s, a, conn, id) => {
+      if (s.owner === null || s.owner === conn) {
+        s.owner = conn;
+        s.count++;
+        return true;
+      }
+      const timeout = timeoutOf(a[0]);
+      if (timeout === 0) return false;
+      return park(conn, id, s.waiters, timeout, () => false);
+    }),
+  ],
+  [
+    "rlock.release",
+    on<RLockState>("rlock", (s, _a, conn) => {
+      rlockRelease(s, conn);
+      return null;
+    }),
+  ],
   ["rlock.locked", on<RLockState>("rlock", (s) => s.owner !== null)],
 
   // semaphore
-  ["semaphore.acquire", on<SemaphoreState>("semaphore", (s, a, conn, id) => {
-    if (s.value > 0 && s.waiters.length === 0) {
-      s.value--;
-      return true;
-    }
-    const timeout = timeoutOf(a[0]);
-    if (timeout === 0) return false;
-    return park(conn, id, s.waiters, timeout, () => false);
-  })],
-  ["semaphore.release", on<SemaphoreState>("semaphore", (s, a) => {
-    const n = a[0] === undefined ? 1 : int(a[0], "n");
-    if (n < 1) throw new ParamsError("n must be at least 1");
-    semaphoreRelease(s, n);
-    return null;
-  })],
+  [
+    "semaphore.acquire",
+    on<SemaphoreState>("semaphore", (s, a, conn, id) => {
+      if (s.value > 0 && s.waiters.length === 0) {
+        s.value--;
+        return true;
+      }
+      const timeout = timeoutOf(a[0]);
+      if (timeout === 0) return false;
+      return park(conn, id, s.waiters, timeout, () => false);
+    }),
+  ],
+  [
+    "semaphore.release",
+    on<SemaphoreState>("semaphore", (s, a) => {
+      const n = a[0] === undefined ? 1 : int(a[0], "n");
+      if (n < 1) throw new ParamsError("n must be at least 1");
+      semaphoreRelease(s, n);
+      return null;
+    }),
+  ],
   ["semaphore.getValue", on<SemaphoreState>("semaphore", (s) => s.value)],
 
   // event
-  ["event.set", on<EventState>("event", (s) => {
-    s.flag = true;
-    for (const w of s.waiters.slice()) w.done(true);
-    return null;
-  })],
-  ["event.clear", on<EventState>("event", (s) => {
-    s.flag = false;
-    return null;
-  })],
+  [
+    "event.set",
+    on<EventState>("event", (s) => {
+      s.flag = true;
+      for (const w of s.waiters.slice()) w.done(true);
+      return null;
+    }),
+  ],
+  [
+    "event.clear",
+    on<EventState>("event", (s) => {
+      s.flag = false;
+      return null;
+    }),
+  ],
   ["event.isSet", on<EventState>("event", (s) => s.flag)],
-  ["event.wait", on<EventState>("event", (s, a, conn, id) => {
-    if (s.flag) return true;
-    const timeout = timeoutOf(a[0]);
-    if (timeout === 0) return false;
-    return park(conn, id, s.waiters, timeout, () => false);
-  })],
+  [
+    "event.wait",
+    on<EventState>("event", (s, a, conn, id) => {
+      if (s.flag) return true;
+      const timeout = timeoutOf(a[0]);
+      if (timeout === 0) return false;
+      return park(conn, id, s.waiters, timeout, () => false);
+    }),
+  ],
 
   // queue
-  ["queue.put", on<QueueState>("queue", (s, a, conn, id) => {
-    const item = a[0];
-    if (s.maxsize <= 0 || s.items.length < s.maxsize) {
-      queuePush(s, item);
-      return null;
-    }
-    const timeout = timeoutOf(a[1]);
-    if (timeout === 0) throw named("QueueFullError", "The queue is full");
-    return park(conn, id, s.putters, timeout, () => {
-      throw named("QueueFullError", "The queue is full");
-    }, { item });
-  })],
-  ["queue.get", on<QueueState>("queue", (s, a, conn, id) => {
-    if (s.items.length > 0) return queueShift(s);
-    const timeout = timeoutOf(a[0]);
-    if (timeout === 0) throw named("QueueEmptyError", "The queue is empty");
-    return park(conn, id, s.getters, timeout, () => {
-      throw named("QueueEmptyError", "The queue is empty");
-    });
-  })],
+  [
+    "queue.put",
+    on<QueueState>("queue", (s, a, conn, id) => {
+      const item = a[0];
+      if (s.maxsize <= 0 || s.items.length < s.maxsize) {
+        queuePush(s, item);
+        return null;
+      }
+      const timeout = timeoutOf(a[1]);
+      if (timeout === 0) throw named("QueueFullError", "The queue is full");
+      return park(conn, id, s.putters, timeout, () => {
+        throw named("QueueFullError", "The queue is full");
+      }, { item });
+    }),
+  ],
+  [
+    "queue.get",
+    on<QueueState>("queue", (s, a, conn, id) => {
+      if (s.items.length > 0) return queueShift(s);
+      const timeout = timeoutOf(a[0]);
+      if (timeout === 0) throw named("QueueEmptyError", "The queue is empty");
+      return park(conn, id, s.getters, timeout, () => {
+        throw named("QueueEmptyError", "The queue is empty");
+      });
+    }),
+  ],
   ["queue.qsize", on<QueueState>("queue", (s) => s.items.length)],
   ["queue.empty", on<QueueState>("queue", (s) => s.items.length === 0)],
-  ["queue.full", on<QueueState>(
-    "queue",
-    (s) => s.maxsize > 0 && s.items.length >= s.maxsize,
-  )],
+  [
+    "queue.full",
+    on<QueueState>(
+      "queue",
+      (s) => s.maxsize > 0 && s.items.length >= s.maxsize,
+    ),
+  ],
 ]);
 
 // ---------------------------------------------------------------------------
@@ -687,6 +838,8 @@ let nextConnId = 1;
 class Conn {
   readonly id = nextConnId++;
   readonly waiters = new Map<RpcId, Waiter>();
+  /** The largest frame accepted after the handshake. */
+  maxFrameBytes = 0;
   #link: ByteLink;
   #reader: FrameReader;
   #writer: FrameWriter;
@@ -733,9 +886,15 @@ class Conn {
         entry.kind === "semaphore" || entry.kind === "event" ||
         entry.kind === "queue"
       ) {
-        const s = entry.state as { waiters?: Waiter[]; getters?: Waiter[]; putters?: Waiter[] };
+        const s = entry.state as {
+          waiters?: Waiter[];
+          getters?: Waiter[];
+          putters?: Waiter[];
+        };
         for (const list of [s.waiters, s.getters, s.putters]) {
-          if (list) for (const w of list.filter((w) => w.conn === this)) w.drop();
+          if (list) {
+            for (const w of list.filter((w) => w.conn === this)) w.drop();
+          }
         }
       }
     }
@@ -793,7 +952,11 @@ class Conn {
       return;
     }
     if (Array.isArray(message)) {
-      this.#fail(null, INVALID_REQUEST, "Invalid request: batches are not supported");
+      this.#fail(
+        null,
+        INVALID_REQUEST,
+        "Invalid request: batches are not supported",
+      );
       return;
     }
     const req = message as Record<string, unknown>;
@@ -809,18 +972,30 @@ class Conn {
     const rid = hasId ? id as RpcId : undefined;
     const replyId = rid ?? null;
     if (req.jsonrpc !== "2.0" || typeof req.method !== "string") {
-      this.#fail(replyId, INVALID_REQUEST, "Invalid request: jsonrpc must be \"2.0\" and method a string");
+      this.#fail(
+        replyId,
+        INVALID_REQUEST,
+        'Invalid request: jsonrpc must be "2.0" and method a string',
+      );
       return;
     }
     const params = req.params ?? [];
     if (!Array.isArray(params)) {
-      this.#fail(replyId, INVALID_PARAMS, "Invalid params: params must be an array");
+      this.#fail(
+        replyId,
+        INVALID_PARAMS,
+        "Invalid params: params must be an array",
+      );
       return;
     }
     const method = METHODS.get(req.method);
     if (method === undefined) {
       if (rid !== undefined) {
-        this.#fail(rid, METHOD_NOT_FOUND, `Method not found: ${req.method.slice(0, 100)}`);
+        this.#fail(
+          rid,
+          METHOD_NOT_FOUND,
+          `Method not found: ${req.method.slice(0, 100)}`,
+        );
       }
       return;
     }
@@ -899,7 +1074,11 @@ async function handshake(
   key: CryptoKey,
 ): Promise<boolean> {
   const challenge = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
-  conn.send({ protocol: PROTOCOL, challenge: toBase64(challenge) });
+  conn.send({
+    protocol: PROTOCOL,
+    challenge: toBase64(challenge),
+    maxFrameBytes: conn.maxFrameBytes,
+  });
   const buf = new Uint8Array(HANDSHAKE_MAX_FRAME_BYTES + 8);
   const timer = setTimeout(() => conn.close(), 10_000);
   try {
@@ -963,6 +1142,7 @@ async function serveSocket(
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
   const conn = new Conn(link, reader);
+  conn.maxFrameBytes = maxFrameBytes;
   let passed = false;
   try {
     passed = await handshake(conn, reader, link, key);
@@ -974,8 +1154,11 @@ async function serveSocket(
     return;
   }
   reader.limit = maxFrameBytes;
+  accepted++;
+  open++;
   // Bytes sent after the handshake frame but in the same read are kept.
   await conn.serve((frame) => conn.handle(frame));
+  open--;
 }
 
 /** Entry point of the manager subprocess. */

@@ -14,6 +14,7 @@ import {
   adoptClient,
   connectSocket,
   ProxyRef,
+  refOf,
   RpcClient,
 } from "./_manager_client.ts";
 import { encodeValue } from "./_manager_codec.ts";
@@ -27,11 +28,13 @@ import type { ReadyFrame, ServerConfig } from "./_manager_server.ts";
 import { describe } from "./_wait.ts";
 import { ManagerError } from "./errors.ts";
 import {
+  type AnyProxy,
   DictProxy,
   EventProxy,
   ListProxy,
   LockProxy,
   NamespaceProxy,
+  proxyOf,
   QueueProxy,
   RLockProxy,
   SemaphoreProxy,
@@ -105,7 +108,10 @@ function keyBytes(what: string, authkey: unknown): Uint8Array {
 function checkAddress(what: string, address: unknown): ManagerAddress {
   if (typeof address === "string" && address.length > 0) return address;
   if (typeof address === "object" && address !== null) {
-    const { hostname, port } = address as { hostname?: unknown; port?: unknown };
+    const { hostname, port } = address as {
+      hostname?: unknown;
+      port?: unknown;
+    };
     if (typeof hostname !== "string" || hostname.length === 0) {
       throw new TypeError(
         `${what}: address.hostname must be a non-empty string, received ${
@@ -113,7 +119,10 @@ function checkAddress(what: string, address: unknown): ManagerAddress {
         }`,
       );
     }
-    if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) {
+    if (
+      !Number.isInteger(port) || (port as number) < 0 ||
+      (port as number) > 65535
+    ) {
       throw new RangeError(
         `${what}: address.port must be an integer from 0 to 65535, received ${
           describe(port)
@@ -175,10 +184,14 @@ function randomHex(bytes: number): string {
 function recordOf(what: string, init: unknown): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
   if (init === undefined) return out;
-  if (init instanceof Map || (typeof init === "object" && init !== null &&
-    Symbol.iterator in init && !Array.isArray(init))) {
+  if (
+    init instanceof Map || (typeof init === "object" && init !== null &&
+      Symbol.iterator in init && !Array.isArray(init))
+  ) {
     for (const pair of init as Iterable<unknown>) {
-      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string") {
+      if (
+        !Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string"
+      ) {
         throw new TypeError(
           `${what}: each entry must be a [key, value] pair with a string key`,
         );
@@ -327,7 +340,14 @@ export class Manager {
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--quiet", "--no-config", "--no-lock", ...flags, server.href],
+        args: [
+          "run",
+          "--quiet",
+          "--no-config",
+          "--no-lock",
+          ...flags,
+          server.href,
+        ],
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",
@@ -416,7 +436,13 @@ export class Manager {
     // The pipe is the lifeline (its end of file stops the server) and the
     // fallback channel. When this program may use the socket, calls go
     // there instead: a socket round trip costs about half a pipe's here.
-    const pipe = new RpcClient(link, source, frames, "its subprocess");
+    const pipe = new RpcClient(
+      link,
+      source,
+      frames,
+      "its subprocess",
+      maxFrameBytes,
+    );
     let client = pipe;
     if (mayConnect(ready.address)) {
       try {
@@ -677,6 +703,65 @@ export class Manager {
     const proxy = new QueueProxy<T>(ref);
     ref.own(proxy);
     return proxy;
+  }
+
+  /**
+   * Registers a proxy's object under a name, so that other programs
+   * connected with {@linkcode Manager.connect} can find it with
+   * {@linkcode Manager.lookup} (Python's `BaseManager.register`). The name
+   * keeps the object alive until it is registered again or the manager
+   * stops.
+   *
+   * @param name Any string.
+   * @param proxy A proxy of this manager.
+   * @throws {TypeError} when `name` is not a string or `proxy` not a proxy.
+   */
+  async register(name: string, proxy: AnyProxy): Promise<void> {
+    const what = "Cannot register object";
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `${what}: name must be a string, received ${describe(name)}`,
+      );
+    }
+    const ref = refOf(proxy);
+    if (ref === undefined) {
+      throw new TypeError(
+        `${what}: proxy must be a manager proxy, received ${describe(proxy)}`,
+      );
+    }
+    await this.#client.call("manager.register", [name, ref.id]);
+  }
+
+  /**
+   * The proxy of the object registered under `name`.
+   *
+   * @typeParam P The proxy type expected, such as `DictProxy<number>`.
+   * @param name The name given to {@linkcode Manager.register}.
+   * @returns A new proxy of that object.
+   * @throws {RangeError} when nothing is registered under `name`.
+   */
+  async lookup<P extends AnyProxy = AnyProxy>(name: string): Promise<P> {
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot look up object: name must be a string, received ${
+          describe(name)
+        }`,
+      );
+    }
+    const [id, kind] = await this.#client.call("manager.lookup", [name]) as [
+      string,
+      string,
+    ];
+    const ref = new ProxyRef(
+      id,
+      kind,
+      this.#address,
+      this.#authkeyText,
+      this.#client,
+    );
+    const proxy = proxyOf(ref);
+    ref.own(proxy);
+    return proxy as P;
   }
 
   /**

@@ -20,7 +20,11 @@ import {
   type RpcClient,
 } from "./_manager_client.ts";
 import { encodeValue } from "./_manager_codec.ts";
-import { registerShareable, SHARE, type SharedDescriptor } from "./_registry.ts";
+import {
+  registerShareable,
+  SHARE,
+  type SharedDescriptor,
+} from "./_registry.ts";
 import { checkSignal, checkTimeout, describe } from "./_wait.ts";
 import { TimeoutError } from "./errors.ts";
 
@@ -145,14 +149,14 @@ export class DictProxy<V = unknown> {
    * @param fallback What to return when the key is absent.
    * @returns A copy of the value.
    */
-  get(k: string, fallback?: V): Promise<V | undefined> {
+  async get(k: string, fallback?: V): Promise<V | undefined> {
     const ref = this.#ref;
-    return ref.call(
+    return await ref.call(
       "dict.get",
       arguments.length > 1
         ? [ref.id, key(k, "Cannot get key"), enc(fallback, "Cannot get key")]
         : [ref.id, key(k, "Cannot get key")],
-    ) as Promise<V | undefined>;
+    ) as V | undefined;
   }
 
   /**
@@ -177,11 +181,12 @@ export class DictProxy<V = unknown> {
    * @param k The key.
    * @returns `true` when present.
    */
-  has(k: string): Promise<boolean> {
+  async has(k: string): Promise<boolean> {
     const ref = this.#ref;
-    return ref.call("dict.has", [ref.id, key(k, "Cannot check key")]) as Promise<
-      boolean
-    >;
+    return await ref.call("dict.has", [
+      ref.id,
+      key(k, "Cannot check key"),
+    ]) as boolean;
   }
 
   /**
@@ -190,12 +195,12 @@ export class DictProxy<V = unknown> {
    * @param k The key.
    * @returns Whether it was present.
    */
-  delete(k: string): Promise<boolean> {
+  async delete(k: string): Promise<boolean> {
     const ref = this.#ref;
-    return ref.call("dict.delete", [
+    return await ref.call("dict.delete", [
       ref.id,
       key(k, "Cannot delete key"),
-    ]) as Promise<boolean>;
+    ]) as boolean;
   }
 
   /**
@@ -203,8 +208,8 @@ export class DictProxy<V = unknown> {
    *
    * @returns A copy of the keys.
    */
-  keys(): Promise<string[]> {
-    return this.#ref.call("dict.keys", [this.#ref.id]) as Promise<string[]>;
+  async keys(): Promise<string[]> {
+    return await this.#ref.call("dict.keys", [this.#ref.id]) as string[];
   }
 
   /**
@@ -212,8 +217,8 @@ export class DictProxy<V = unknown> {
    *
    * @returns Copies of the values.
    */
-  values(): Promise<V[]> {
-    return this.#ref.call("dict.values", [this.#ref.id]) as Promise<V[]>;
+  async values(): Promise<V[]> {
+    return await this.#ref.call("dict.values", [this.#ref.id]) as V[];
   }
 
   /**
@@ -221,10 +226,11 @@ export class DictProxy<V = unknown> {
    *
    * @returns Copies of the entries.
    */
-  entries(): Promise<[string, V][]> {
-    return this.#ref.call("dict.entries", [this.#ref.id]) as Promise<
-      [string, V][]
-    >;
+  async entries(): Promise<[string, V][]> {
+    return await this.#ref.call("dict.entries", [this.#ref.id]) as [
+      string,
+      V,
+    ][];
   }
 
   /**
@@ -232,8 +238,8 @@ export class DictProxy<V = unknown> {
    *
    * @returns The size.
    */
-  size(): Promise<number> {
-    return this.#ref.call("dict.size", [this.#ref.id]) as Promise<number>;
+  async size(): Promise<number> {
+    return await this.#ref.call("dict.size", [this.#ref.id]) as number;
   }
 
   /**
@@ -274,14 +280,14 @@ export class DictProxy<V = unknown> {
    * @returns The removed value.
    * @throws {RangeError} when the key is absent and no fallback was given.
    */
-  pop(k: string, fallback?: V): Promise<V> {
+  async pop(k: string, fallback?: V): Promise<V> {
     const ref = this.#ref;
-    return ref.call(
+    return await ref.call(
       "dict.pop",
       arguments.length > 1
         ? [ref.id, key(k, "Cannot pop key"), enc(fallback, "Cannot pop key")]
         : [ref.id, key(k, "Cannot pop key")],
-    ) as Promise<V>;
+    ) as V;
   }
 
   /**
@@ -291,13 +297,13 @@ export class DictProxy<V = unknown> {
    * @param value The default.
    * @returns The value at `key` afterwards.
    */
-  setdefault(k: string, value: V): Promise<V> {
+  async setdefault(k: string, value: V): Promise<V> {
     const ref = this.#ref;
-    return ref.call("dict.setdefault", [
+    return await ref.call("dict.setdefault", [
       ref.id,
       key(k, "Cannot set default"),
       enc(value, "Cannot set default"),
-    ]) as Promise<V>;
+    ]) as V;
   }
 
   /**
@@ -305,9 +311,10 @@ export class DictProxy<V = unknown> {
    *
    * @returns The copy.
    */
-  toObject(): Promise<Record<string, V>> {
-    return this.#ref.call("dict.toObject", [this.#ref.id]) as Promise<
-      Record<string, V>
+  async toObject(): Promise<Record<string, V>> {
+    return await this.#ref.call("dict.toObject", [this.#ref.id]) as Record<
+      string,
+      V
     >;
   }
 
@@ -386,12 +393,12 @@ export class ListProxy<T = unknown> {
    * @returns A copy of the item.
    * @throws {RangeError} when the index is out of range.
    */
-  get(index: number): Promise<T> {
+  async get(index: number): Promise<T> {
     const ref = this.#ref;
-    return ref.call("list.get", [
+    return await ref.call("list.get", [
       ref.id,
       int(index, "Cannot get item", "index"),
-    ]) as Promise<T>;
+    ]) as T;
   }
 
   /**
@@ -415,8 +422,8 @@ export class ListProxy<T = unknown> {
    *
    * @returns The length.
    */
-  length(): Promise<number> {
-    return this.#ref.call("list.length", [this.#ref.id]) as Promise<number>;
+  async length(): Promise<number> {
+    return await this.#ref.call("list.length", [this.#ref.id]) as number;
   }
 
   /**
@@ -426,14 +433,14 @@ export class ListProxy<T = unknown> {
    * @returns The item.
    * @throws {RangeError} when the list is empty or the index out of range.
    */
-  pop(index?: number): Promise<T> {
+  async pop(index?: number): Promise<T> {
     const ref = this.#ref;
-    return ref.call(
+    return await ref.call(
       "list.pop",
       index === undefined
         ? [ref.id]
         : [ref.id, int(index, "Cannot pop item", "index")],
-    ) as Promise<T>;
+    ) as T;
   }
 
   /**
@@ -471,15 +478,15 @@ export class ListProxy<T = unknown> {
    * @returns The index.
    * @throws {RangeError} when no item is equal.
    */
-  index(item: T, start?: number, stop?: number): Promise<number> {
+  async index(item: T, start?: number, stop?: number): Promise<number> {
     const ref = this.#ref;
     const what = "Cannot find index";
-    return ref.call("list.index", [
+    return await ref.call("list.index", [
       ref.id,
       enc(item, what),
       start === undefined ? null : int(start, what, "start"),
       stop === undefined ? null : int(stop, what, "stop"),
-    ]) as Promise<number>;
+    ]) as number;
   }
 
   /**
@@ -488,12 +495,12 @@ export class ListProxy<T = unknown> {
    * @param item The item.
    * @returns The count.
    */
-  count(item: T): Promise<number> {
+  async count(item: T): Promise<number> {
     const ref = this.#ref;
-    return ref.call("list.count", [
+    return await ref.call("list.count", [
       ref.id,
       enc(item, "Cannot count items"),
-    ]) as Promise<number>;
+    ]) as number;
   }
 
   /**
@@ -503,14 +510,14 @@ export class ListProxy<T = unknown> {
    * @param end One past the last index.
    * @returns The items.
    */
-  slice(start?: number, end?: number): Promise<T[]> {
+  async slice(start?: number, end?: number): Promise<T[]> {
     const ref = this.#ref;
     const what = "Cannot slice list";
-    return ref.call("list.slice", [
+    return await ref.call("list.slice", [
       ref.id,
       start === undefined ? null : int(start, what, "start"),
       end === undefined ? null : int(end, what, "end"),
-    ]) as Promise<T[]>;
+    ]) as T[];
   }
 
   /**
@@ -531,8 +538,8 @@ export class ListProxy<T = unknown> {
    *
    * @returns The items.
    */
-  toArray(): Promise<T[]> {
-    return this.#ref.call("list.toArray", [this.#ref.id]) as Promise<T[]>;
+  async toArray(): Promise<T[]> {
+    return await this.#ref.call("list.toArray", [this.#ref.id]) as T[];
   }
 
   /**
@@ -586,12 +593,12 @@ export class NamespaceProxy<
    * @param name The attribute.
    * @returns A copy of its value.
    */
-  get<K extends keyof T & string>(name: K): Promise<T[K]> {
+  async get<K extends keyof T & string>(name: K): Promise<T[K]> {
     const ref = this.#ref;
-    return ref.call("namespace.get", [
+    return await ref.call("namespace.get", [
       ref.id,
       key(name, "Cannot get attribute"),
-    ]) as Promise<T[K]>;
+    ]) as T[K];
   }
 
   /**
@@ -615,12 +622,12 @@ export class NamespaceProxy<
    * @param name The attribute.
    * @returns `true` when set.
    */
-  has(name: keyof T & string): Promise<boolean> {
+  async has(name: keyof T & string): Promise<boolean> {
     const ref = this.#ref;
-    return ref.call("namespace.has", [
+    return await ref.call("namespace.has", [
       ref.id,
       key(name, "Cannot check attribute"),
-    ]) as Promise<boolean>;
+    ]) as boolean;
   }
 
   /**
@@ -629,12 +636,12 @@ export class NamespaceProxy<
    * @param name The attribute.
    * @returns Whether it was set.
    */
-  delete(name: keyof T & string): Promise<boolean> {
+  async delete(name: keyof T & string): Promise<boolean> {
     const ref = this.#ref;
-    return ref.call("namespace.delete", [
+    return await ref.call("namespace.delete", [
       ref.id,
       key(name, "Cannot delete attribute"),
-    ]) as Promise<boolean>;
+    ]) as boolean;
   }
 
   /**
@@ -642,8 +649,8 @@ export class NamespaceProxy<
    *
    * @returns The attributes.
    */
-  toObject(): Promise<T> {
-    return this.#ref.call("namespace.toObject", [this.#ref.id]) as Promise<T>;
+  async toObject(): Promise<T> {
+    return await this.#ref.call("namespace.toObject", [this.#ref.id]) as T;
   }
 
   /**
@@ -695,8 +702,8 @@ export class ValueProxy<T = unknown> {
    *
    * @returns A copy of the value.
    */
-  get(): Promise<T> {
-    return this.#ref.call("value.get", [this.#ref.id]) as Promise<T>;
+  async get(): Promise<T> {
+    return await this.#ref.call("value.get", [this.#ref.id]) as T;
   }
 
   /**
@@ -714,8 +721,8 @@ export class ValueProxy<T = unknown> {
    *
    * @returns The typecode.
    */
-  typecode(): Promise<string> {
-    return this.#ref.call("value.typecode", [this.#ref.id]) as Promise<string>;
+  async typecode(): Promise<string> {
+    return await this.#ref.call("value.typecode", [this.#ref.id]) as string;
   }
 
   /**
@@ -808,8 +815,8 @@ export class LockProxy {
    * @throws {TypeError} for a bad option; rejects with `signal.reason` when
    * aborted.
    */
-  acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
-    return acquireOn(this.#ref, "lock", "Cannot acquire lock", options);
+  async acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
+    return await acquireOn(this.#ref, "lock", "Cannot acquire lock", options);
   }
 
   /**
@@ -826,8 +833,8 @@ export class LockProxy {
    *
    * @returns `true` when held.
    */
-  locked(): Promise<boolean> {
-    return this.#ref.call("lock.locked", [this.#ref.id]) as Promise<boolean>;
+  async locked(): Promise<boolean> {
+    return await this.#ref.call("lock.locked", [this.#ref.id]) as boolean;
   }
 
   /**
@@ -838,8 +845,8 @@ export class LockProxy {
    * @returns The guard.
    * @throws {TimeoutError} when the timeout ran out.
    */
-  hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
-    return holdOn(this.#ref, "lock", "Cannot hold lock", options);
+  async hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
+    return await holdOn(this.#ref, "lock", "Cannot hold lock", options);
   }
 
   /**
@@ -893,8 +900,8 @@ export class RLockProxy {
    * @param options `timeout` and `signal`.
    * @returns Whether it was acquired.
    */
-  acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
-    return acquireOn(this.#ref, "rlock", "Cannot acquire rlock", options);
+  async acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
+    return await acquireOn(this.#ref, "rlock", "Cannot acquire rlock", options);
   }
 
   /**
@@ -911,8 +918,8 @@ export class RLockProxy {
    *
    * @returns `true` when held.
    */
-  locked(): Promise<boolean> {
-    return this.#ref.call("rlock.locked", [this.#ref.id]) as Promise<boolean>;
+  async locked(): Promise<boolean> {
+    return await this.#ref.call("rlock.locked", [this.#ref.id]) as boolean;
   }
 
   /**
@@ -922,8 +929,8 @@ export class RLockProxy {
    * @returns The guard.
    * @throws {TimeoutError} when the timeout ran out.
    */
-  hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
-    return holdOn(this.#ref, "rlock", "Cannot hold rlock", options);
+  async hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
+    return await holdOn(this.#ref, "rlock", "Cannot hold rlock", options);
   }
 
   /**
@@ -975,8 +982,8 @@ export class SemaphoreProxy {
    * @param options `timeout` and `signal`.
    * @returns Whether a unit was taken.
    */
-  acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
-    return acquireOn(
+  async acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
+    return await acquireOn(
       this.#ref,
       "semaphore",
       "Cannot acquire semaphore",
@@ -1004,10 +1011,8 @@ export class SemaphoreProxy {
    *
    * @returns The count.
    */
-  getValue(): Promise<number> {
-    return this.#ref.call("semaphore.getValue", [this.#ref.id]) as Promise<
-      number
-    >;
+  async getValue(): Promise<number> {
+    return await this.#ref.call("semaphore.getValue", [this.#ref.id]) as number;
   }
 
   /**
@@ -1017,8 +1022,13 @@ export class SemaphoreProxy {
    * @returns The guard.
    * @throws {TimeoutError} when the timeout ran out.
    */
-  hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
-    return holdOn(this.#ref, "semaphore", "Cannot hold semaphore", options);
+  async hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
+    return await holdOn(
+      this.#ref,
+      "semaphore",
+      "Cannot hold semaphore",
+      options,
+    );
   }
 
   /**
@@ -1078,8 +1088,8 @@ export class EventProxy {
    *
    * @returns The flag.
    */
-  isSet(): Promise<boolean> {
-    return this.#ref.call("event.isSet", [this.#ref.id]) as Promise<boolean>;
+  async isSet(): Promise<boolean> {
+    return await this.#ref.call("event.isSet", [this.#ref.id]) as boolean;
   }
 
   /**
@@ -1163,8 +1173,8 @@ export class QueueProxy<T = unknown> {
    * @param item The item.
    * @throws {QueueFullError} when the queue is full.
    */
-  putNowait(item: T): Promise<void> {
-    return this.put(item, { timeout: 0 });
+  async putNowait(item: T): Promise<void> {
+    return await this.put(item, { timeout: 0 });
   }
 
   /**
@@ -1175,10 +1185,10 @@ export class QueueProxy<T = unknown> {
    * the manager, the call resolves with it so that nothing is lost.
    * @throws {QueueEmptyError} when the timeout ran out.
    */
-  get(options: ProxyWaitOptions = {}): Promise<T> {
+  async get(options: ProxyWaitOptions = {}): Promise<T> {
     const ref = this.#ref;
     const { timeout, signal } = waitParams("Cannot get item", options);
-    return ref.call("queue.get", [ref.id, timeout], signal) as Promise<T>;
+    return await ref.call("queue.get", [ref.id, timeout], signal) as T;
   }
 
   /**
@@ -1187,8 +1197,8 @@ export class QueueProxy<T = unknown> {
    * @returns The item.
    * @throws {QueueEmptyError} when the queue is empty.
    */
-  getNowait(): Promise<T> {
-    return this.get({ timeout: 0 });
+  async getNowait(): Promise<T> {
+    return await this.get({ timeout: 0 });
   }
 
   /**
@@ -1196,8 +1206,8 @@ export class QueueProxy<T = unknown> {
    *
    * @returns The size.
    */
-  qsize(): Promise<number> {
-    return this.#ref.call("queue.qsize", [this.#ref.id]) as Promise<number>;
+  async qsize(): Promise<number> {
+    return await this.#ref.call("queue.qsize", [this.#ref.id]) as number;
   }
 
   /**
@@ -1205,8 +1215,8 @@ export class QueueProxy<T = unknown> {
    *
    * @returns `true` when empty.
    */
-  empty(): Promise<boolean> {
-    return this.#ref.call("queue.empty", [this.#ref.id]) as Promise<boolean>;
+  async empty(): Promise<boolean> {
+    return await this.#ref.call("queue.empty", [this.#ref.id]) as boolean;
   }
 
   /**
@@ -1214,8 +1224,8 @@ export class QueueProxy<T = unknown> {
    *
    * @returns `true` when full.
    */
-  full(): Promise<boolean> {
-    return this.#ref.call("queue.full", [this.#ref.id]) as Promise<boolean>;
+  async full(): Promise<boolean> {
+    return await this.#ref.call("queue.full", [this.#ref.id]) as boolean;
   }
 
   /**
@@ -1279,7 +1289,13 @@ export function proxyOf(ref: ProxyRef): AnyProxy {
 
 registerShareable(KIND, (data) => {
   const { kind, id, address, authkey } = data as ProxyData;
-  const ref = new ProxyRef(id, kind, address, authkey, null as RpcClient | null);
+  const ref = new ProxyRef(
+    id,
+    kind,
+    address,
+    authkey,
+    null as RpcClient | null,
+  );
   const proxy = proxyOf(ref);
   ref.own(proxy);
   return proxy;
