@@ -25,15 +25,21 @@
  */
 
 export * from "./lib/barrier.ts";
+export * from "./lib/condition.ts";
 export * from "./lib/errors.ts";
 export * from "./lib/event.ts";
 export * from "./lib/executor.ts";
 export * from "./lib/joinable_queue.ts";
+export * from "./lib/lock.ts";
 export * from "./lib/manager.ts";
 export * from "./lib/manager_proxies.ts";
 export * from "./lib/pipe.ts";
 export * from "./lib/pool.ts";
 export * from "./lib/process.ts";
 export * from "./lib/queue.ts";
+export * from "./lib/rlock.ts";
 export * from "./lib/semaphore.ts";
+export * from "./lib/shared_array.ts";
 export * from "./lib/simple_queue.ts";
+export * from "./lib/value.ts";
+export { SharedArray as Array } from "./lib/shared_array.ts";

@@ -1,4 +1,5 @@
 // Copyright 2026 the denomp authors. MIT license.
+// deno-lint-ignore-file no-console
 // Runs `deno doc --lint` on mod.ts and every public lib file, and checks that
 // mod.ts re-exports every public lib file (a new file cannot be forgotten).
 

@@ -1,4 +1,5 @@
 // Copyright 2026 the denomp authors. MIT license.
+// deno-lint-ignore-file no-console
 // `deno task bench:compare`: runs every scenario in bench/scenarios/ and its
 // CPython twin in bench/python/, back to back in one run on this machine,
 // prints one table (scenario, ours, Python, ratio, target, met) and writes it

@@ -1,4 +1,5 @@
 // Copyright 2026 the denomp authors. MIT license.
+// deno-lint-ignore-file no-console
 // Seed 002, part 1: start, join, isAlive and terminate, with logged times.
 //
 //   deno run --allow-read=. examples/process_basics.ts

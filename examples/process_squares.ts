@@ -1,4 +1,5 @@
 // Copyright 2026 the denomp authors. MIT license.
+// deno-lint-ignore-file no-console
 // Seed 002, part 2: nine named processes each compute a square and print
 // their name and pid.
 //

@@ -1,4 +1,5 @@
 // Copyright 2026 the denomp authors. MIT license.
+// deno-lint-ignore-file no-console
 // `deno task demo`: runs every example in this folder, one after another,
 // each in its own `deno run` with the permissions the demo task was given,
 // and exits non-zero if any of them fails.

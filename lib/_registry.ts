@@ -9,8 +9,6 @@
 // loading) and calls the kind's reviver with `data`. No kind is special-cased
 // here. Private.
 
-import { describe } from "./_wait.ts";
-
 /** The method a shared object implements to describe itself. */
 export const SHARE: unique symbol = Symbol.for(
   "@denomp/multiprocessing/share",

@@ -17,7 +17,7 @@ import {
   selfProcess,
 } from "./_context.ts";
 import { deserializeError, serializeError } from "./_error_wire.ts";
-import { PROC_STATE } from "./_layout.ts";
+import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   type ChildMessage,
   ExitSignal,
@@ -423,10 +423,14 @@ export class Process<A extends unknown[] = unknown[]> {
     const timeout = checkTimeout(what, options.timeout);
     checkSignal(what, options.signal);
     const deadline = performance.now() + timeout;
-    while (!hasEnded(status)) {
+    while (true) {
+      // Read the state once: parking on a value read after the end was
+      // written would wait for a change that never comes.
+      const state = stateOf(status);
+      if (state === PROC_STATE_ENDED) return;
       const remaining = deadline - performance.now();
       if (remaining <= 0) return;
-      await park(status, PROC_STATE, stateOf(status), {
+      await park(status, PROC_STATE, state, {
         timeout: remaining,
         signal: options.signal,
       });
@@ -446,10 +450,12 @@ export class Process<A extends unknown[] = unknown[]> {
     const status = this.#requireStarted(what);
     const timeout = checkTimeout(what, options.timeout);
     const deadline = performance.now() + timeout;
-    while (!hasEnded(status)) {
+    while (true) {
+      const state = stateOf(status);
+      if (state === PROC_STATE_ENDED) return;
       const remaining = deadline - performance.now();
       if (remaining <= 0) return;
-      parkSync(status, PROC_STATE, stateOf(status), remaining);
+      parkSync(status, PROC_STATE, state, remaining);
     }
   }
 

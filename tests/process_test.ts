@@ -6,7 +6,6 @@ import {
   currentProcess,
   parentProcess,
   Process,
-  ProcessEndedError,
   RemoteError,
 } from "../mod.ts";
 import { assertLive } from "../lib/_context.ts";
