@@ -322,6 +322,8 @@ export class DictProxy<V = unknown> {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -546,6 +548,8 @@ export class ListProxy<T = unknown> {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -657,6 +661,8 @@ export class NamespaceProxy<
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -729,6 +735,8 @@ export class ValueProxy<T = unknown> {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -853,6 +861,8 @@ export class LockProxy {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -937,6 +947,8 @@ export class RLockProxy {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -1035,6 +1047,8 @@ export class SemaphoreProxy {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -1110,6 +1124,8 @@ export class EventProxy {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);
@@ -1232,6 +1248,8 @@ export class QueueProxy<T = unknown> {
    * The descriptor used when this proxy crosses into a worker.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return share(this.#ref);

@@ -233,7 +233,10 @@ Deno.test("Manager rejects bad options and arguments with TypeError and RangeErr
     TypeError,
   );
   await assert.rejects(manager.value("", 1), TypeError);
-  await assert.rejects(manager.register(5 as unknown as string, await manager.lock()), TypeError);
+  await assert.rejects(
+    manager.register(5 as unknown as string, await manager.lock()),
+    TypeError,
+  );
   await assert.rejects(manager.register("x", {} as never), TypeError);
   await assert.rejects(manager.lookup("nothing"), RangeError);
   const l = await manager.list<number>();
@@ -563,7 +566,10 @@ Deno.test("Manager.connect() from a separate deno run works over TCP with the au
   await manager.register("shared", d);
   await manager.register("numbers", l);
   const { hostname, port } = tcpAddress(manager);
-  const script = new URL("./fixtures/manager_remote_client.ts", import.meta.url);
+  const script = new URL(
+    "./fixtures/manager_remote_client.ts",
+    import.meta.url,
+  );
   const runClient = async (mode: string) => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -676,11 +682,21 @@ Deno.test("the server refuses methods outside its allow-list and bad shapes, and
       INVALID_REQUEST,
     );
     await raw.sendText("{not json");
-    assert.equal((await raw.next() as { error: { code: number } }).error.code, PARSE_ERROR);
+    assert.equal(
+      (await raw.next() as { error: { code: number } }).error.code,
+      PARSE_ERROR,
+    );
     await raw.sendBytes(new Uint8Array([0, 0, 0, 2, 0xff, 0xfe]));
-    assert.equal((await raw.next() as { error: { code: number } }).error.code, PARSE_ERROR);
+    assert.equal(
+      (await raw.next() as { error: { code: number } }).error.code,
+      PARSE_ERROR,
+    );
     // A notification gets no answer; the next call still does.
-    await raw.sendJson({ jsonrpc: "2.0", method: "dict.set", params: [id, "n", 1] });
+    await raw.sendJson({
+      jsonrpc: "2.0",
+      method: "dict.set",
+      params: [id, "n", 1],
+    });
     assert.deepEqual(await raw.call("dict.get", [id, "n"], 9), {
       jsonrpc: "2.0",
       id: 9,
@@ -728,7 +744,10 @@ Deno.test("Manager.shutdown() is idempotent and later calls fail with ManagerErr
   const d = await manager.dict<number>();
   const event = await manager.event();
   const waiting = assert.rejects(event.wait(), ManagerError);
-  assert.match(Deno.inspect(manager), /Manager \{ address: ".*", pid: \d+, running \}/);
+  assert.match(
+    Deno.inspect(manager),
+    /Manager \{ address: ".*", pid: \d+, running \}/,
+  );
   assert.match(Deno.inspect(d), /DictProxy \{ id: "[0-9a-f]+"/);
   await Promise.all([manager.shutdown(), manager.shutdown()]);
   await manager.shutdown();

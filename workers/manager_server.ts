@@ -8,7 +8,9 @@ try {
   await runManagerServer();
 } catch (error) {
   // The parent shows this text in its ManagerError.
-  const text = error instanceof Error ? error.stack ?? error.message : String(error);
+  const text = error instanceof Error
+    ? error.stack ?? error.message
+    : String(error);
   Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
   Deno.exit(1);
 }
