@@ -40,6 +40,12 @@ import {
 /** Where a manager listens: a Unix socket path, or a TCP host and port. */
 export type ManagerAddress = string | { hostname: string; port: number };
 
+/** What keeps the event loop alive while calls are in flight. */
+export interface KeepAlive {
+  ref(): void;
+  unref(): void;
+}
+
 /** Reads the next chunk of bytes; `null` at end of stream. */
 export type ChunkSource = () => Promise<Uint8Array | null>;
 
@@ -103,6 +109,7 @@ export class RpcClient {
   readonly peer: string;
   /** The server's frame limit: longer requests fail here, unsent. */
   readonly maxFrameBytes: number;
+  #hold: KeepAlive | undefined;
 
   constructor(
     link: ByteLink,
@@ -110,8 +117,14 @@ export class RpcClient {
     reader: FrameReader,
     peer: string,
     maxFrameBytes: number,
+    hold?: KeepAlive,
   ) {
     this.maxFrameBytes = maxFrameBytes;
+    // An idle connection must not keep the program alive (Python's
+    // programs end without shutting their manager down, too); one with
+    // calls in flight must.
+    this.#hold = hold;
+    hold?.unref();
     this.#link = link;
     this.#reader = reader;
     this.peer = peer;
@@ -165,6 +178,7 @@ export class RpcClient {
     }
     return new Promise((resolve, reject) => {
       const pending: Pending = { resolve, reject, method };
+      if (this.#pending.size === 0) this.#hold?.ref();
       this.#pending.set(id, pending);
       if (signal !== undefined) {
         const onAbort = () => {
@@ -202,6 +216,7 @@ export class RpcClient {
     }
     const pending = [...this.#pending.values()];
     this.#pending.clear();
+    this.#hold?.unref();
     for (const p of pending) {
       p.reject(new ManagerError(error.message, { cause: error.cause }));
     }
@@ -256,6 +271,7 @@ export class RpcClient {
       return;
     }
     this.#pending.delete(id as number);
+    if (this.#pending.size === 0) this.#hold?.unref();
     if (message.error !== undefined) {
       if (message.error.code === CANCELLED && "aborted" in pending) {
         pending.reject(pending.aborted);
@@ -395,6 +411,7 @@ export async function connectSocket(
     reader,
     peer,
     Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_FRAME_BYTES,
+    conn,
   );
 }
 

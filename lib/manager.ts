@@ -442,6 +442,7 @@ export class Manager {
       frames,
       "its subprocess",
       maxFrameBytes,
+      child,
     );
     let client = pipe;
     if (mayConnect(ready.address)) {
@@ -469,6 +470,20 @@ export class Manager {
       );
       pipe.fail(error);
       client.fail(error);
+      // A killed server cannot remove its socket directory: do it here
+      // when this program may (best effort).
+      const own = listen!;
+      if ("dir" in own && own.dir !== "") {
+        const dir = own.dir;
+        try {
+          if (
+            Deno.permissions.querySync({ name: "write", path: dir }).state ===
+              "granted"
+          ) Deno.remove(dir, { recursive: true }).catch(() => {});
+        } catch {
+          // No permission API: leave it.
+        }
+      }
     });
     return manager;
   }

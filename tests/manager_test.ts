@@ -517,6 +517,33 @@ Deno.test("proxies in a Process fail with ManagerError when the manager is kille
   await assert.rejects(d.size(), ManagerError);
 });
 
+Deno.test("a program that never shuts its manager down still ends, and so does the manager", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-run",
+      "--allow-read=.",
+      new URL("./fixtures/manager_parent.ts", import.meta.url).href,
+      "return",
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.equal(out.code, 0);
+  const { pid } = JSON.parse(new TextDecoder().decode(out.stdout));
+  await waitGone(pid);
+});
+
+async function waitGone(pid: number): Promise<void> {
+  // Bounded wait for an outside process to go: fail after 10 s.
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(alive(pid), false, `manager process ${pid} is still alive`);
+}
+
 Deno.test("the manager exits when its parent is killed with SIGKILL", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -542,12 +569,7 @@ Deno.test("the manager exits when its parent is killed with SIGKILL", async () =
   child.kill("SIGKILL");
   await child.status;
   await reader.cancel();
-  // Bounded wait for an outside process to go: fail after 10 s.
-  const deadline = Date.now() + 10_000;
-  while (alive(pid) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.equal(alive(pid), false, `manager process ${pid} is still alive`);
+  await waitGone(pid);
 });
 
 function alive(pid: number): boolean {
