@@ -1,0 +1,276 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The contended paths shared by Lock and RLock: spin, then park on the state
+// word; take a lock over from a dead holder; hand a lock to a starving waiter.
+// The uncontended paths (one compare-exchange to acquire, one exchange and
+// two loads to release) live inline in lock.ts and rlock.ts. Private.
+//
+// Protocol (slots in lib/_lock_layout.ts):
+// - acquire: CAS STATE 0 -> my pid. A waiter counts itself in WAITERS before
+//   it looks at STATE for the last time and parks while STATE still holds the
+//   pid it saw. A releaser stores STATE = 0 and then loads WAITERS; both are
+//   sequentially consistent, so either the releaser sees the waiter (and
+//   notifies) or the waiter sees STATE = 0 (and does not park).
+// - robustness: STATE holds the holder's pid, so a waiter that finds that
+//   pid dead (isPidAlive) takes the lock with CAS STATE dead -> me and reports
+//   it abandoned. LOCK_COUNT is reset because the dead owner's depth is moot.
+// - fairness: notify(1) wakes the longest waiter, but a running thread can
+//   re-acquire before the woken one is scheduled. A waiter that has waited
+//   longer than LOCK_STARVE_MS registers as heir (CAS HEIR 0 -> pid); the
+//   next release claims the ticket (CAS HEIR pid -> -pid, after which the heir
+//   can no longer withdraw), stores STATE = heir, clears HEIR and notifies
+//   all (a notify cannot pick the heir). The heir sees HEIR change and owns
+//   the lock. At most one waiter per thread is heir at a time (`heirBusy`),
+//   so "HEIR === my pid" always means this waiter's ticket.
+
+import { isPidAlive } from "./_context.ts";
+import {
+  LOCK_COUNT,
+  LOCK_HEIR,
+  LOCK_SLICE_MS,
+  LOCK_SPIN,
+  LOCK_STARVE_MS,
+  LOCK_STATE,
+  LOCK_WAITERS,
+} from "./_lock_layout.ts";
+import type { LockAcquireOptions, LockGuard } from "./lock.ts";
+import {
+  checkSignal,
+  checkTimeout,
+  describe,
+  park,
+  parkSync,
+} from "./_wait.ts";
+
+/** The lock was not acquired (timeout). */
+export const FAILED = 0;
+/** The lock was acquired. */
+export const ACQUIRED = 1;
+/** The lock was taken over from a holder that ended while holding it. */
+export const ABANDONED = 2;
+/** How a contended acquire ended. */
+export type AcquireResult = 0 | 1 | 2;
+
+/** Whether a waiter of this thread is currently heir of some lock. */
+let heirBusy = false;
+
+/** One attempt: take a free lock, or one whose holder is dead. */
+function tryTake(i32: Int32Array, me: number): AcquireResult {
+  const s = Atomics.load(i32, LOCK_STATE);
+  if (s === 0) {
+    return Atomics.compareExchange(i32, LOCK_STATE, 0, me) === 0
+      ? ACQUIRED
+      : FAILED;
+  }
+  if (s > 0 && !isPidAlive(s)) {
+    if (Atomics.compareExchange(i32, LOCK_STATE, s, me) === s) {
+      Atomics.store(i32, LOCK_COUNT, 0);
+      // A dead heir that was handed the lock never ran a critical section;
+      // its ticket is cleared by the releaser, so this is rare and reported
+      // as abandoned (the conservative answer).
+      return ABANDONED;
+    }
+  }
+  return FAILED;
+}
+
+function spin(i32: Int32Array, me: number): boolean {
+  for (let i = 0; i < LOCK_SPIN; i++) {
+    if (
+      Atomics.load(i32, LOCK_STATE) === 0 &&
+      Atomics.compareExchange(i32, LOCK_STATE, 0, me) === 0
+    ) return true;
+  }
+  return false;
+}
+
+/** Registers as heir when no one is; clears a dead heir's ticket. */
+function becomeHeir(i32: Int32Array, me: number): boolean {
+  if (heirBusy) return false;
+  const h = Atomics.load(i32, LOCK_HEIR);
+  if (h > 0 && !isPidAlive(h)) Atomics.compareExchange(i32, LOCK_HEIR, h, 0);
+  if (Atomics.compareExchange(i32, LOCK_HEIR, 0, me) === 0) {
+    heirBusy = true;
+    return true;
+  }
+  return false;
+}
+
+/** Whether a releaser has taken this heir's ticket (handing the lock over). */
+function handedOver(i32: Int32Array, me: number): boolean {
+  if (Atomics.load(i32, LOCK_HEIR) === me) return false;
+  // The releaser's three steps run back to back; wait for the last one.
+  while (Atomics.load(i32, LOCK_HEIR) === -me) { /* a few iterations */ }
+  return Atomics.load(i32, LOCK_STATE) === me;
+}
+
+/**
+ * Withdraws an heir's ticket. Returns true when it could not be withdrawn
+ * because the lock has already been handed to this waiter.
+ */
+function leaveHeir(i32: Int32Array, me: number): boolean {
+  heirBusy = false;
+  if (Atomics.compareExchange(i32, LOCK_HEIR, me, 0) === me) return false;
+  return handedOver(i32, me);
+}
+
+/**
+ * Releases a held lock (STATE is non-zero and the caller may release it):
+ * hands it to a live heir, else frees it and wakes one waiter.
+ */
+export function releaseHeld(i32: Int32Array): void {
+  const heir = Atomics.load(i32, LOCK_HEIR);
+  if (heir > 0) {
+    if (!isPidAlive(heir)) {
+      Atomics.compareExchange(i32, LOCK_HEIR, heir, 0);
+    } else if (Atomics.compareExchange(i32, LOCK_HEIR, heir, -heir) === heir) {
+      Atomics.store(i32, LOCK_STATE, heir);
+      Atomics.store(i32, LOCK_HEIR, 0);
+      Atomics.notify(i32, LOCK_STATE);
+      return;
+    }
+  }
+  Atomics.store(i32, LOCK_STATE, 0);
+  if (Atomics.load(i32, LOCK_WAITERS) !== 0) {
+    Atomics.notify(i32, LOCK_STATE, 1);
+  }
+}
+
+/** After a waiter gave up: pass on a wake-up it may have consumed. */
+function passOn(i32: Int32Array): void {
+  if (
+    Atomics.load(i32, LOCK_STATE) === 0 &&
+    Atomics.load(i32, LOCK_WAITERS) !== 0
+  ) {
+    Atomics.notify(i32, LOCK_STATE, 1);
+  }
+}
+
+/**
+ * The contended acquire, parking the thread. `timeout` is in ms (validated,
+ * may be Infinity or 0).
+ */
+export function acquireContendedSync(
+  i32: Int32Array,
+  me: number,
+  timeout: number,
+): AcquireResult {
+  if (timeout !== 0 && spin(i32, me)) return ACQUIRED;
+  const start = performance.now();
+  const deadline = start + timeout;
+  let heir = false;
+  let result: AcquireResult = FAILED;
+  Atomics.add(i32, LOCK_WAITERS, 1);
+  try {
+    while (true) {
+      if (heir && handedOver(i32, me)) {
+        heir = false;
+        heirBusy = false;
+        return result = ACQUIRED;
+      }
+      result = tryTake(i32, me);
+      if (result !== FAILED) return result;
+      const now = performance.now();
+      const remaining = deadline - now;
+      if (remaining <= 0) return FAILED;
+      if (!heir && now - start >= LOCK_STARVE_MS) heir = becomeHeir(i32, me);
+      const s = Atomics.load(i32, LOCK_STATE);
+      if (s === 0) continue;
+      parkSync(i32, LOCK_STATE, s, Math.min(remaining, LOCK_SLICE_MS));
+    }
+  } finally {
+    Atomics.sub(i32, LOCK_WAITERS, 1);
+    if (heir && leaveHeir(i32, me) && result === FAILED) releaseHeld(i32);
+    if (result === FAILED) passOn(i32);
+  }
+}
+
+/**
+ * The contended acquire, parking with `Atomics.waitAsync`. Rejects with
+ * `signal.reason` on abort, leaving the lock as it was.
+ */
+export async function acquireContended(
+  i32: Int32Array,
+  me: number,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): Promise<AcquireResult> {
+  if (timeout !== 0 && spin(i32, me)) return ACQUIRED;
+  const start = performance.now();
+  const deadline = start + timeout;
+  let heir = false;
+  let result: AcquireResult = FAILED;
+  Atomics.add(i32, LOCK_WAITERS, 1);
+  try {
+    while (true) {
+      if (heir && handedOver(i32, me)) {
+        heir = false;
+        heirBusy = false;
+        return result = ACQUIRED;
+      }
+      result = tryTake(i32, me);
+      if (result !== FAILED) return result;
+      const now = performance.now();
+      const remaining = deadline - now;
+      if (remaining <= 0) return FAILED;
+      if (!heir && now - start >= LOCK_STARVE_MS) heir = becomeHeir(i32, me);
+      const s = Atomics.load(i32, LOCK_STATE);
+      if (s === 0) continue;
+      await park(i32, LOCK_STATE, s, {
+        timeout: Math.min(remaining, LOCK_SLICE_MS),
+        signal,
+      });
+    }
+  } finally {
+    Atomics.sub(i32, LOCK_WAITERS, 1);
+    if (heir && leaveHeir(i32, me) && result === FAILED) releaseHeld(i32);
+    if (result === FAILED) passOn(i32);
+  }
+}
+
+/** Releases a lock once. Private: callers see {@linkcode LockGuard}. */
+class Guard implements LockGuard {
+  #lock: { release(): void } | null;
+  readonly abandoned: boolean;
+  constructor(lock: { release(): void }, abandoned: boolean) {
+    this.#lock = lock;
+    this.abandoned = abandoned;
+  }
+  release(): void {
+    const lock = this.#lock;
+    if (lock === null) return;
+    this.#lock = null;
+    lock.release();
+  }
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/** Creates a guard for `hold()` / `holdSync()`. */
+export function makeGuard(
+  lock: { release(): void },
+  abandoned: boolean,
+): LockGuard {
+  return new Guard(lock, abandoned);
+}
+
+/**
+ * Validates acquire options (everything except `undefined`, which the fast
+ * paths handle before calling this).
+ */
+export function lockOptions(
+  what: string,
+  options: unknown,
+  async: boolean,
+): { timeout: number; signal: AbortSignal | undefined } {
+  if (options === undefined) return { timeout: Infinity, signal: undefined };
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `${what}: options must be an object, received ${describe(options)}`,
+    );
+  }
+  const { timeout, signal } = options as LockAcquireOptions;
+  const ms = checkTimeout(what, timeout);
+  if (async) checkSignal(what, signal);
+  return { timeout: ms, signal: async ? signal : undefined };
+}
