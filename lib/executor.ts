@@ -203,7 +203,8 @@ export class Future<T> {
   #value: T | undefined = undefined;
   #error: unknown = undefined;
   #failed = false;
-  #callbacks: ((future: Future<T>) => void)[] = [];
+  // Typed with `never` so that Future<T> stays covariant in T.
+  #callbacks: ((future: never) => void)[] = [];
   #listeners: (() => void)[] = [];
   #core: PoolCore | null = null;
   #chunk: Chunk | null = null;
@@ -369,7 +370,9 @@ export class Future<T> {
     for (const listener of listeners) listener();
     const callbacks = this.#callbacks;
     this.#callbacks = [];
-    for (const callback of callbacks) runCallback(callback, this);
+    for (const callback of callbacks) {
+      runCallback(callback as (future: Future<T>) => void, this);
+    }
   }
 }
 
@@ -543,12 +546,13 @@ export class ProcessPoolExecutor {
       tag: 0,
       state: ChunkState.Queued,
     };
+    if (signal?.aborted) {
+      // Never queued: cancel the future alone.
+      future.cancel();
+      return future;
+    }
     control.bind(future, core, chunk);
     if (signal !== undefined) {
-      if (signal.aborted) {
-        future.cancel();
-        return future;
-      }
       const onAbort = () => future.cancel();
       signal.addEventListener("abort", onAbort, { once: true });
       control.listen(

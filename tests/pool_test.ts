@@ -394,8 +394,14 @@ Deno.test("Pool rejects bad input without starting work", async (s) => {
       pool.apply(t.add, 3 as unknown as [number, number]),
       TypeError,
     );
-    assert.throws(() => pool.imap(t.square, [1], { chunksize: -1 }), RangeError);
-    assert.throws(() => pool.imap(t.square, 5 as unknown as number[]), TypeError);
+    assert.throws(
+      () => pool.imap(t.square, [1], { chunksize: -1 }),
+      RangeError,
+    );
+    assert.throws(
+      () => pool.imap(t.square, 5 as unknown as number[]),
+      TypeError,
+    );
   });
   // Nothing above broke the pool.
   assert.equal(await pool.apply(t.square, [4]), 16);

@@ -1,0 +1,432 @@
+// Copyright 2026 the denomp authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  ALL_COMPLETED,
+  asCompleted,
+  CancelledError,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  Future,
+  ProcessPoolExecutor,
+  RemoteError,
+  TimeoutError,
+  wait,
+  WorkerCrashedError,
+} from "../mod.ts";
+import * as t from "./fixtures/pool_targets.ts";
+
+const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
+
+function shared(ints: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(ints * 4));
+}
+
+async function until(ints: Int32Array, index: number): Promise<void> {
+  while (Atomics.load(ints, index) === 0) {
+    await Atomics.waitAsync(ints, index, 0, 100).value;
+  }
+}
+
+function release(ints: Int32Array): void {
+  Atomics.store(ints, 0, 1);
+  Atomics.notify(ints, 0);
+}
+
+/**
+ * An executor with one worker held by a blocking task, and enough tasks
+ * queued behind it that the last ones have certainly not been handed to the
+ * worker (a worker takes at most two batches of 64 ahead).
+ */
+async function blockedExecutor(gate: Int32Array) {
+  const executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  const holder = executor.submit(t.startAndBlock, gate, 1);
+  await until(gate, 1);
+  const queued = Array.from(
+    { length: 300 },
+    (_, i) => executor.submit(t.square, i),
+  );
+  await Promise.resolve();
+  return { executor, holder, queued };
+}
+
+Deno.test("ProcessPoolExecutor.submit() returns a Future for the result", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const future: Future<number> = executor.submit(t.add, 2, 3);
+  assert.equal(await future.result(), 5);
+  assert.equal(future.done(), true);
+  assert.equal(future.running(), false);
+  assert.equal(future.cancelled(), false);
+  assert.equal(await future.exception(), null);
+  assert.equal(await executor.submit("doubleLater", 21).result(), 42);
+  // Not a thenable: awaiting a Future gives the Future.
+  assert.equal(await Promise.resolve(future), future);
+});
+
+Deno.test("Future.cancel() cancels a task not started and not a running one", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    assert.equal(holder.running(), true);
+    assert.equal(holder.cancel(), false);
+    const last = queued.at(-1)!;
+    assert.equal(last.running(), false);
+    assert.equal(last.cancel(), true);
+    assert.equal(last.cancel(), true);
+    assert.equal(last.cancelled(), true);
+    assert.equal(last.done(), true);
+    await assert.rejects(last.result(), CancelledError);
+    await assert.rejects(last.exception(), CancelledError);
+    release(gate);
+    assert.equal(await holder.result(), 1);
+    const results = await Promise.all(
+      queued.slice(0, -1).map((f) => f.result()),
+    );
+    assert.deepEqual(results, Array.from({ length: 299 }, (_, i) => i * i));
+    assert.equal(holder.cancel(), false);
+  } finally {
+    release(gate);
+    await executor.shutdown();
+  }
+});
+
+Deno.test("Future.result() and exception() time out with TimeoutError; abort rejects the wait", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    await assert.rejects(holder.result({ timeout: 10 }), TimeoutError);
+    await assert.rejects(holder.exception({ timeout: 0 }), TimeoutError);
+    const reason = new Error("gave up");
+    await assert.rejects(
+      holder.result({ signal: AbortSignal.abort(reason) }),
+      (e) => e === reason,
+    );
+    await assert.rejects(holder.result({ timeout: -1 }), RangeError);
+    assert.equal(holder.done(), false);
+    release(gate);
+    assert.equal(await holder.result({ timeout: 10_000 }), 1);
+    await Promise.all(queued.map((f) => f.result()));
+  } finally {
+    release(gate);
+    await executor.shutdown();
+  }
+});
+
+Deno.test("Future.exception() gives the task's error; result() rejects with it", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  const f = executor.submit(t.failOn, 1, 1);
+  const error = await f.exception();
+  assert.ok(error instanceof RangeError);
+  assert.equal(error.message, "bad value 1");
+  await assert.rejects(f.result(), RangeError);
+  const custom = await executor.submit(t.throwCustom, "x").exception();
+  assert.ok(custom instanceof RemoteError);
+  assert.equal(custom.remoteName, "ParseError");
+});
+
+Deno.test("Future.addDoneCallback() runs once done, or at once if done", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  const f = executor.submit(t.square, 6);
+  const seen: Future<number>[] = [];
+  const done = new Promise<void>((resolve) =>
+    f.addDoneCallback((future) => {
+      seen.push(future);
+      resolve();
+    })
+  );
+  f.addDoneCallback(() => {
+    throw new Error("ignored");
+  });
+  await done;
+  assert.deepEqual(seen, [f]);
+  f.addDoneCallback((future) => seen.push(future));
+  assert.equal(seen.length, 2);
+  const cancelled = new Future<number>();
+  let called = 0;
+  cancelled.addDoneCallback(() => called++);
+  cancelled.cancel();
+  assert.equal(called, 1);
+  assert.throws(
+    () => f.addDoneCallback(3 as unknown as () => void),
+    TypeError,
+  );
+});
+
+Deno.test("asCompleted() yields the Futures themselves, done ones first, each once", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const early = executor.submit(t.square, 2);
+  await early.result();
+  const futures = [
+    early,
+    ...[3, 4, 5].map((x) => executor.submit(t.square, x)),
+  ];
+  const seen: Future<number>[] = [];
+  for await (const f of asCompleted([...futures, early])) {
+    assert.ok(f instanceof Future);
+    seen.push(f);
+  }
+  assert.equal(seen[0], early);
+  assert.equal(seen.length, 4);
+  assert.deepEqual(new Set(seen), new Set(futures));
+});
+
+Deno.test("asCompleted() throws TimeoutError when futures are still unfinished", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    const done = new Future<number>();
+    done.cancel();
+    const seen: Future<number>[] = [];
+    await assert.rejects(async () => {
+      for await (const f of asCompleted([done, holder], { timeout: 20 })) {
+        seen.push(f);
+      }
+    }, TimeoutError);
+    assert.deepEqual(seen, [done]);
+  } finally {
+    release(gate);
+    await Promise.all(queued.map((f) => f.result()));
+    await executor.shutdown();
+  }
+});
+
+Deno.test("wait() honours ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION and timeout", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    const quick = new Future<number>();
+    quick.cancel();
+    let r = await wait([quick, holder], { returnWhen: FIRST_COMPLETED });
+    assert.deepEqual([...r.done], [quick]);
+    assert.deepEqual([...r.notDone], [holder]);
+    r = await wait([holder], { timeout: 10 });
+    assert.equal(r.done.size, 0);
+    assert.equal(r.notDone.size, 1);
+    // FIRST_EXCEPTION: a cancelled future is not an exception.
+    r = await wait([quick, holder], {
+      returnWhen: FIRST_EXCEPTION,
+      timeout: 10,
+    });
+    assert.deepEqual([...r.notDone], [holder]);
+    release(gate);
+    r = await wait([holder, ...queued], { returnWhen: ALL_COMPLETED });
+    assert.equal(r.done.size, 301);
+    assert.equal(r.notDone.size, 0);
+    const failing = executor.submit(t.failOn, 1, 1);
+    const slow = executor.submitWith(t.blockUntil, [shared(1), 200]);
+    const mixed = await wait<unknown>([slow, failing], {
+      returnWhen: FIRST_EXCEPTION,
+    });
+    assert.ok(mixed.done.has(failing));
+    await slow.result();
+  } finally {
+    release(gate);
+    await executor.shutdown();
+  }
+});
+
+Deno.test("ProcessPoolExecutor.map() yields results in order", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const xs = Array.from({ length: 100 }, (_, i) => i);
+  const out: number[] = [];
+  for await (const y of executor.map(t.square, xs)) out.push(y);
+  assert.deepEqual(out, xs.map((x) => x * x));
+  assert.deepEqual(
+    await Array.fromAsync(executor.map(t.square, xs, { chunksize: 8 })),
+    out,
+  );
+  await assert.rejects(
+    Array.fromAsync(executor.map(t.failAtThree, [1, 2, 3, 4])),
+    RangeError,
+  );
+});
+
+Deno.test("ProcessPoolExecutor.map() timeout counts from the call", async () => {
+  const gate = shared(2);
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  try {
+    const holder = executor.submit(t.startAndBlock, gate, 1);
+    await until(gate, 1);
+    await assert.rejects(
+      Array.fromAsync(executor.map(t.square, [1, 2], { timeout: 20 })),
+      TimeoutError,
+    );
+    release(gate);
+    await holder.result();
+  } finally {
+    release(gate);
+  }
+});
+
+Deno.test("ProcessPoolExecutor: a dying worker fails only its future; 1,000 others complete", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const before = Array.from(
+    { length: 500 },
+    (_, i) => executor.submit(t.square, i),
+  );
+  const crashed = executor.submit(t.denoExitOn, 1, 1, 7);
+  const after = Array.from(
+    { length: 500 },
+    (_, i) => executor.submit(t.square, i + 500),
+  );
+  const error = await crashed.exception();
+  assert.ok(error instanceof WorkerCrashedError);
+  assert.equal(error.exitCode, 7);
+  const results = await Promise.all(
+    [...before, ...after].map((f) => f.result()),
+  );
+  assert.deepEqual(results, Array.from({ length: 1000 }, (_, i) => i * i));
+  // Not broken: new work runs.
+  assert.equal(await executor.submit(t.square, 9).result(), 81);
+  const callback = executor.submit(t.throwInCallback);
+  assert.equal((await callback.exception() as WorkerCrashedError).exitCode, 1);
+});
+
+Deno.test("ProcessPoolExecutor.shutdown() waits for pending futures, then refuses work", async () => {
+  const executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const futures = Array.from(
+    { length: 50 },
+    (_, i) => executor.submit(t.doubleLater, i),
+  );
+  await executor.shutdown();
+  assert.ok(futures.every((f) => f.done() && !f.cancelled()));
+  assert.throws(() => executor.submit(t.square, 1), /has been shut down/);
+  assert.throws(() => executor.map(t.square, [1]), /has been shut down/);
+  await executor.shutdown(); // idempotent
+});
+
+Deno.test("ProcessPoolExecutor.shutdown({ cancelFutures }) cancels what has not started", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    const done = executor.shutdown({ cancelFutures: true });
+    const last = queued.at(-1)!;
+    assert.equal(last.cancelled(), true);
+    assert.equal(holder.cancelled(), false);
+    release(gate);
+    await done;
+    assert.equal(await holder.result(), 1);
+    const ran = queued.filter((f) => !f.cancelled());
+    // Those handed to the worker before shutdown still ran.
+    for (const f of ran) assert.equal(typeof await f.result(), "number");
+    assert.ok(ran.length < queued.length);
+  } finally {
+    release(gate);
+  }
+});
+
+Deno.test("ProcessPoolExecutor.shutdown({ wait: false }) returns at once; futures still finish", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    await executor.shutdown({ wait: false });
+    assert.equal(holder.done(), false);
+    release(gate);
+    assert.equal(await holder.result(), 1);
+    assert.equal(
+      (await Promise.all(queued.map((f) => f.result()))).length,
+      300,
+    );
+    await executor.shutdown();
+  } finally {
+    release(gate);
+  }
+});
+
+Deno.test("ProcessPoolExecutor.submitWith() signal cancels a task not started; timeout replaces a busy worker", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    const controller = new AbortController();
+    const f = executor.submitWith(t.square, [3], { signal: controller.signal });
+    controller.abort();
+    assert.equal(f.cancelled(), true);
+    const g = executor.submitWith(t.square, [3], {
+      signal: AbortSignal.abort(),
+    });
+    assert.equal(g.cancelled(), true);
+    release(gate);
+    await Promise.all(queued.map((q) => q.result()));
+    await holder.result();
+    const block = shared(1);
+    const slow = executor.submitWith(t.blockUntil, [block, 10_000], {
+      timeout: 30,
+    });
+    await assert.rejects(slow.result(), TimeoutError);
+    release(block);
+    assert.equal(await executor.submit(t.square, 5).result(), 25);
+  } finally {
+    release(gate);
+    await executor.shutdown();
+  }
+});
+
+Deno.test("ProcessPoolExecutor: a failing initializer breaks it: futures fail, submit throws", async () => {
+  await using executor = new ProcessPoolExecutor({
+    maxWorkers: 1,
+    module,
+    initializer: t.failingInit,
+  });
+  const f = executor.submit(t.square, 1);
+  const error = await f.exception() as Error;
+  assert.match(error.message, /initializer failed/);
+  assert.throws(() => executor.submit(t.square, 1), /initializer failed/);
+});
+
+Deno.test("ProcessPoolExecutor: 20k submits stress gives the exact sum", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 3, module });
+  const futures = Array.from(
+    { length: 20_000 },
+    (_, i) => executor.submit(t.square, i),
+  );
+  let sum = 0;
+  for await (const f of asCompleted(futures)) sum += await f.result();
+  assert.equal(sum, 2666466670000);
+});
+
+Deno.test("ProcessPoolExecutor and helpers reject bad input", async () => {
+  assert.throws(() => new ProcessPoolExecutor({ maxWorkers: 0 }), RangeError);
+  assert.throws(
+    () => new ProcessPoolExecutor({ maxWorkers: "1" as unknown as number }),
+    TypeError,
+  );
+  assert.throws(
+    () => new ProcessPoolExecutor({ maxTasksPerChild: -1 }),
+    RangeError,
+  );
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  assert.throws(
+    () => executor.submit([(x: number) => x][0]!, 1),
+    /anonymous function/,
+  );
+  assert.throws(
+    () => executor.submit(t.identity, () => 1),
+    /of type function cannot be sent/,
+  );
+  assert.throws(
+    () => executor.submitWith(t.square, 3 as unknown as [number]),
+    TypeError,
+  );
+  assert.throws(
+    () => executor.submitWith(t.square, [1], { timeout: -5 }),
+    RangeError,
+  );
+  assert.throws(
+    () => executor.map(t.square, [1], { chunksize: 0 }),
+    RangeError,
+  );
+  assert.throws(
+    () => executor.map(t.square, 3 as unknown as number[]),
+    TypeError,
+  );
+  await assert.rejects(wait([1 as unknown as Future<number>]), TypeError);
+  await assert.rejects(
+    wait([], { returnWhen: "SOON" as unknown as "ALL_COMPLETED" }),
+    TypeError,
+  );
+  await assert.rejects(wait([], { timeout: -1 }), RangeError);
+  await assert.rejects(
+    Array.fromAsync(asCompleted(null as unknown as Future<number>[])),
+    TypeError,
+  );
+  assert.equal(await executor.submit(t.square, 2).result(), 4);
+});
