@@ -1,7 +1,14 @@
 // Copyright 2026 the denomp authors. MIT license.
-// `deno bench`: the uncontended paths of Semaphore, BoundedSemaphore, Event
-// and Barrier, each against the raw Atomics operations they are built on.
-import { Barrier, BoundedSemaphore, Event, Semaphore } from "../mod.ts";
+// `deno bench`: the uncontended paths of Semaphore, BoundedSemaphore, Event,
+// Condition and Barrier, each against the raw Atomics operations they are built on.
+import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  Semaphore,
+} from "../mod.ts";
 
 const raw = new Int32Array(new SharedArrayBuffer(16));
 
@@ -100,5 +107,35 @@ Deno.bench({
   name: "Barrier(2): two wait() in one thread",
   async fn() {
     await Promise.all([pair.wait(), pair.wait()]);
+  },
+});
+
+Deno.bench({
+  group: "condition",
+  name: "raw compareExchange + store (lock + unlock)",
+  baseline: true,
+  fn() {
+    Atomics.compareExchange(raw, 3, 0, 1);
+    Atomics.store(raw, 3, 0);
+  },
+});
+
+const cond = new Condition();
+Deno.bench({
+  group: "condition",
+  name: "Condition (RLock): holdSync + notify() with no waiter",
+  fn() {
+    using _ = cond.holdSync();
+    cond.notify();
+  },
+});
+
+const condLock = new Condition(new Lock());
+Deno.bench({
+  group: "condition",
+  name: "Condition (Lock): holdSync + waitSync({ timeout: 0 })",
+  fn() {
+    using _ = condLock.holdSync();
+    condLock.waitSync({ timeout: 0 });
   },
 });

@@ -61,6 +61,11 @@ export const BAR_OUTCOME_BROKEN = 2;
 export const COND_MUTEX = 0;
 /** Next ticket, so that notify() wakes waiters first come, first served. */
 export const COND_TICKET = 1;
+/**
+ * Slots in use (waiting or notified and not yet settled). Changed under
+ * COND_MUTEX; notify() with the user lock held reads 0 and skips the scan.
+ */
+export const COND_COUNT = 2;
 /** First waiter slot. */
 export const COND_SLOTS = 4;
 /** Waiter slots (waiters at once). */

@@ -15,6 +15,7 @@ import {
   type SharedDescriptor,
 } from "./_registry.ts";
 import {
+  COND_COUNT,
   COND_FREE,
   COND_INTS,
   COND_MAX_WAITERS,
@@ -428,6 +429,8 @@ export class Condition {
         const owner = Atomics.load(i32, slot + COND_SLOT_PID);
         // A slot left by a waiter whose Process died is free again.
         if (state === COND_FREE || !isPidAlive(owner)) {
+          // Reusing a dead waiter's slot keeps the count as it was.
+          if (state === COND_FREE) Atomics.add(i32, COND_COUNT, 1);
           Atomics.store(i32, slot + COND_SLOT_PID, pid);
           Atomics.store(
             i32,
@@ -457,6 +460,7 @@ export class Condition {
     const notified = Atomics.load(i32, slot + COND_SLOT_STATE) ===
       COND_NOTIFIED;
     Atomics.store(i32, slot + COND_SLOT_STATE, COND_FREE);
+    Atomics.sub(i32, COND_COUNT, 1);
     unlockMutex(i32, COND_MUTEX);
     if (failure !== null) {
       if (notified) this.#notify(1);
@@ -467,6 +471,8 @@ export class Condition {
 
   #notify(n: number): void {
     const i32 = this.#i32;
+    // Waiters register with the lock held, as the caller holds it now.
+    if (n === 0 || Atomics.load(i32, COND_COUNT) === 0) return;
     const woken: number[] = [];
     lockMutex(i32, COND_MUTEX);
     while (woken.length < n) {
@@ -480,6 +486,7 @@ export class Condition {
         if (!isPidAlive(Atomics.load(i32, slot + COND_SLOT_PID))) {
           // Its Process died while waiting: it can take no notification.
           Atomics.store(i32, slot + COND_SLOT_STATE, COND_FREE);
+          Atomics.sub(i32, COND_COUNT, 1);
           continue;
         }
         const ticket = Atomics.load(i32, slot + COND_SLOT_TICKET);
