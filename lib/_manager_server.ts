@@ -848,7 +848,7 @@ class Conn {
   constructor(link: ByteLink, reader: FrameReader) {
     this.#link = link;
     this.#reader = reader;
-    this.#writer = new FrameWriter(link, () => this.close());
+    this.#writer = new FrameWriter(link, () => this.close(), true);
   }
 
   get closed(): boolean {
@@ -902,7 +902,7 @@ class Conn {
 
   /** Reads frames until end of stream; returns when the connection ends. */
   async serve(
-    onFrame: (frame: Uint8Array) => void | Promise<void>,
+    onFrame: (frame: Uint8Array) => void,
   ): Promise<void> {
     const buf = new Uint8Array(64 * 1024);
     try {
@@ -928,7 +928,7 @@ class Conn {
             return;
           }
           if (frame === null) break;
-          await onFrame(frame);
+          onFrame(frame);
           if (this.#closed) return;
         }
       }
