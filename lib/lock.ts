@@ -345,6 +345,8 @@ export class Lock {
    * The descriptor this lock crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return {

@@ -339,6 +339,8 @@ export class RLock {
    * The descriptor this lock crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return { kind: "RLock", module: import.meta.url, data: this.#i32.buffer };

@@ -539,6 +539,8 @@ export class RawArray<C extends Typecode = Typecode> {
    * The descriptor this array crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     const data: RawArrayData = {
@@ -589,6 +591,16 @@ export class RawArray<C extends Typecode = Typecode> {
  *   arr.set(0, arr.get(0) + 2.5);
  * }
  * assert.deepEqual([...arr], [2.5, 1]);
+ * ```
+ *
+ * @example Python's spelling
+ * ```ts
+ * import * as mp from "@denomp/multiprocessing";
+ * import assert from "node:assert/strict";
+ *
+ * const arr = new mp.Array("d", [0, 1]); // the same class as SharedArray
+ * assert.ok(arr instanceof mp.SharedArray);
+ * assert.equal(arr.get(-1), 1);
  * ```
  */
 export class SharedArray<C extends Typecode = Typecode> extends RawArray<C> {
@@ -680,6 +692,8 @@ export class SharedArray<C extends Typecode = Typecode> extends RawArray<C> {
    * The descriptor this array crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   override [SHARE](): SharedDescriptor {
     const raw = super[SHARE]().data as RawArrayData;

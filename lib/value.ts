@@ -413,6 +413,8 @@ export class RawValue<C extends Typecode = Typecode> {
    * The descriptor this value crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     const data: RawValueData = {
@@ -463,6 +465,22 @@ export class RawValue<C extends Typecode = Typecode> {
  * }
  * assert.equal(v.value, 1.5);
  * assert.equal(v.getObj().value, 1.5); // the raw value, same memory
+ * ```
+ *
+ * @example Shared with Processes
+ * ```ts
+ * import { Process, Value } from "@denomp/multiprocessing";
+ * import assert from "node:assert/strict";
+ *
+ * // The targets (exported functions) live in a fixture module.
+ * const module = new URL("../tests/fixtures/shared_targets.ts", import.meta.url);
+ * const v = new Value("i", 0);
+ * const ps = [1, 2].map(() =>
+ *   new Process({ target: "incrLocked", args: [v, 1000], module })
+ * );
+ * for (const p of ps) await p.start();
+ * for (const p of ps) await p.join();
+ * assert.equal(v.value, 2000);
  * ```
  */
 export class Value<C extends Typecode = Typecode> extends RawValue<C> {
@@ -547,6 +565,8 @@ export class Value<C extends Typecode = Typecode> extends RawValue<C> {
    * The descriptor this value crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
    */
   override [SHARE](): SharedDescriptor {
     const raw = super[SHARE]().data as RawValueData;
