@@ -5,6 +5,7 @@ import {
   type DictProxy,
   Manager,
   ManagerError,
+  Pool,
   Process,
   QueueEmptyError,
   QueueFullError,
@@ -422,6 +423,25 @@ async function accepted(manager: Manager): Promise<number> {
     raw.close();
   }
 }
+
+Deno.test("proxies cross into Pool tasks and each worker reuses one connection", async () => {
+  await using manager = await Manager.start({ address: TCP });
+  const d = await manager.dict<unknown>();
+  const before = await accepted(manager);
+  {
+    await using pool = new Pool({ processes: 2, module });
+    await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) => pool.apply("setKey", [d, `t${i}`, i]),
+      ),
+    );
+  }
+  assert.equal(await d.size(), 20);
+  assert.equal(await d.get("t19"), 19);
+  // At most one connection per worker (2), plus the raw one that asks.
+  assert.ok(await accepted(manager) - before <= 3);
+});
 
 Deno.test("four Processes append 10 items each and a locked counter stays exact", async () => {
   await using manager = await Manager.start({ address: TCP });
