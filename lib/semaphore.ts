@@ -74,6 +74,15 @@ export interface SemaphoreAcquireSyncOptions {
   timeout?: number;
 }
 
+/**
+ * A held permit, given back when disposed (`using _ = await sem.hold()`) or
+ * released. Giving it back twice is a no-op.
+ */
+export interface SemaphoreGuard extends Disposable {
+  /** Gives the permit back (the same as disposing the guard). */
+  release(): void;
+}
+
 let reviving: Int32Array | null = null;
 
 /**
@@ -270,7 +279,9 @@ export class Semaphore {
    * @returns A guard releasing the permit once.
    * @throws {TimeoutError} If `timeout` ran out.
    */
-  async hold(options: SemaphoreAcquireOptions = {}): Promise<Disposable> {
+  async hold(
+    options: SemaphoreAcquireOptions = {},
+  ): Promise<SemaphoreGuard> {
     if (!await this.acquire(options)) {
       throw new TimeoutError(
         `Cannot hold semaphore: timed out after ${options.timeout} ms`,
@@ -286,7 +297,7 @@ export class Semaphore {
    * @returns A guard releasing the permit once.
    * @throws {TimeoutError} If `timeout` ran out.
    */
-  holdSync(options: SemaphoreAcquireSyncOptions = {}): Disposable {
+  holdSync(options: SemaphoreAcquireSyncOptions = {}): SemaphoreGuard {
     if (!this.acquireSync(options)) {
       throw new TimeoutError(
         `Cannot hold semaphore: timed out after ${options.timeout} ms`,
@@ -336,15 +347,14 @@ export class Semaphore {
     return this instanceof BoundedSemaphore;
   }
 
-  #guard(): Disposable {
+  #guard(): SemaphoreGuard {
     let done = false;
-    return {
-      [Symbol.dispose]: () => {
-        if (done) return;
-        done = true;
-        this.release();
-      },
+    const release = () => {
+      if (done) return;
+      done = true;
+      this.release();
     };
+    return { release, [Symbol.dispose]: release };
   }
 
   /** Takes a permit if there is one, recording the holder. */

@@ -102,6 +102,11 @@ Deno.test("Semaphore.hold() releases when the guard is disposed", async () => {
   guard[Symbol.dispose]();
   guard[Symbol.dispose](); // idempotent: no over-release
   assert.equal(sem.getValue(), 1);
+  const other = await sem.hold();
+  assert.equal(sem.getValue(), 0);
+  other.release();
+  other.release();
+  assert.equal(sem.getValue(), 1);
 });
 
 Deno.test("Semaphore rejects bad input with TypeError and RangeError", async () => {
