@@ -372,10 +372,15 @@ export class Manager {
       return text;
     })();
     const writer = child.stdin.getWriter();
-    const reader = child.stdout.getReader();
+    // A BYOB reader fills one buffer again and again, where a default
+    // reader allocates a fresh chunk for every read.
+    const reader = child.stdout.getReader({ mode: "byob" });
+    let chunkBuffer: ArrayBuffer = new ArrayBuffer(64 * 1024);
     const source = async (): Promise<Uint8Array | null> => {
-      const { done, value } = await reader.read();
-      return done ? null : value;
+      const { done, value } = await reader.read(new Uint8Array(chunkBuffer));
+      if (done || value === undefined) return null;
+      chunkBuffer = value.buffer as ArrayBuffer;
+      return value;
     };
     let closed = false;
     const link = {
