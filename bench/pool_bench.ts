@@ -1,0 +1,81 @@
+// Copyright 2026 the denomp authors. MIT license.
+// `deno bench` for Pool and ProcessPoolExecutor against the raw mechanism:
+// a bare Worker that squares each number it is posted, pipelined (every
+// message sent at once, one reply per message).
+import { asCompleted, Pool, ProcessPoolExecutor } from "../mod.ts";
+// The task lives in a module without side effects: a worker imports the
+// task's module, and this one starts pools at its top level.
+import { square } from "../tests/fixtures/pool_targets.ts";
+
+const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+
+const N = 20_000;
+const xs = Array.from({ length: N }, (_, i) => i);
+
+const raw = new Worker(
+  `data:application/javascript,${
+    encodeURIComponent(
+      "self.onmessage = (e) => self.postMessage(e.data * e.data);",
+    )
+  }`,
+  { type: "module" },
+);
+function rawPipelined(): Promise<void> {
+  return new Promise((resolve) => {
+    let left = N;
+    raw.onmessage = () => {
+      if (--left === 0) resolve();
+    };
+    for (let i = 0; i < N; i++) raw.postMessage(i);
+  });
+}
+
+const pool = new Pool({ processes: 2, module });
+const executor = new ProcessPoolExecutor({
+  maxWorkers: 2,
+  module,
+});
+// Start the workers before timing.
+await pool.map(square, [1, 2, 3, 4], { chunksize: 1 });
+await executor.submit(square, 1).result();
+await rawPipelined();
+
+Deno.bench({
+  group: "20k tiny tasks",
+  name: "raw Worker postMessage, pipelined (1 worker)",
+  baseline: true,
+  async fn() {
+    await rawPipelined();
+  },
+});
+
+Deno.bench({
+  group: "20k tiny tasks",
+  name: "Pool(2).map(square, chunksize 1)",
+  async fn() {
+    await pool.map(square, xs, { chunksize: 1 });
+  },
+});
+
+Deno.bench({
+  group: "20k tiny tasks",
+  name: "Pool(2).map(square), default chunksize",
+  async fn() {
+    await pool.map(square, xs);
+  },
+});
+
+Deno.bench({
+  group: "20k tiny tasks",
+  name: "ProcessPoolExecutor(2): submit + asCompleted",
+  async fn() {
+    const futures = xs.map((x) => executor.submit(square, x));
+    for await (const f of asCompleted(futures)) await f.result();
+  },
+});
+
+globalThis.addEventListener("unload", () => {
+  raw.terminate();
+  pool.terminate();
+  void executor.shutdown({ wait: false });
+});

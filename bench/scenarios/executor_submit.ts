@@ -1,0 +1,36 @@
+// Copyright 2026 the denomp authors. MIT license.
+// executor_submit: ProcessPoolExecutor(2), 20k submit() + asCompleted.
+import { asCompleted, ProcessPoolExecutor } from "../../mod.ts";
+import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
+
+/** The row in `deno task bench:compare`. */
+export const meta: ScenarioMeta = {
+  name: "executor_submit",
+  what: "ProcessPoolExecutor(2): 20k submit + asCompleted",
+  unit: "tasks/s",
+  higherIsBetter: true,
+  target: { speedup: 10 },
+};
+
+/** The task. */
+export function square(x: number): number {
+  return x * x;
+}
+
+if (import.meta.main) {
+  const n = 20_000;
+  await using executor = new ProcessPoolExecutor({
+    maxWorkers: 2,
+    module: import.meta.url,
+  });
+  const best = await bestOf(async () => {
+    const futures = [];
+    for (let i = 0; i < n; i++) futures.push(executor.submit(square, i));
+    let sum = 0;
+    for await (const future of asCompleted(futures)) {
+      sum += await future.result();
+    }
+    if (sum !== 2666466670000) throw new Error(`wrong sum ${sum}`);
+  }, 5);
+  report(n / (best / 1000));
+}
