@@ -143,7 +143,8 @@ async function runBatch(batch: RunMessage): Promise<void> {
   errors = null;
   const c = batch.c;
   if (batch.timed) post({ t: "start", id: batch.id });
-  for (let k = 0, n = c.length / 3; k < n; k++) {
+  const n = c.length / 3;
+  for (let k = 0; k < n; k++) {
     currentChunk = k;
     const fnId = c[3 * k] as number;
     const flags = c[3 * k + 1] as number;
@@ -199,7 +200,8 @@ function uncloneable(
   const r: unknown[] = [];
   const e: [number, SerializedError][] = [...(message.e ?? [])];
   let offset = 0;
-  for (let k = 0, n = batch.c.length / 3; k < n; k++) {
+  const n = batch.c.length / 3;
+  for (let k = 0; k < n; k++) {
     if (failed.has(k)) continue;
     const count = (batch.c[3 * k + 2] as unknown[]).length;
     const values = message.r.slice(offset, offset + count);

@@ -13,7 +13,7 @@ import {
   FLAG_STAR,
   type PoolCore,
 } from "./_pool_core.ts";
-import { buildCore, type PoolOptions, taskTimeout } from "./pool.ts";
+import { buildCore, taskTimeout } from "./_pool_options.ts";
 import { checkSignal, checkTimeout, describe } from "./_wait.ts";
 import { CancelledError, TimeoutError } from "./errors.ts";
 import type { ProcessPermissions } from "./process.ts";
@@ -449,7 +449,7 @@ export class ProcessPoolExecutor {
     }
     this.#core = buildCore(
       what,
-      options as PoolOptions & { maxWorkers?: number },
+      options,
       "maxWorkers",
       "PoolWorker",
     );
@@ -502,6 +502,8 @@ export class ProcessPoolExecutor {
    * // blockUntil waits on flag for up to 5 s; the task may run 20 ms.
    * const future = executor.submitWith("blockUntil", [flag, 5000], { timeout: 20 });
    * await assert.rejects(future.result(), TimeoutError);
+   * Atomics.store(flag, 0, 1); // let the abandoned thread finish
+   * Atomics.notify(flag, 0);
    * ```
    */
   submitWith<A extends unknown[], R>(
@@ -560,14 +562,16 @@ export class ProcessPoolExecutor {
         () => signal.removeEventListener("abort", onAbort),
       );
     }
-    const pending = this.#pending;
-    pending.add(future as unknown as Future<unknown>);
-    control.listen(
-      future,
-      () => pending.delete(future as unknown as Future<unknown>),
-    );
+    this.#track(future as unknown as Future<unknown>);
     core.enqueue(chunk);
     return future;
+  }
+
+  /** Remembers a future until it is done, for `shutdown({ cancelFutures })`. */
+  #track(future: Future<unknown>): void {
+    const pending = this.#pending;
+    pending.add(future);
+    control.listen(future, () => pending.delete(future));
   }
 
   /**
@@ -650,6 +654,7 @@ export class ProcessPoolExecutor {
       };
       control.bind(future, core, chunk);
       futures.push(future);
+      this.#track(future as unknown as Future<unknown>);
       core.enqueue(chunk);
     }
     return mapResults(futures, timeout, signal) as AsyncIterableIterator<

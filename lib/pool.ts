@@ -12,14 +12,12 @@ import {
   type ChunkOwner,
   ChunkState,
   FLAG_STAR,
-  PoolCore,
+  type PoolCore,
   terminatedError,
 } from "./_pool_core.ts";
-import { encodeShared } from "./_registry.ts";
-import { targetModule, targetRef } from "./_target.ts";
-import { checkSignal, checkTimeout, describe } from "./_wait.ts";
+import { checkSignal, describe } from "./_wait.ts";
+import { buildCore, taskTimeout } from "./_pool_options.ts";
 import type { ProcessPermissions } from "./process.ts";
-import { cpuCount } from "./process.ts";
 
 /** Options for {@linkcode Pool}. */
 export interface PoolOptions {
@@ -520,86 +518,6 @@ export class Pool {
   }
 }
 
-/** Builds the worker set from pool or executor options. Private to lib. */
-export function buildCore(
-  what: string,
-  options: PoolOptions & { maxWorkers?: number },
-  sizeKey: "processes" | "maxWorkers",
-  namePrefix: string,
-): PoolCore {
-  const {
-    initializer,
-    initargs = [],
-    maxTasksPerChild,
-    module,
-    permissions,
-  } = options;
-  const size = options[sizeKey] ?? cpuCount();
-  if (typeof size !== "number") {
-    throw new TypeError(
-      `${what}: ${sizeKey} must be a number, received ${describe(size)}`,
-    );
-  }
-  if (!Number.isInteger(size) || size < 1) {
-    throw new RangeError(
-      `${what}: ${sizeKey} must be a positive integer, received ${size}`,
-    );
-  }
-  if (maxTasksPerChild !== undefined) {
-    if (typeof maxTasksPerChild !== "number") {
-      throw new TypeError(
-        `${what}: maxTasksPerChild must be a number, received ${
-          describe(maxTasksPerChild)
-        }`,
-      );
-    }
-    if (!Number.isInteger(maxTasksPerChild) || maxTasksPerChild < 1) {
-      throw new RangeError(
-        `${what}: maxTasksPerChild must be a positive integer, received ${maxTasksPerChild}`,
-      );
-    }
-  }
-  if (!Array.isArray(initargs)) {
-    throw new TypeError(
-      `${what}: initargs must be an array, received ${describe(initargs)}`,
-    );
-  }
-  if (
-    permissions !== undefined && permissions !== "inherit" &&
-    permissions !== "none" &&
-    (typeof permissions !== "object" || permissions === null)
-  ) {
-    throw new TypeError(
-      `${what}: permissions must be "inherit", "none" or an object, received ${
-        describe(permissions)
-      }`,
-    );
-  }
-  const initRef = initializer === undefined
-    ? null
-    : targetRef(what, initializer, module);
-  const core = new PoolCore({
-    size,
-    initializer: initRef,
-    initargs: initargs.slice(),
-    maxTasksPerChild: maxTasksPerChild ?? 0,
-    module,
-    permissions,
-    namePrefix,
-  });
-  // Validates the module option and the initargs now, not at first task.
-  targetModule(what, module);
-  core.encodeInitargs(what);
-  return core;
-}
-
-/** Validates a per-task timeout; 0 in the result means none. */
-export function taskTimeout(what: string, timeout: unknown): number {
-  const ms = checkTimeout(what, timeout);
-  if (ms === Infinity) return 0;
-  return ms > 0 ? ms : Number.MIN_VALUE;
-}
-
 function checkChunksize(what: string, chunksize: unknown): number | undefined {
   if (chunksize === undefined) return undefined;
   if (typeof chunksize !== "number") {
@@ -678,7 +596,8 @@ class MapJob implements ChunkOwner {
     if (this.#settled) return;
     const results = this.#results;
     const base = chunk.tag;
-    for (let i = 0, n = chunk.items.length; i < n; i++) {
+    const n = chunk.items.length;
+    for (let i = 0; i < n; i++) {
       results[base + i] = values[offset + i];
     }
     if (--this.#remaining === 0) {
