@@ -267,10 +267,21 @@ export class PoolCore {
 
   #start(): void {
     this.#started = true;
-    for (let i = 0; i < this.size; i++) this.#spawn();
+    for (let i = 0; i < this.size && this.#broken === null; i++) this.#spawn();
   }
 
   #spawn(): void {
+    try {
+      this.#spawnOne();
+    } catch (error) {
+      this.#breakPool(
+        null,
+        error instanceof Error ? error : new Error(String(error)),
+      );
+    }
+  }
+
+  #spawnOne(): void {
     const name = `${this.#options.namePrefix}-${++workerCounter}`;
     let slot: Slot | null = null;
     const worker = spawnWorker(WORKER_URL, {
@@ -326,6 +337,7 @@ export class PoolCore {
     if (this.#stopped || this.#broken !== null) return;
     if (this.#pending() === 0) return;
     if (!this.#started) this.#start();
+    if (this.#broken !== null) return;
     const slots = this.#slots;
     const n = slots.length;
     let progress = true;
@@ -597,12 +609,17 @@ export class PoolCore {
     this.#pump();
   }
 
-  #breakPool(slot: Slot, error: SerializedError): void {
-    const remote = deserializeError(error);
-    this.#broken = new Error(
-      `Cannot run task: the pool's initializer failed: ${remote.message}`,
-      { cause: remote },
-    );
+  #breakPool(slot: Slot | null, error: SerializedError | Error): void {
+    if (error instanceof Error) {
+      // A worker could not even be created (bad permissions, ...).
+      this.#broken = error;
+    } else {
+      const remote = deserializeError(error);
+      this.#broken = new Error(
+        `Cannot run task: the pool's initializer failed: ${remote.message}`,
+        { cause: remote },
+      );
+    }
     this.#stopped = true;
     const inflight = [...this.#slots].flatMap((s) => s.inflight);
     for (const s of [...this.#slots]) {

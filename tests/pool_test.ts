@@ -406,3 +406,36 @@ Deno.test("Pool rejects bad input without starting work", async (s) => {
   // Nothing above broke the pool.
   assert.equal(await pool.apply(t.square, [4]), 16);
 });
+
+Deno.test("Pool: types flow from the task function", async () => {
+  await using pool = new Pool({ processes: 1, module });
+  const squares: number[] = await pool.map(t.square, [1, 2]);
+  const sums: number[] = await pool.starmap(t.add, [[1, 2]]);
+  // @ts-expect-error: square returns number, not string
+  const wrong: string[] = await pool.map(t.square, [1]);
+  // @ts-expect-error: add takes two numbers
+  const bad = await pool.apply(t.add, [1, "x"]);
+  assert.deepEqual([squares, sums, wrong, bad], [[1, 4], [3], [1], "1x"]);
+});
+
+Deno.test("Pool: workers can run with fewer permissions than the parent", async () => {
+  await using pool = new Pool({
+    processes: 1,
+    module,
+    permissions: { read: ["."] },
+  });
+  const error = await pool.apply(t.envHome, []).then(() => null, (e) => e);
+  assert.ok(error instanceof RemoteError);
+  assert.equal(error.remoteName, "NotCapable");
+  assert.equal(await pool.apply(t.square, [3]), 9);
+});
+
+Deno.test("Pool: workers that cannot be created fail the tasks, not the program", async () => {
+  await using pool = new Pool({
+    processes: 1,
+    module,
+    permissions: { net: true },
+  });
+  await assert.rejects(pool.apply(t.square, [3]), /escalate/);
+  await assert.rejects(pool.apply(t.square, [3]), /escalate/);
+});
