@@ -206,6 +206,8 @@ export class Ring {
   #notifyData = false;
   #notifyRoom = false;
   readonly #joinable: boolean;
+  #pendingPuts = 0;
+  #putChain: Promise<void> | null = null;
 
   /**
    * Allocates a new ring.
@@ -780,6 +782,36 @@ export class Ring {
       // so that others can go on; its pieces are discarded by readers.
       if (started) this.#giveUpStream(w);
     }
+  }
+
+  /** Whether this thread has puts still waiting on this ring. */
+  get hasPendingPuts(): boolean {
+    return this.#pendingPuts > 0;
+  }
+
+  /**
+   * Runs {@linkcode Ring.put} after every earlier pending put of this
+   * object, so that puts a thread does not await still keep their order
+   * (per-producer FIFO).
+   */
+  enqueuePut(
+    payload: Uint8Array,
+    raw: boolean,
+    options: RingWaitOptions,
+  ): Promise<RingStatus> {
+    const previous = this.#putChain;
+    this.#pendingPuts++;
+    const run = (async () => {
+      try {
+        if (previous !== null) await previous;
+        return await this.put(payload, raw, options);
+      } finally {
+        if (--this.#pendingPuts === 0) this.#putChain = null;
+      }
+    })();
+    // The chain only orders; a failed put does not fail the next one.
+    this.#putChain = run.then(() => {}, () => {});
+    return run;
   }
 
   // ---- consuming ----

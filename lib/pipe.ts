@@ -358,15 +358,15 @@ export class Connection<T = unknown> {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const ring = this.#write!;
-    if (!ring.needsStream(bytes.length)) {
+    if (!ring.needsStream(bytes.length) && !ring.hasPendingPuts) {
       const status = ring.tryPutNow(bytes, raw);
       if (status === OK) return Promise.resolve();
       if (status !== TIMED_OUT || timeout === 0) checkSent(status, 0);
     }
     // The bytes may be a scratch view or the caller's buffer: copy them.
-    return ring.put(bytes.slice(), raw, { timeout, signal }).then((status) =>
-      checkSent(status, timeout)
-    );
+    return ring.enqueuePut(bytes.slice(), raw, { timeout, signal }).then((
+      status,
+    ) => checkSent(status, timeout));
   }
 
   /**

@@ -238,7 +238,9 @@ export class Queue<T = unknown> {
       signal?.throwIfAborted();
       const ring = this.#ring;
       const bytes = encodeScratch(value, PUT);
-      if (!ring.needsStream(bytes.length)) {
+      // While earlier puts of this thread wait, later ones queue behind
+      // them (per-producer order) instead of taking free room first.
+      if (!ring.needsStream(bytes.length) && !ring.hasPendingPuts) {
         const status = ring.tryPutNow(bytes, false);
         if (status === OK) return Promise.resolve();
         if (status === CLOSED || timeout === 0) throwPut(status, value, 0);
@@ -255,7 +257,10 @@ export class Queue<T = unknown> {
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const status = await this.#ring.put(bytes, false, { timeout, signal });
+    const status = await this.#ring.enqueuePut(bytes, false, {
+      timeout,
+      signal,
+    });
     if (status !== OK) throwPut(status, value, timeout);
   }
 

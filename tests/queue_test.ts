@@ -1,0 +1,464 @@
+// Copyright 2026 the denomp authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  JoinableQueue,
+  Process,
+  Queue,
+  QueueClosedError,
+  QueueEmptyError,
+  QueueFullError,
+  SimpleQueue,
+} from "../mod.ts";
+import { park } from "../lib/_wait.ts";
+import { ringOf } from "../lib/_ring.ts";
+import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
+
+const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
+
+function flags(n = 4): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(n * 4));
+}
+
+/** Waits (without blocking the event loop) until flag[index] >= value. */
+async function until(
+  flag: Int32Array,
+  index: number,
+  value: number,
+): Promise<void> {
+  while (true) {
+    const now = Atomics.load(flag, index);
+    if (now >= value) return;
+    await park(flag, index, now, { timeout: 50 });
+  }
+}
+
+async function start(target: string, args: unknown[]): Promise<Process> {
+  const p = new Process({ target, args, module });
+  await p.start();
+  return p;
+}
+
+Deno.test("Queue() rejects bad options", () => {
+  assert.throws(() => new Queue(null as never), {
+    name: "TypeError",
+    message: "Cannot create queue: options must be an object, received null",
+  });
+  assert.throws(() => new Queue({ maxsize: "1" as never }), {
+    name: "TypeError",
+    message: 'Cannot create queue: maxsize must be a number, received "1"',
+  });
+  assert.throws(() => new Queue({ maxsize: -1 }), {
+    name: "RangeError",
+    message:
+      "Cannot create queue: maxsize must be a non-negative integer, received -1",
+  });
+  assert.throws(() => new Queue({ maxsize: 1.5 }), RangeError);
+  assert.throws(() => new Queue({ capacity: true as never }), TypeError);
+  assert.throws(() => new Queue({ capacity: 63 }), {
+    name: "RangeError",
+    message:
+      "Cannot create queue: capacity must be an integer from 64 to 1073741824 bytes, received 63",
+  });
+  assert.throws(() => new Queue({ capacity: 2 ** 31 }), RangeError);
+  assert.throws(() => new SimpleQueue({ capacity: 1 }), RangeError);
+  assert.throws(() => new JoinableQueue({ maxsize: -2 }), RangeError);
+});
+
+Deno.test("Queue has documented defaults", () => {
+  const q = new Queue();
+  assert.equal(q.maxsize, 0);
+  assert.equal(q.capacity, 1048576);
+  assert.equal(q.closed, false);
+  assert.equal(new Queue({ capacity: 100 }).capacity, 104);
+  assert.equal(
+    Deno.inspect(q),
+    "Queue { items: 0, capacity: 1048576 }",
+  );
+});
+
+Deno.test("Queue.put() and get() keep FIFO order and count items", async () => {
+  const q = new Queue<unknown>();
+  assert.equal(q.empty(), true);
+  const values = [1, "two", { three: [3] }, null, undefined, 5n, new Date(6)];
+  for (const v of values) await q.put(v);
+  assert.equal(q.qsize(), values.length);
+  assert.equal(q.empty(), false);
+  assert.equal(q.full(), false);
+  for (const v of values) assert.deepEqual(await q.get(), v);
+  assert.equal(q.qsize(), 0);
+  q.putSync("s");
+  q.putNowait("n");
+  assert.equal(q.getSync(), "s");
+  assert.equal(q.getNowait(), "n");
+});
+
+Deno.test("Queue.put() rejects a value it cannot encode and enqueues nothing", async () => {
+  const q = new Queue<unknown>();
+  await assert.rejects(q.put(() => 1), {
+    name: "TypeError",
+    message: "Cannot put to queue: value of type function cannot be encoded",
+  });
+  assert.throws(() => q.putSync(Symbol("x")), {
+    name: "TypeError",
+    message: "Cannot put to queue: value of type symbol cannot be encoded",
+  });
+  class Handle {
+    close(): void {}
+  }
+  assert.throws(() => q.putNowait({ h: new Handle() }), TypeError);
+  assert.equal(q.qsize(), 0);
+  assert.throws(() => q.getNowait(), QueueEmptyError);
+});
+
+Deno.test("Queue waits reject bad timeouts, signals and options", async () => {
+  const q = new Queue();
+  await assert.rejects(q.get({ timeout: -1 }), {
+    name: "RangeError",
+    message: "Cannot get from queue: timeout must be non-negative, received -1",
+  });
+  await assert.rejects(q.put(1, { timeout: "5" as never }), TypeError);
+  await assert.rejects(q.get({ signal: {} as never }), {
+    name: "TypeError",
+    message:
+      "Cannot get from queue: signal must be an AbortSignal, received an instance of Object",
+  });
+  assert.throws(() => q.getSync({ timeout: NaN }), TypeError);
+  assert.throws(() => q.putSync(1, 5 as never), {
+    name: "TypeError",
+    message:
+      "Cannot put to queue: options must be an object, received 5 (number)",
+  });
+  assert.equal(q.qsize(), 0);
+});
+
+Deno.test("Queue.putNowait() and put() throw QueueFullError at maxsize", async () => {
+  const q = new Queue<number>({ maxsize: 2 });
+  q.putNowait(1);
+  await q.put(2);
+  assert.equal(q.full(), true);
+  assert.throws(() => q.putNowait(3), {
+    name: "QueueFullError",
+    message: "Cannot put to queue: the queue is full",
+  });
+  await assert.rejects(q.put(3, { timeout: 20 }), {
+    name: "QueueFullError",
+    message: "Cannot put to queue: still full after 20 ms",
+  });
+  assert.throws(() => q.putSync(3, { timeout: 1 }), QueueFullError);
+  assert.equal(q.qsize(), 2);
+  assert.equal(await q.get(), 1);
+  assert.equal(await q.get(), 2);
+});
+
+Deno.test("Queue.get() throws QueueEmptyError when nothing comes in time", async () => {
+  const q = new Queue();
+  assert.throws(() => q.getNowait(), {
+    name: "QueueEmptyError",
+    message: "Cannot get from queue: the queue is empty",
+  });
+  await assert.rejects(q.get({ timeout: 10 }), {
+    name: "QueueEmptyError",
+    message: "Cannot get from queue: still empty after 10 ms",
+  });
+  await assert.rejects(q.get({ timeout: 0 }), QueueEmptyError);
+  assert.throws(() => q.getSync({ timeout: 1 }), QueueEmptyError);
+});
+
+Deno.test("Queue.put() waits for room and resumes when a get frees it", async () => {
+  const q = new Queue<number>({ maxsize: 1 });
+  await q.put(1);
+  let done = false;
+  const pending = q.put(2).then(() => done = true);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(done, false);
+  assert.equal(await q.get(), 1);
+  await pending;
+  assert.equal(await q.get(), 2);
+});
+
+Deno.test("Queue.put() waits for bytes of room when a message exceeds free space", async () => {
+  const q = new Queue<Uint8Array>({ capacity: 256 });
+  await q.put(new Uint8Array(150));
+  let done = false;
+  const pending = q.put(new Uint8Array(100).fill(7)).then(() => done = true);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(done, false);
+  assert.equal((await q.get()).length, 150);
+  await pending;
+  assert.deepEqual(await q.get(), new Uint8Array(100).fill(7));
+});
+
+Deno.test("Queue.get() rejects with signal.reason when aborted and loses no message", async () => {
+  const q = new Queue<string>();
+  const controller = new AbortController();
+  const waiting = q.get({ signal: controller.signal });
+  controller.abort(new Error("stop"));
+  await assert.rejects(waiting, { message: "stop" });
+  // The aborted waiter's registration may linger; the next get must still
+  // receive the next message.
+  await q.put("after");
+  assert.equal(await q.get({ timeout: 5000 }), "after");
+  const already = AbortSignal.abort(new Error("before"));
+  await q.put("kept");
+  await assert.rejects(q.get({ signal: already }), { message: "before" });
+  assert.equal(q.getNowait(), "kept");
+  await assert.rejects(
+    q.put("x", { signal: already }),
+    { message: "before" },
+  );
+  assert.equal(q.qsize(), 0);
+});
+
+Deno.test("Queue.put() rejects with signal.reason when aborted while waiting", async () => {
+  const q = new Queue<number>({ maxsize: 1 });
+  await q.put(1);
+  const controller = new AbortController();
+  const waiting = q.put(2, { signal: controller.signal });
+  controller.abort(new Error("no room"));
+  await assert.rejects(waiting, { message: "no room" });
+  assert.equal(q.qsize(), 1);
+  assert.equal(await q.get(), 1);
+  assert.throws(() => q.getNowait(), QueueEmptyError);
+});
+
+Deno.test("Queue.close() rejects later puts and ends for await once drained", async () => {
+  const q = new Queue<number>();
+  await q.put(1);
+  await q.put(2);
+  const waitingGet = new Queue<number>();
+  const pendingGet = waitingGet.get();
+  q.close();
+  q.close(); // idempotent
+  assert.equal(q.closed, true);
+  await assert.rejects(q.put(3), (error: unknown) => {
+    assert.ok(error instanceof QueueClosedError);
+    assert.equal(error.value, 3);
+    assert.equal(error.message, "Cannot put to queue: the queue is closed");
+    return true;
+  });
+  assert.throws(() => q.putNowait(3), QueueClosedError);
+  const seen: number[] = [];
+  for await (const v of q) seen.push(v);
+  assert.deepEqual(seen, [1, 2]);
+  await assert.rejects(q.get(), {
+    name: "QueueClosedError",
+    message: "Cannot get from queue: the queue is closed and drained",
+  });
+  assert.throws(() => q.getNowait(), QueueClosedError);
+  // A get waiting when the queue closes wakes with QueueClosedError.
+  waitingGet.close();
+  await assert.rejects(pendingGet, QueueClosedError);
+});
+
+Deno.test("Queue.close() wakes a put waiting for room", async () => {
+  const q = new Queue<number>({ maxsize: 1 });
+  await q.put(1);
+  const waiting = q.put(2);
+  q.close();
+  await assert.rejects(waiting, QueueClosedError);
+  assert.equal(await q.get(), 1);
+});
+
+Deno.test("Queue streams a message larger than its whole capacity", async () => {
+  const q = new Queue<unknown>({ capacity: 128 });
+  for (const size of [121, 200, 1000, 65536]) {
+    const message = bigMessage(size, size);
+    const [, got] = await Promise.all([q.put(message), q.get()]);
+    assert.equal(checkBigMessage(got as Uint8Array, size), size);
+  }
+  // Mixed with small messages, order is kept.
+  const puts = Promise.all([
+    q.put("a"),
+    q.put(bigMessage(1, 5000)),
+    q.put("b"),
+  ]);
+  assert.equal(await q.get(), "a");
+  assert.equal(checkBigMessage((await q.get()) as Uint8Array, 5000), 1);
+  assert.equal(await q.get(), "b");
+  await puts;
+  assert.equal(q.qsize(), 0);
+  assert.throws(() => q.putNowait(new Uint8Array(500)), QueueFullError);
+});
+
+Deno.test("Queue streams large messages from a Process", async () => {
+  const q = new Queue<Uint8Array>({ capacity: 4096 });
+  const progress = flags(1);
+  const p = await start("putBigForever", [q, 20_000, progress]);
+  try {
+    for (let seq = 0; seq < 20; seq++) {
+      assert.equal(checkBigMessage(await q.get(), 20_000), seq);
+    }
+  } finally {
+    p.terminate();
+    await p.join();
+  }
+});
+
+Deno.test("Queue stays usable when a producer is terminated mid-stream", async () => {
+  const q = new Queue<Uint8Array>({ capacity: 4096 });
+  const progress = flags(1);
+  const p = await start("putBigForever", [q, 10_000, progress]);
+  try {
+    for (let seq = 0; seq < 3; seq++) {
+      assert.equal(checkBigMessage(await q.get(), 10_000), seq);
+    }
+    // The producer is now blocked in the middle of a message larger than
+    // the ring (nobody reads): terminate it there.
+    await until(progress, 0, 3);
+    const ring = ringOf.get(q)!;
+    while (ring.isEmpty()) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(q.qsize(), 0); // pieces are there, no whole message
+  } finally {
+    p.terminate();
+    await p.join();
+  }
+  // What it had started is discarded: no partial message comes out.
+  await assert.rejects(q.get({ timeout: 50 }), QueueEmptyError);
+  assert.equal(ringOf.get(q)!.isEmpty(), true);
+  assert.equal(q.qsize(), 0);
+  // And the queue works for everyone afterwards, streams included.
+  await q.put("small" as never);
+  const message = bigMessage(99, 30_000);
+  const [, big] = await Promise.all([
+    q.put(message),
+    (async () => {
+      assert.equal(await q.get(), "small");
+      return await q.get();
+    })(),
+  ]);
+  assert.equal(checkBigMessage(big!, 30_000), 99);
+});
+
+Deno.test("Queue keeps a message when a consumer Process waiting on get() is terminated", async () => {
+  const q = new Queue<string>();
+  const started = flags(1);
+  const p = await start("getForever", [q, started]);
+  await until(started, 0, 1);
+  p.terminate();
+  await p.join();
+  await q.put("survivor");
+  assert.equal(await q.get({ timeout: 5000 }), "survivor");
+  assert.equal(Atomics.load(started, 0), 1);
+});
+
+Deno.test("Queue crosses into Processes as a live object, nested too", async () => {
+  const q = new Queue<number>();
+  const out = new Queue<number>();
+  const p = await start("getDouble", [q, out]);
+  try {
+    await q.put(21);
+    assert.equal(await out.get({ timeout: 10_000 }), 42);
+  } finally {
+    await p.join();
+  }
+  assert.equal(p.exitcode, 0);
+});
+
+Deno.test("Queue delivers every message exactly once in per-producer order (4 producers x 4 consumers)", async () => {
+  const producers = 4;
+  const consumers = 4;
+  const n = 50_000;
+  const q = new Queue<number>({ capacity: 64 * 1024 });
+  const seen = new Int32Array(new SharedArrayBuffer(producers * n * 4));
+  const stats = flags(2);
+  const workers: Process[] = [];
+  try {
+    for (let c = 0; c < consumers; c++) {
+      workers.push(
+        await start(c % 2 ? "consume" : "consumeAsync", [
+          q,
+          seen,
+          stats,
+          producers,
+          n,
+        ]),
+      );
+    }
+    const makers: Process[] = [];
+    for (let id = 0; id < producers; id++) {
+      makers.push(await start("produce", [q, id, n]));
+    }
+    workers.push(...makers);
+    for (const p of makers) await p.join();
+    q.close();
+    for (const p of workers) await p.join();
+    for (const p of workers) assert.equal(p.exitcode, 0);
+  } finally {
+    for (const p of workers) if (p.isAlive()) p.terminate();
+  }
+  assert.equal(Atomics.load(stats, 0), 0, "per-producer order violated");
+  assert.equal(Atomics.load(stats, 1), producers * n);
+  let wrong = 0;
+  for (let i = 0; i < seen.length; i++) if (seen[i] !== 1) wrong++;
+  assert.equal(wrong, 0, "some message not received exactly once");
+});
+
+Deno.test("SimpleQueue puts, gets, closes and crosses into a Process", async () => {
+  const q = new SimpleQueue<number>();
+  assert.equal(q.empty(), true);
+  const p = await start("simplePut", [q, 3]);
+  assert.deepEqual([await q.get(), await q.get(), q.getSync()], [0, 1, 2]);
+  await p.join();
+  q.putSync(9);
+  await q.put(10);
+  q.close();
+  const seen: number[] = [];
+  for await (const v of q) seen.push(v);
+  assert.deepEqual(seen, [9, 10]);
+  await assert.rejects(q.put(1), QueueClosedError);
+  assert.equal(
+    Deno.inspect(q),
+    "SimpleQueue { items: 0, capacity: 1048576, closed }",
+  );
+});
+
+Deno.test("JoinableQueue.taskDone() throws when called more times than items were put", () => {
+  const q = new JoinableQueue<number>();
+  assert.throws(() => q.taskDone(), {
+    name: "RangeError",
+    message:
+      "Cannot mark task done: taskDone() was called more times than items were put",
+  });
+  q.putNowait(1);
+  q.putNowait(2);
+  assert.equal(q.unfinishedTasks(), 2);
+  q.getNowait();
+  q.taskDone();
+  q.taskDone(); // the second item is done without being got: allowed
+  assert.throws(() => q.taskDone(), RangeError);
+  assert.equal(q.unfinishedTasks(), 0);
+});
+
+Deno.test("JoinableQueue.join() waits until every task is done by worker Processes", async () => {
+  const q = new JoinableQueue<number>();
+  assert.equal(await q.join({ timeout: 0 }), true);
+  const a = await start("work", [q, 50]);
+  const b = await start("work", [q, 50]);
+  try {
+    for (let i = 0; i < 100; i++) await q.put(i);
+    assert.equal(await q.join({ timeout: 20_000 }), true);
+    assert.equal(q.unfinishedTasks(), 0);
+    assert.equal(q.joinSync({ timeout: 0 }), true);
+  } finally {
+    await a.join();
+    await b.join();
+  }
+  q.putNowait(1);
+  assert.equal(await q.join({ timeout: 5 }), false);
+  assert.equal(q.joinSync({ timeout: 1 }), false);
+  const controller = new AbortController();
+  const waiting = q.join({ signal: controller.signal });
+  controller.abort(new Error("enough"));
+  await assert.rejects(waiting, { message: "enough" });
+  await assert.rejects(q.join({ timeout: -1 }), RangeError);
+});
+
+Deno.test("Queue.put() calls not awaited keep their order while waiting for room", async () => {
+  const q = new Queue<number>({ maxsize: 2 });
+  const puts: Promise<void>[] = [];
+  for (let i = 0; i < 20; i++) puts.push(q.put(i));
+  const got: number[] = [];
+  for (let i = 0; i < 20; i++) got.push(await q.get());
+  await Promise.all(puts);
+  assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => i));
+});
