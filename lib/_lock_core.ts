@@ -5,11 +5,12 @@
 // two loads to release) live inline in lock.ts and rlock.ts. Private.
 //
 // Protocol (slots in lib/_lock_layout.ts):
-// - acquire: CAS STATE 0 -> my pid. A waiter counts itself in WAITERS before
-//   it looks at STATE for the last time and parks while STATE still holds the
-//   pid it saw. A releaser stores STATE = 0 and then loads WAITERS; both are
-//   sequentially consistent, so either the releaser sees the waiter (and
-//   notifies) or the waiter sees STATE = 0 (and does not park).
+// - acquire: CAS STATE 0 -> my pid. A waiter counts itself in WAITERS, sets
+//   CONTENDED in STATE (CAS) and parks while STATE still holds that value.
+//   The uncontended release is CAS STATE pid -> 0, which fails whenever
+//   CONTENDED is set; the slow release then stores 0 (or hands off) and
+//   notifies. A waiter that acquires keeps CONTENDED set while WAITERS says
+//   others remain, so nobody stays parked behind a fast release.
 // - robustness: STATE holds the holder's pid, so a waiter that finds that
 //   pid dead (isPidAlive) takes the lock with CAS STATE dead -> me and reports
 //   it abandoned. LOCK_COUNT is reset because the dead owner's depth is moot.
@@ -21,11 +22,17 @@
 //   all (a notify cannot pick the heir). The heir sees HEIR change and owns
 //   the lock. At most one waiter per thread is heir at a time (`heirBusy`),
 //   so "HEIR === my pid" always means this waiter's ticket.
+// - giving up (timeout, abort): the waiter takes back its count and, if it
+//   was the last one, clears the CONTENDED flag it set, leaving STATE as it
+//   was. (If another waiter arrives in that instant, it sets the flag again
+//   before it parks; the worst case is one park slice of latency.)
 
 import { isPidAlive } from "./_context.ts";
 import {
+  LOCK_CONTENDED,
   LOCK_COUNT,
   LOCK_HEIR,
+  LOCK_OWNER,
   LOCK_SLICE_MS,
   LOCK_SPIN,
   LOCK_STARVE_MS,
@@ -53,34 +60,68 @@ export type AcquireResult = 0 | 1 | 2;
 /** Whether a waiter of this thread is currently heir of some lock. */
 let heirBusy = false;
 
-/** One attempt: take a free lock, or one whose holder is dead. */
+/** The state an acquirer in the slow path stores: flagged if others wait. */
+function taken(i32: Int32Array, me: number, waiters: number): number {
+  return Atomics.load(i32, LOCK_WAITERS) > waiters ? me | LOCK_CONTENDED : me;
+}
+
+/**
+ * One attempt by a counted waiter: take a free lock, or one whose holder is
+ * dead.
+ */
 function tryTake(i32: Int32Array, me: number): AcquireResult {
   const s = Atomics.load(i32, LOCK_STATE);
   if (s === 0) {
-    return Atomics.compareExchange(i32, LOCK_STATE, 0, me) === 0
+    return Atomics.compareExchange(i32, LOCK_STATE, 0, taken(i32, me, 1)) === 0
       ? ACQUIRED
       : FAILED;
   }
-  if (s > 0 && !isPidAlive(s)) {
-    if (Atomics.compareExchange(i32, LOCK_STATE, s, me) === s) {
+  const owner = s & LOCK_OWNER;
+  if (!isPidAlive(owner)) {
+    if (
+      Atomics.compareExchange(i32, LOCK_STATE, s, me | (s & LOCK_CONTENDED)) ===
+        s
+    ) {
       Atomics.store(i32, LOCK_COUNT, 0);
       // A dead heir that was handed the lock never ran a critical section;
-      // its ticket is cleared by the releaser, so this is rare and reported
-      // as abandoned (the conservative answer).
+      // this is rare and reported as abandoned (the conservative answer).
       return ABANDONED;
     }
   }
   return FAILED;
 }
 
+/** Spins briefly (not yet counted as a waiter) for a free lock. */
 function spin(i32: Int32Array, me: number): boolean {
   for (let i = 0; i < LOCK_SPIN; i++) {
     if (
       Atomics.load(i32, LOCK_STATE) === 0 &&
-      Atomics.compareExchange(i32, LOCK_STATE, 0, me) === 0
+      Atomics.compareExchange(i32, LOCK_STATE, 0, taken(i32, me, 0)) === 0
     ) return true;
   }
   return false;
+}
+
+/**
+ * Makes sure STATE carries the CONTENDED flag before parking; returns the
+ * value to park on, or 0 when the state changed (try again).
+ */
+function flag(i32: Int32Array): number {
+  const s = Atomics.load(i32, LOCK_STATE);
+  if (s === 0) return 0;
+  if ((s & LOCK_CONTENDED) !== 0) return s;
+  const flagged = s | LOCK_CONTENDED;
+  return Atomics.compareExchange(i32, LOCK_STATE, s, flagged) === s
+    ? flagged
+    : 0;
+}
+
+/** After a waiter gave up: undo its flag if it was the last waiter. */
+function unflag(i32: Int32Array): void {
+  if (Atomics.load(i32, LOCK_WAITERS) !== 0) return;
+  const s = Atomics.load(i32, LOCK_STATE);
+  if ((s & LOCK_CONTENDED) === 0 || Atomics.load(i32, LOCK_HEIR) !== 0) return;
+  Atomics.compareExchange(i32, LOCK_STATE, s, s & ~LOCK_CONTENDED);
 }
 
 /** Registers as heir when no one is; clears a dead heir's ticket. */
@@ -100,7 +141,7 @@ function handedOver(i32: Int32Array, me: number): boolean {
   if (Atomics.load(i32, LOCK_HEIR) === me) return false;
   // The releaser's three steps run back to back; wait for the last one.
   while (Atomics.load(i32, LOCK_HEIR) === -me) { /* a few iterations */ }
-  return Atomics.load(i32, LOCK_STATE) === me;
+  return (Atomics.load(i32, LOCK_STATE) & LOCK_OWNER) === me;
 }
 
 /**
@@ -114,8 +155,9 @@ function leaveHeir(i32: Int32Array, me: number): boolean {
 }
 
 /**
- * Releases a held lock (STATE is non-zero and the caller may release it):
- * hands it to a live heir, else frees it and wakes one waiter.
+ * The slow release (STATE is non-zero, the caller may release it, and the
+ * CAS holder -> 0 did not apply): hands the lock to a live heir, else frees
+ * it and wakes one waiter.
  */
 export function releaseHeld(i32: Int32Array): void {
   const heir = Atomics.load(i32, LOCK_HEIR);
@@ -123,7 +165,7 @@ export function releaseHeld(i32: Int32Array): void {
     if (!isPidAlive(heir)) {
       Atomics.compareExchange(i32, LOCK_HEIR, heir, 0);
     } else if (Atomics.compareExchange(i32, LOCK_HEIR, heir, -heir) === heir) {
-      Atomics.store(i32, LOCK_STATE, heir);
+      Atomics.store(i32, LOCK_STATE, heir | LOCK_CONTENDED);
       Atomics.store(i32, LOCK_HEIR, 0);
       Atomics.notify(i32, LOCK_STATE);
       return;
@@ -135,8 +177,12 @@ export function releaseHeld(i32: Int32Array): void {
   }
 }
 
-/** After a waiter gave up: pass on a wake-up it may have consumed. */
+/**
+ * After a waiter gave up: clear its flag if it was the last, and pass on a
+ * wake-up it may have consumed.
+ */
 function passOn(i32: Int32Array): void {
+  unflag(i32);
   if (
     Atomics.load(i32, LOCK_STATE) === 0 &&
     Atomics.load(i32, LOCK_WAITERS) !== 0
@@ -173,7 +219,7 @@ export function acquireContendedSync(
       const remaining = deadline - now;
       if (remaining <= 0) return FAILED;
       if (!heir && now - start >= LOCK_STARVE_MS) heir = becomeHeir(i32, me);
-      const s = Atomics.load(i32, LOCK_STATE);
+      const s = flag(i32);
       if (s === 0) continue;
       parkSync(i32, LOCK_STATE, s, Math.min(remaining, LOCK_SLICE_MS));
     }
@@ -213,7 +259,7 @@ export async function acquireContended(
       const remaining = deadline - now;
       if (remaining <= 0) return FAILED;
       if (!heir && now - start >= LOCK_STARVE_MS) heir = becomeHeir(i32, me);
-      const s = Atomics.load(i32, LOCK_STATE);
+      const s = flag(i32);
       if (s === 0) continue;
       await park(i32, LOCK_STATE, s, {
         timeout: Math.min(remaining, LOCK_SLICE_MS),

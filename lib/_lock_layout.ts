@@ -3,17 +3,28 @@
 // slots (LOCK_COUNT is read and written by the owner alone). Private.
 
 /**
- * 0 when free, else the pid of the holder. Holding the owner's pid in the
- * very word that is compare-exchanged makes ownership robust: there is no
- * moment at which the lock is held but its owner unknown, so a waiter that
- * finds the holder's pid dead can take the lock over with one CAS.
+ * 0 when free, else the pid of the holder, with {@linkcode LOCK_CONTENDED}
+ * set while waiters may be parked. Holding the owner's pid in the very word
+ * that is compare-exchanged makes ownership robust: there is no moment at
+ * which the lock is held but its owner unknown, so a waiter that finds the
+ * holder's pid dead can take the lock over with one CAS.
  */
 export const LOCK_STATE = 0;
 /**
- * Number of threads in the slow path (about to park or parked). A release
- * notifies only when this is non-zero, so an uncontended release is one
- * exchange and one load. A waiter that gives up (timeout, abort) takes its
- * count back, leaving the state word exactly as it was.
+ * Flag in LOCK_STATE: a waiter may be parked. A waiter sets it (CAS) before
+ * it parks, on the value it parks on, so a release that finds it clear is
+ * one CAS (holder -> 0) with nothing to wake: the uncontended path reads no
+ * other slot. A release that finds it set takes the slow path (hand-off or
+ * notify).
+ */
+export const LOCK_CONTENDED = 0x40000000;
+/** Mask of the holder's pid in LOCK_STATE. */
+export const LOCK_OWNER = 0x3fffffff;
+/**
+ * Number of threads in the slow path (about to park or parked). A slow
+ * release notifies only when this is non-zero, and a waiter that acquires
+ * keeps LOCK_CONTENDED set while others remain. A waiter that gives up
+ * (timeout, abort) takes its count back.
  */
 export const LOCK_WAITERS = 1;
 /** RLock only: recursion depth beyond the first acquire. Owner-only. */

@@ -20,10 +20,10 @@ import {
   releaseHeld,
 } from "./_lock_core.ts";
 import {
-  LOCK_HEIR,
+  LOCK_CONTENDED,
   LOCK_INTS,
+  LOCK_OWNER,
   LOCK_STATE,
-  LOCK_WAITERS,
 } from "./_lock_layout.ts";
 import {
   registerShareable,
@@ -82,8 +82,8 @@ let adopt: SharedArrayBuffer | null = null;
  * - `acquire()` waits without blocking the event loop; `acquireSync()`
  *   parks the thread (right in a worker's hot loop; on the main thread it
  *   freezes the event loop while it waits).
- * - An uncontended acquire is one `Atomics.compareExchange`, a release one
- *   `Atomics.exchange` and two loads: no system call, no allocation.
+ * - An uncontended acquire is one `Atomics.compareExchange`, and so is an
+ *   uncontended release: no system call, no allocation.
  *   Contended waiters spin briefly, then park; a waiter kept out for more
  *   than a few milliseconds gets the lock handed to it at the next release,
  *   so no waiter starves.
@@ -243,20 +243,17 @@ export class Lock {
   release(): void {
     assertLive();
     const i32 = this.#i32;
-    if (Atomics.load(i32, LOCK_HEIR) === 0) {
-      // Fast path: nobody is starving, so the lock just becomes free.
-      if (Atomics.exchange(i32, LOCK_STATE, 0) !== 0) {
-        if (Atomics.load(i32, LOCK_WAITERS) !== 0) {
-          Atomics.notify(i32, LOCK_STATE, 1);
-        }
-        return;
-      }
-    } else if (Atomics.load(i32, LOCK_STATE) !== 0) {
-      releaseHeld(i32);
-      return;
+    // Fast path: a plain read as a hint, then one CAS holder -> 0, which
+    // applies only while no waiter has flagged the state as contended.
+    const s = i32[LOCK_STATE]!;
+    if (
+      s !== 0 && (s & LOCK_CONTENDED) === 0 &&
+      Atomics.compareExchange(i32, LOCK_STATE, s, 0) === s
+    ) return;
+    if (Atomics.load(i32, LOCK_STATE) === 0) {
+      throw new Error("Cannot release lock: it is not locked");
     }
-    // Exchanging 0 for 0 changed nothing: the state is as it was.
-    throw new Error("Cannot release lock: it is not locked");
+    releaseHeld(i32);
   }
 
   /**
@@ -362,7 +359,7 @@ export class Lock {
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    const owner = Atomics.load(this.#i32, LOCK_STATE);
+    const owner = Atomics.load(this.#i32, LOCK_STATE) & LOCK_OWNER;
     return owner === 0
       ? "Lock { unlocked }"
       : `Lock { locked by pid ${owner} }`;

@@ -19,10 +19,9 @@ import {
 } from "./_lock_core.ts";
 import {
   LOCK_COUNT,
-  LOCK_HEIR,
   LOCK_INTS,
+  LOCK_OWNER,
   LOCK_STATE,
-  LOCK_WAITERS,
 } from "./_lock_layout.ts";
 import type {
   LockAcquireOptions,
@@ -127,7 +126,7 @@ export class RLock {
         this.#abandoned = false;
         return true;
       }
-      if (s === me) {
+      if ((s & LOCK_OWNER) === me) {
         i32[LOCK_COUNT]!++;
         return true;
       }
@@ -138,7 +137,7 @@ export class RLock {
       true,
     );
     signal?.throwIfAborted();
-    if (Atomics.load(i32, LOCK_STATE) === me) {
+    if ((Atomics.load(i32, LOCK_STATE) & LOCK_OWNER) === me) {
       i32[LOCK_COUNT]!++;
       return true;
     }
@@ -181,13 +180,13 @@ export class RLock {
         this.#abandoned = false;
         return true;
       }
-      if (s === me) {
+      if ((s & LOCK_OWNER) === me) {
         i32[LOCK_COUNT]!++;
         return true;
       }
     }
     const { timeout } = lockOptions("Cannot acquire lock", options, false);
-    if (Atomics.load(i32, LOCK_STATE) === me) {
+    if ((Atomics.load(i32, LOCK_STATE) & LOCK_OWNER) === me) {
       i32[LOCK_COUNT]!++;
       return true;
     }
@@ -215,21 +214,21 @@ export class RLock {
   release(): void {
     assertLive();
     const i32 = this.#i32;
-    if (Atomics.load(i32, LOCK_STATE) !== selfProcess().pid) {
+    const me = selfProcess().pid;
+    // A plain read is enough to recognise our own pid: only we write it.
+    const s = i32[LOCK_STATE]!;
+    if ((s & LOCK_OWNER) !== me) {
       throw new Error("Cannot release lock: it is not held by this process");
     }
-    // Only the owner touches the count; the state word's seq-cst accesses
+    // Only the owner touches the count; the state word's atomic accesses
     // order it for the next owner.
     const depth = i32[LOCK_COUNT]!;
     if (depth > 0) {
       i32[LOCK_COUNT] = depth - 1;
       return;
     }
-    if (Atomics.load(i32, LOCK_HEIR) === 0) {
-      Atomics.store(i32, LOCK_STATE, 0);
-      if (Atomics.load(i32, LOCK_WAITERS) !== 0) {
-        Atomics.notify(i32, LOCK_STATE, 1);
-      }
+    // Fast path: CAS me -> 0 applies only while no waiter flagged the state.
+    if (s === me && Atomics.compareExchange(i32, LOCK_STATE, me, 0) === me) {
       return;
     }
     releaseHeld(i32);
@@ -268,7 +267,8 @@ export class RLock {
    * ```
    */
   isOwned(): boolean {
-    return Atomics.load(this.#i32, LOCK_STATE) === selfProcess().pid;
+    return (Atomics.load(this.#i32, LOCK_STATE) & LOCK_OWNER) ===
+      selfProcess().pid;
   }
 
   /**
@@ -352,7 +352,7 @@ export class RLock {
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    const owner = Atomics.load(this.#i32, LOCK_STATE);
+    const owner = Atomics.load(this.#i32, LOCK_STATE) & LOCK_OWNER;
     return owner === 0
       ? "RLock { unlocked }"
       : `RLock { locked by pid ${owner}, depth ${this.#i32[LOCK_COUNT]! + 1} }`;

@@ -5,6 +5,8 @@ import { Lock } from "../lib/lock.ts";
 import { Value } from "../lib/value.ts";
 import { TimeoutError } from "../lib/errors.ts";
 import { park } from "../lib/_wait.ts";
+import { SHARE } from "../lib/_registry.ts";
+import { LOCK_HEIR, LOCK_OWNER, LOCK_STATE } from "../lib/_lock_layout.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
 
@@ -299,4 +301,49 @@ Deno.test("Lock inspects as its state", () => {
   lock.acquireSync();
   assert.match(Deno.inspect(lock), /^Lock \{ locked by pid \d+ \}$/);
   lock.release();
+});
+
+function stateOf(lock: Lock): Int32Array {
+  return new Int32Array(lock[SHARE]().data as SharedArrayBuffer);
+}
+
+Deno.test("Lock.acquire() aborted or timed out leaves the state word exactly as it was", async () => {
+  const lock = new Lock();
+  lock.acquireSync();
+  const i32 = stateOf(lock);
+  const before = [...i32];
+  const controller = new AbortController();
+  // The waiter flags the state and parks before acquire() returns.
+  const waiting = lock.acquire({ signal: controller.signal });
+  assert.notEqual(i32[LOCK_STATE], before[LOCK_STATE]); // flagged contended
+  controller.abort();
+  await assert.rejects(waiting);
+  assert.deepEqual([...i32], before);
+  assert.equal(await lock.acquire({ timeout: 10 }), false);
+  assert.deepEqual([...i32], before);
+  lock.release();
+  assert.deepEqual([...i32], [0, 0, 0, 0]);
+});
+
+Deno.test("Lock.release() hands the lock to a waiter that has waited long", async () => {
+  const lock = new Lock();
+  lock.acquireSync();
+  const i32 = stateOf(lock);
+  const flag = flags();
+  await using p = await start("holdUntilTold", [lock, flag]);
+  // Wait until the Process has registered as heir (it waits > 5 ms).
+  while (Atomics.load(i32, LOCK_HEIR) === 0) {
+    await park(i32, LOCK_HEIR, 0, { timeout: 50 });
+  }
+  assert.equal(Atomics.load(i32, LOCK_HEIR), p.pid);
+  lock.release();
+  // Handed over, not freed: nobody could barge in between.
+  assert.equal(Atomics.load(i32, LOCK_STATE) & LOCK_OWNER, p.pid);
+  assert.equal(lock.acquireSync({ timeout: 0 }), false);
+  await until(flag, 0, 1);
+  Atomics.store(flag, 1, 1);
+  Atomics.notify(flag, 1);
+  await p.join();
+  assert.equal(p.exitcode, 0);
+  assert.equal(lock.locked(), false);
 });
