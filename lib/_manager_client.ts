@@ -66,6 +66,26 @@ export function addressText(address: ManagerAddress): string {
     : `${address.hostname}:${address.port}`;
 }
 
+/** Whether this program may connect to `address` without a prompt. */
+export function mayConnect(address: ManagerAddress): boolean {
+  try {
+    if (typeof address === "string") {
+      return Deno.permissions.querySync({ name: "read", path: address })
+            .state === "granted" &&
+        Deno.permissions.querySync({ name: "write", path: address }).state ===
+          "granted" &&
+        Deno.permissions.querySync({ name: "net", host: `unix:${address}` })
+            .state === "granted";
+    }
+    return Deno.permissions.querySync({
+      name: "net",
+      host: `${address.hostname}:${address.port}`,
+    }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
 /** Rebuilds a JSON-RPC error object as the error the caller should see. */
 function toError(error: RpcErrorObject, method: string): Error {
   const name = error?.data?.name;

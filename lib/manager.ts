@@ -13,6 +13,7 @@
 import {
   adoptClient,
   connectSocket,
+  mayConnect,
   ProxyRef,
   refOf,
   RpcClient,
@@ -151,26 +152,6 @@ function tempDir(): string {
     // No permission API: keep /tmp.
   }
   return dir.length > 1 ? dir.replace(/\/+$/, "") : dir;
-}
-
-/** Whether this program may connect to `address` without a prompt. */
-function mayConnect(address: ManagerAddress): boolean {
-  try {
-    if (typeof address === "string") {
-      return Deno.permissions.querySync({ name: "read", path: address })
-            .state === "granted" &&
-        Deno.permissions.querySync({ name: "write", path: address }).state ===
-          "granted" &&
-        Deno.permissions.querySync({ name: "net", host: `unix:${address}` })
-            .state === "granted";
-    }
-    return Deno.permissions.querySync({
-      name: "net",
-      host: `${address.hostname}:${address.port}`,
-    }).state === "granted";
-  } catch {
-    return false;
-  }
 }
 
 function randomHex(bytes: number): string {

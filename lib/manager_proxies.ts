@@ -16,6 +16,7 @@
 
 import {
   type ManagerAddress,
+  mayConnect,
   ProxyRef,
   type RpcClient,
 } from "./_manager_client.ts";
@@ -63,6 +64,16 @@ interface ProxyData {
 }
 
 function share(ref: ProxyRef): SharedDescriptor {
+  // A worker has at most this thread's permissions: if this thread may not
+  // reach the socket, fail here, clearly, rather than in the worker.
+  if (!mayConnect(ref.address)) {
+    const where = typeof ref.address === "string"
+      ? `the Unix socket ${ref.address}: grant --allow-read, --allow-write and --allow-net=unix:<path> on it, or start the manager with address { hostname: "127.0.0.1", port: 0 } and grant --allow-net=127.0.0.1`
+      : `${ref.address.hostname}:${ref.address.port}: grant --allow-net=${ref.address.hostname}`;
+    throw new Deno.errors.NotCapable(
+      `Cannot share a ${ref.kind} proxy with a worker: this program may not connect to the manager at ${where}`,
+    );
+  }
   // The copy that arrives in the worker owns one reference of its own.
   ref.incref();
   const data: ProxyData = {

@@ -424,6 +424,26 @@ async function accepted(manager: Manager): Promise<number> {
   }
 }
 
+Deno.test("sharing a proxy with a Process fails clearly when workers may not reach the socket", async () => {
+  // These tests run without permissions on the temporary directory, so the
+  // default Unix socket is out of the workers' reach (the parent talks over
+  // the subprocess's pipes).
+  await using manager = await Manager.start();
+  const d = await manager.dict<number>();
+  const p = new Process({ target: "setKey", args: [d, "k", 1], module });
+  try {
+    // (Process.start() may throw synchronously: wrap it.)
+    await assert.rejects(async () => await p.start(), (error: Error) => {
+      assert.ok(error instanceof Deno.errors.NotCapable);
+      assert.match(error.message, /Cannot share a dict proxy with a worker/);
+      return true;
+    });
+  } finally {
+    p.close();
+  }
+  assert.equal(await d.has("k"), false);
+});
+
 Deno.test("proxies cross into Pool tasks and each worker reuses one connection", async () => {
   await using manager = await Manager.start({ address: TCP });
   const d = await manager.dict<unknown>();
