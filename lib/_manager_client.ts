@@ -153,7 +153,7 @@ export class RpcClient {
         new ManagerError(`Lost the connection to the manager at ${peer}`, {
           cause: error,
         }),
-      ));
+      ), true);
     void this.#readLoop(source);
   }
 
