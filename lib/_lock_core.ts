@@ -200,6 +200,11 @@ export function acquireContendedSync(
   me: number,
   timeout: number,
 ): AcquireResult {
+  // One try before anything that costs (a free lock with options given).
+  if (
+    Atomics.load(i32, LOCK_STATE) === 0 &&
+    Atomics.compareExchange(i32, LOCK_STATE, 0, taken(i32, me, 0)) === 0
+  ) return ACQUIRED;
   if (timeout !== 0 && spin(i32, me)) return ACQUIRED;
   const start = performance.now();
   const deadline = start + timeout;
@@ -240,6 +245,11 @@ export async function acquireContended(
   timeout: number,
   signal: AbortSignal | undefined,
 ): Promise<AcquireResult> {
+  // One try before anything that costs (a free lock with options given).
+  if (
+    Atomics.load(i32, LOCK_STATE) === 0 &&
+    Atomics.compareExchange(i32, LOCK_STATE, 0, taken(i32, me, 0)) === 0
+  ) return ACQUIRED;
   if (timeout !== 0 && spin(i32, me)) return ACQUIRED;
   const start = performance.now();
   const deadline = start + timeout;

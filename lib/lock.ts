@@ -62,7 +62,9 @@ export interface LockAcquireSyncOptions {
 
 /**
  * A held lock, released when disposed (`using _ = lock.holdSync()`).
- * Releasing twice is a no-op.
+ * Releasing twice is a no-op. (In the hottest loops, `acquireSync()` and
+ * `release()` in `try`/`finally` are faster: a `using` block itself costs
+ * about 0.2 us in Deno 2.9.)
  */
 export interface LockGuard extends Disposable {
   /**

@@ -23,6 +23,7 @@ import {
   zeroOf,
 } from "./_typecode.ts";
 import { checkLockOption, makeLock } from "./_lock_option.ts";
+import { LOCK_INTS } from "./_lock_layout.ts";
 import type { Lock } from "./lock.ts";
 import type { RLock } from "./rlock.ts";
 
@@ -123,8 +124,15 @@ interface ValueData extends RawValueData {
   lock: SharedDescriptor | null;
 }
 
-/** Set by revivers and getObj() so that the constructor adopts memory. */
-let adopt: { buffer: SharedArrayBuffer; byteOffset: number } | null = null;
+/**
+ * Set by revivers and getObj() so that the constructor adopts memory
+ * (`fresh`: new memory that still needs its initial value).
+ */
+let adopt:
+  | { buffer: SharedArrayBuffer; byteOffset: number; fresh?: boolean }
+  | null = null;
+/** Where a Value's number sits after its own lock (8-byte aligned). */
+const VALUE_OFFSET = LOCK_INTS * 4;
 /** Set by the Value reviver: the lock the revived Value carries. */
 let adoptLock: Lock | RLock | null | undefined = undefined;
 /** Reads a RawValue's view (assigned in RawValue's static block). */
@@ -178,16 +186,20 @@ export class RawValue<C extends Typecode = Typecode> {
     const what = `Cannot create ${new.target.name}`;
     const t = typecodeInfo(what, typecode);
     this.#t = t;
-    if (adopt !== null) {
+    if (adopt !== null && adopt.fresh !== true) {
       const { buffer, byteOffset } = adopt;
       adopt = null;
       this.#view = new t.ctor(buffer, byteOffset, 1);
       return;
     }
+    const fresh = adopt;
+    adopt = null;
     const value = initial === undefined
       ? zeroOf(t)
       : checkItem(what, t, initial);
-    this.#view = new t.ctor(new SharedArrayBuffer(t.size), 0, 1);
+    this.#view = fresh === null
+      ? new t.ctor(new SharedArrayBuffer(t.size), 0, 1)
+      : new t.ctor(fresh.buffer, fresh.byteOffset, 1);
     this.#view[0] = value;
   }
 
@@ -501,13 +513,30 @@ export class Value<C extends Typecode = Typecode> extends RawValue<C> {
     const choice = adopt === null
       ? checkLockOption("Cannot create Value", options)
       : false;
-    super(typecode, initial);
+    let lock: Lock | RLock | null;
     if (adoptLock !== undefined) {
-      this.#lock = adoptLock;
+      lock = adoptLock;
       adoptLock = undefined;
+    } else if (choice === true) {
+      // The value lives right after its own RLock in one buffer: one cache
+      // line holds both, so a locked update moves one line between cores,
+      // not two.
+      const buffer = new SharedArrayBuffer(VALUE_OFFSET + 8);
+      lock = reviveDescriptor({
+        kind: "RLock",
+        module: "",
+        data: buffer,
+      }) as RLock;
+      adopt = { buffer, byteOffset: VALUE_OFFSET, fresh: true };
     } else {
-      this.#lock = makeLock(choice);
+      lock = makeLock(choice);
     }
+    try {
+      super(typecode, initial);
+    } finally {
+      adopt = null;
+    }
+    this.#lock = lock;
   }
 
   /**
