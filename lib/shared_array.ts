@@ -162,12 +162,13 @@ export class RawArray<C extends Typecode = Typecode> {
    * range.
    */
   constructor(typecode: C, sizeOrInit: number | Iterable<ValueType<C>>) {
+    const adopted = adopt;
+    adopt = null;
     const what = `Cannot create ${new.target.name}`;
     const t = typecodeInfo(what, typecode);
     this.#t = t;
-    if (adopt !== null) {
-      const { buffer, byteOffset, length } = adopt;
-      adopt = null;
+    if (adopted !== null) {
+      const { buffer, byteOffset, length } = adopted;
       this.#view = new t.ctor(buffer, byteOffset, length);
       return;
     }

@@ -183,23 +183,23 @@ export class RawValue<C extends Typecode = Typecode> {
    * @throws {RangeError} If `initial` is out of the typecode's range.
    */
   constructor(typecode: C, initial?: ValueType<C>) {
+    // Take what a reviver or Value left for us first, so that it never
+    // leaks into another construction, even when a check below throws.
+    const adopted = adopt;
+    adopt = null;
     const what = `Cannot create ${new.target.name}`;
     const t = typecodeInfo(what, typecode);
     this.#t = t;
-    if (adopt !== null && adopt.fresh !== true) {
-      const { buffer, byteOffset } = adopt;
-      adopt = null;
-      this.#view = new t.ctor(buffer, byteOffset, 1);
+    if (adopted !== null && adopted.fresh !== true) {
+      this.#view = new t.ctor(adopted.buffer, adopted.byteOffset, 1);
       return;
     }
-    const fresh = adopt;
-    adopt = null;
     const value = initial === undefined
       ? zeroOf(t)
       : checkItem(what, t, initial);
-    this.#view = fresh === null
+    this.#view = adopted === null
       ? new t.ctor(new SharedArrayBuffer(t.size), 0, 1)
-      : new t.ctor(fresh.buffer, fresh.byteOffset, 1);
+      : new t.ctor(adopted.buffer, adopted.byteOffset, 1);
     this.#view[0] = value;
   }
 
@@ -531,11 +531,7 @@ export class Value<C extends Typecode = Typecode> extends RawValue<C> {
     } else {
       lock = makeLock(choice);
     }
-    try {
-      super(typecode, initial);
-    } finally {
-      adopt = null;
-    }
+    super(typecode, initial);
     this.#lock = lock;
   }
 

@@ -106,6 +106,16 @@ Deno.test("Value rejects wrong types with TypeError, leaving memory untouched", 
   assert.equal(q.value, 3n);
 });
 
+Deno.test("Value that fails its checks leaves no trace in the next one", () => {
+  assert.throws(() => new Value("i", 1.5), TypeError);
+  assert.throws(() => new Value("x" as Typecode, 1), TypeError);
+  const a = new Value("i", 1);
+  const b = new Value("i", 2);
+  a.value = 10;
+  assert.equal(b.value, 2);
+  assert.equal(a.getLock() === b.getLock(), false);
+});
+
 Deno.test("Value takes lock: true, false, a Lock or an RLock", () => {
   assert.ok(new Value("i").getLock() instanceof RLock);
   assert.ok(new Value("i", 0, { lock: true }).getLock() instanceof RLock);
