@@ -28,8 +28,8 @@ if (import.meta.main) {
   const arr = new mp.Array("d", [0, 1]); // Python: Array('d', range(2))
   const s1 = new mp.Process({ target: sum, args: [1, half, 0, arr] });
   const s2 = new mp.Process({ target: sum, args: [half, N, 1, arr] });
-  await s1.start();
-  await s2.start();
+  // Python's s1.start(); s2.start(): both start at once.
+  await Promise.all([s1.start(), s2.start()]);
   await s1.join();
   await s2.join();
   const two = performance.now() - t0;

@@ -24,8 +24,8 @@ if (import.meta.main) {
   const s2Num = new Value("d", 0.0);
   const p1 = new Process({ target: sum, args: [1, half, s1Num] });
   const p2 = new Process({ target: sum, args: [half, N, s2Num] });
-  await p1.start();
-  await p2.start();
+  // Python's p1.start(); p2.start(): both start at once.
+  await Promise.all([p1.start(), p2.start()]);
   await p1.join();
   await p2.join();
   const two = performance.now() - t0;

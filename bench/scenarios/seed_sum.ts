@@ -31,8 +31,8 @@ async function twoProcesses(): Promise<void> {
   const module = import.meta.url;
   const p1 = new Process({ target: sum, args: [1, N / 2, a], module });
   const p2 = new Process({ target: sum, args: [N / 2, N, b], module });
-  await p1.start();
-  await p2.start();
+  // Python's p1.start(); p2.start(): both start at once.
+  await Promise.all([p1.start(), p2.start()]);
   await p1.join();
   await p2.join();
   if (a.value + b.value !== 4999999950000000) throw new Error("wrong sum");
