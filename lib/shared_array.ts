@@ -249,8 +249,13 @@ export class RawArray<C extends Typecode = Typecode> {
    */
   get(index: number): ValueType<C> {
     const view = this.#view;
-    const i = checkIndex("Cannot get item", index, view.length);
-    return view[i] as ValueType<C>;
+    const n = view.length;
+    // Fast path: an int32 index in range (`| 0` also rejects non-numbers).
+    if ((index | 0) === index) {
+      const i = index < 0 ? index + n : index;
+      if (i >= 0 && i < n) return view[i] as ValueType<C>;
+    }
+    return view[checkIndex("Cannot get item", index, n)] as ValueType<C>;
   }
 
   /**
@@ -276,7 +281,15 @@ export class RawArray<C extends Typecode = Typecode> {
    */
   set(index: number, value: ValueType<C>): void {
     const view = this.#view;
-    const i = checkIndex("Cannot set item", index, view.length);
+    const n = view.length;
+    let i: number;
+    if (
+      (index | 0) === index && (i = index < 0 ? index + n : index) >= 0 && i < n
+    ) {
+      view[i] = checkItem("Cannot set item", this.#t, value);
+      return;
+    }
+    i = checkIndex("Cannot set item", index, n);
     view[i] = checkItem("Cannot set item", this.#t, value);
   }
 

@@ -81,6 +81,10 @@ Deno.test("SharedArray.get() and set() take negative indices and reject out of r
   assert.throws(() => arr.get(1.5), TypeError);
   assert.throws(() => arr.get("1" as unknown as number), TypeError);
   assert.throws(() => arr.set(NaN, 1), TypeError);
+  assert.throws(() => arr.get(2 ** 31), RangeError);
+  assert.throws(() => arr.set(-(2 ** 40), 1), RangeError);
+  assert.throws(() => arr.get(undefined as unknown as number), TypeError);
+  assert.equal(arr.get(-0), 10);
   assert.deepEqual(arr.toArray(), [10, 21, 30]);
   assert.throws(() => new SharedArray("d", 0).get(0), RangeError);
 });
