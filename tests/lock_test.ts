@@ -6,7 +6,12 @@ import { Value } from "../lib/value.ts";
 import { TimeoutError } from "../lib/errors.ts";
 import { park } from "../lib/_wait.ts";
 import { SHARE } from "../lib/_registry.ts";
-import { LOCK_HEIR, LOCK_OWNER, LOCK_STATE } from "../lib/_lock_layout.ts";
+import {
+  LOCK_HEIR,
+  LOCK_OWNER,
+  LOCK_STATE,
+  LOCK_WAITERS,
+} from "../lib/_lock_layout.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
 
@@ -345,5 +350,24 @@ Deno.test("Lock.release() hands the lock to a waiter that has waited long", asyn
   Atomics.notify(flag, 1);
   await p.join();
   assert.equal(p.exitcode, 0);
+  assert.equal(lock.locked(), false);
+});
+
+Deno.test("Lock.acquireSync() parked in a Process takes over from a killed holder", async () => {
+  const lock = new Lock();
+  const i32 = stateOf(lock);
+  const flag = flags();
+  const out = flags();
+  out[0] = 7;
+  await using holder = await start("holdForever", [lock, flag]);
+  await until(flag, 0, 1);
+  await using waiter = await start("acquireSyncReport", [lock, out]);
+  while (Atomics.load(i32, LOCK_WAITERS) === 0) {
+    await park(i32, LOCK_WAITERS, 0, { timeout: 50 });
+  }
+  holder.kill();
+  await waiter.join();
+  assert.equal(waiter.exitcode, 0);
+  assert.equal(out[0], 1);
   assert.equal(lock.locked(), false);
 });
