@@ -139,8 +139,21 @@ function becomeHeir(i32: Int32Array, me: number): boolean {
 /** Whether a releaser has taken this heir's ticket (handing the lock over). */
 function handedOver(i32: Int32Array, me: number): boolean {
   if (Atomics.load(i32, LOCK_HEIR) === me) return false;
-  // The releaser's three steps run back to back; wait for the last one.
-  while (Atomics.load(i32, LOCK_HEIR) === -me) { /* a few iterations */ }
+  // The releaser's three steps run back to back: wait for the last one.
+  // Should the releaser have died half-way (a thread stopped mid-statement),
+  // finish its hand-over here; and never wait for ever.
+  for (let n = 1; Atomics.load(i32, LOCK_HEIR) === -me; n++) {
+    if ((n & 0xfff) !== 0) continue;
+    const s = Atomics.load(i32, LOCK_STATE);
+    const owner = s & LOCK_OWNER;
+    if (owner !== me && !isPidAlive(owner)) {
+      if (Atomics.compareExchange(i32, LOCK_HEIR, -me, 0) === -me) {
+        Atomics.compareExchange(i32, LOCK_STATE, s, me | LOCK_CONTENDED);
+      }
+    } else if (n >= 0x100000) {
+      Atomics.compareExchange(i32, LOCK_HEIR, -me, 0);
+    }
+  }
   return (Atomics.load(i32, LOCK_STATE) & LOCK_OWNER) === me;
 }
 
