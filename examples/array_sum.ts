@@ -4,7 +4,7 @@
 // its half into its own slot of a shared Array("d", 2); the parent adds the
 // slots and compares the time with one process.
 //
-//   deno run --allow-read=. --unstable-worker-options examples/array_sum.ts
+//   deno run --allow-read=. examples/array_sum.ts
 import * as mp from "../mod.ts";
 
 /** Sums start..end-1 into arr[index] (runs in a Process). */

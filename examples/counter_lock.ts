@@ -9,7 +9,7 @@
 // process does 50 increments long before the next one has started, so the
 // race would rarely show.)
 //
-//   deno run --allow-read=. --unstable-worker-options examples/counter_lock.ts
+//   deno run --allow-read=. examples/counter_lock.ts
 import { currentProcess, Process, RawValue, Value } from "../mod.ts";
 
 const TIMES = 100_000;

@@ -4,7 +4,7 @@
 // writing its half into a shared Value("d"); the parent adds the halves and
 // compares the time with the same sum in one process.
 //
-//   deno run --allow-read=. --unstable-worker-options examples/value_sum.ts
+//   deno run --allow-read=. examples/value_sum.ts
 import { Process, Value } from "../mod.ts";
 
 /** Sums start..end-1 into `out` (runs in a Process). */
