@@ -1,56 +1,69 @@
 // Copyright 2026 the denomp authors. MIT license.
 // Named slots of the ring buffer under every Queue and Pipe. One
 // SharedArrayBuffer holds an Int32 header, then `capacity` bytes of frames.
-// Only `Atomics.*` touches the header slots, except while the ring lock is
-// held (then plain reads and writes of frame bytes are ordered by the lock's
-// atomic acquire and release). Private.
+// The header is split into 64-byte lines by who writes them, so that a
+// producer and a consumer working at once do not fight over one cache line:
+// producers write the producer line, consumers the consumer line, and the
+// wake-up lines change only when someone parks. Private.
 
-/** The ring lock: 0 free, 1 held, 2 held with threads parked on it. */
-export const RING_LOCK = 0;
-/** Byte offset (in the data area) of the oldest frame. */
-export const RING_HEAD = 2;
-/** Byte offset (in the data area) where the next frame goes. */
-export const RING_TAIL = 3;
-/** Bytes in use, padding included; 0 means empty. */
-export const RING_USED = 4;
-/** Whole messages in the ring (a streamed one counts once, when complete). */
-export const RING_ITEMS = 5;
-/** Consumers park on this word; bumped when there is something new. */
-export const RING_DATA_SEQ = 6;
-/** Value of RING_DATA_SEQ at which a consumer last parked. */
-export const RING_DATA_PARKED = 7;
-/** Producers park on this word; bumped when there is room again. */
-export const RING_ROOM_SEQ = 8;
-/** Value of RING_ROOM_SEQ at which a producer last parked. */
-export const RING_ROOM_PARKED = 9;
-/** Largest frame (bytes) a parked producer is waiting to fit. */
-export const RING_ROOM_NEED = 10;
-/** 1 when a parked producer waits for the item count to drop. */
-export const RING_ROOM_ITEMS = 11;
-/** 1 once the writing side is closed (Queue.close(), a Pipe end closed). */
-export const RING_CLOSED = 12;
-/** 1 once the reading side is closed (a Pipe end closed). */
-export const RING_READER_CLOSED = 13;
-/** Pid of the producer streaming a message larger than the ring, or 0. */
-export const RING_STREAM_WRITER_PID = 14;
+// ---- producer line (written under the producer lock) ----
+/** Producer lock: 0 free, 1 held, 2 held with threads parked on it. */
+export const RING_PLOCK = 0;
+/** Write position in [0, 2 * capacity): where the next frame goes. */
+export const RING_TAIL = 1;
+/** Whole messages ever completed (a streamed one counts at its end). */
+export const RING_PUTS = 2;
+/** Pid of the producer streaming a message too large for one frame, or 0. */
+export const RING_STREAM_WRITER_PID = 3;
 /** Token of that stream, or 0 when no stream is being written. */
-export const RING_STREAM_WRITER_TOKEN = 15;
+export const RING_STREAM_WRITER_TOKEN = 4;
+
+// ---- consumer line (written under the consumer lock) ----
+/** Consumer lock: 0 free, 1 held, 2 held with threads parked on it. */
+export const RING_CLOCK = 16;
+/** Read position in [0, 2 * capacity): the oldest frame. */
+export const RING_HEAD = 17;
+/** Whole messages ever removed (delivered or discarded). */
+export const RING_GETS = 18;
 /** Pid of the consumer reassembling a streamed message, or 0. */
-export const RING_STREAM_READER_PID = 16;
+export const RING_STREAM_READER_PID = 19;
 /** Token of that consumer's get call, or 0 when none is reassembling. */
-export const RING_STREAM_READER_TOKEN = 17;
-/** Source of stream and reader tokens. */
-export const RING_NEXT_TOKEN = 18;
-/** Items put and not yet marked done (JoinableQueue). */
-export const RING_UNFINISHED = 19;
+export const RING_STREAM_READER_TOKEN = 20;
+
+// ---- consumers' wake-up line ----
+/** Consumers park on this word; bumped when there is something new. */
+export const RING_DATA_SEQ = 32;
+/** Value of RING_DATA_SEQ at which a consumer last parked. */
+export const RING_DATA_PARKED = 33;
+
+// ---- producers' wake-up line ----
+/** Producers park on this word; bumped when there is room again. */
+export const RING_ROOM_SEQ = 48;
+/** Value of RING_ROOM_SEQ at which a producer last parked. */
+export const RING_ROOM_PARKED = 49;
+/** Smallest frame (bytes) a parked producer waits to fit, 0 for none. */
+export const RING_ROOM_NEED = 50;
+/** 1 when a parked producer waits for the item count to drop. */
+export const RING_ROOM_ITEMS = 51;
+
+// ---- settings and rarely written state ----
 /** Capacity of the data area in bytes (a multiple of 8). */
-export const RING_CAPACITY = 20;
+export const RING_CAPACITY = 64;
 /** Most items allowed, 0 for no limit. */
-export const RING_MAXSIZE = 21;
+export const RING_MAXSIZE = 65;
 /** 1 when the ring counts unfinished tasks (JoinableQueue). */
-export const RING_JOINABLE = 22;
+export const RING_JOINABLE = 66;
+/** 1 once the writing side is closed (Queue.close(), a Pipe end closed). */
+export const RING_CLOSED = 67;
+/** 1 once the reading side is closed (a Pipe end closed). */
+export const RING_READER_CLOSED = 68;
+/** Source of stream and reader tokens. */
+export const RING_NEXT_TOKEN = 69;
+/** Items put and not yet marked done (JoinableQueue). */
+export const RING_UNFINISHED = 70;
+
 /** Int32 slots in the header; the data area starts right after. */
-export const RING_HEADER_INTS = 24;
+export const RING_HEADER_INTS = 80;
 /** Byte offset of the data area. */
 export const RING_DATA_OFFSET = RING_HEADER_INTS * 4;
 

@@ -4,31 +4,35 @@
 // threads. Private.
 //
 // How it stays correct:
-// - One short lock (a word in the header) guards the ring. It is only ever
-//   held inside synchronous code that copies bytes and moves offsets, never
-//   across an `await`, and a Deno worker cannot be stopped in the middle of
-//   synchronous code (terminate() only takes effect when it next yields), so
-//   a holder always releases it. A frame becomes visible to consumers only
-//   when TAIL moves past it, which happens under the lock after every byte
-//   of it is written: a consumer never sees half a frame.
-// - Waiting never happens under the lock. A consumer that finds nothing
-//   records the data sequence number it saw (RING_DATA_PARKED) before
-//   releasing the lock, then parks on RING_DATA_SEQ with that value; a
-//   producer that commits while someone is parked at the current number bumps
-//   it and notifies every waiter after releasing the lock. Because the check
-//   and the record happen under the same lock, no wake-up is lost; because we
-//   notify all, a lingering aborted `Atomics.waitAsync` registration cannot
-//   swallow the wake-up of a live waiter. Producers waiting for room do the
-//   same on RING_ROOM_SEQ, and consumers only wake them when enough room has
-//   been freed (hysteresis), so a full ring does not cost a notify per take.
-// - A message larger than the whole ring is streamed in pieces. While a
-//   producer streams (RING_STREAM_WRITER_*), other producers wait, so pieces
-//   are never interleaved with other frames; the first consumer to take the
-//   first piece (RING_STREAM_READER_*) takes all the rest, and other
-//   consumers wait. If the writer dies, times out or is aborted mid-stream,
-//   the stream is abandoned: its pieces are discarded by whoever meets them,
-//   so no partial message is ever delivered and the ring stays usable. If
-//   the reader dies, the rest of its stream is discarded the same way.
+// - Two short locks (words in the header): producers take the producer lock
+//   to append, consumers the consumer lock to remove, so a producer and a
+//   consumer never wait for each other. A lock is only ever held inside
+//   synchronous code that copies bytes and moves positions, never across an
+//   `await`, and a Deno worker cannot be stopped in the middle of synchronous
+//   code (terminate() only takes effect when it next yields), so a holder
+//   always releases it.
+// - A frame becomes visible to consumers only when the producer stores TAIL
+//   past it, after every byte of it is written (an atomic store orders the
+//   plain writes before it); a consumer never sees half a frame. A consumer
+//   frees a frame by storing HEAD past it only after copying it out.
+// - Waiting never happens under a lock. A consumer that finds nothing
+//   records the data sequence number it saw (RING_DATA_PARKED), then looks
+//   at TAIL once more, then parks on RING_DATA_SEQ with that number; a
+//   producer stores TAIL, then looks at RING_DATA_PARKED, and bumps the
+//   number and notifies when someone parked at it. With sequentially
+//   consistent atomics at least one of the two sees the other's store, so
+//   no wake-up is lost. Every wake-up notifies all waiters, so a lingering
+//   aborted `Atomics.waitAsync` registration cannot swallow one meant for a
+//   live waiter. Producers waiting for room do the same on RING_ROOM_SEQ.
+// - A message whose frame is larger than half the ring is streamed in
+//   pieces. While a producer streams (RING_STREAM_WRITER_*), other producers
+//   wait, so pieces are never interleaved with other frames; the first
+//   consumer to take the first piece (RING_STREAM_READER_*) takes all the
+//   rest, and other consumers wait. If the writer dies, times out or is
+//   aborted mid-stream, the stream is abandoned: its pieces are discarded by
+//   whoever meets them, so no partial message is ever delivered and the ring
+//   stays usable. If the reader dies, the rest of its stream is discarded
+//   the same way.
 // - An aborted or timed-out get takes nothing: a frame is removed only by
 //   the call that returns it.
 
@@ -51,16 +55,18 @@ import {
   FRAME_WHOLE,
   PIECE_HEADER,
   RING_CAPACITY,
+  RING_CLOCK,
   RING_CLOSED,
   RING_DATA_OFFSET,
   RING_DATA_PARKED,
   RING_DATA_SEQ,
+  RING_GETS,
   RING_HEAD,
-  RING_ITEMS,
   RING_JOINABLE,
-  RING_LOCK,
   RING_MAXSIZE,
   RING_NEXT_TOKEN,
+  RING_PLOCK,
+  RING_PUTS,
   RING_READER_CLOSED,
   RING_ROOM_ITEMS,
   RING_ROOM_NEED,
@@ -72,7 +78,6 @@ import {
   RING_STREAM_WRITER_TOKEN,
   RING_TAIL,
   RING_UNFINISHED,
-  RING_USED,
 } from "./_queue_layout.ts";
 
 /** The operation completed. */
@@ -130,12 +135,6 @@ function scratchFor(length: number): Uint8Array {
   return takeScratch;
 }
 
-/** A taken message that the caller owns. */
-export interface Taken {
-  bytes: Uint8Array;
-  raw: boolean;
-}
-
 /** A deadline that reads the clock only once something has to wait. */
 class Deadline {
   readonly #timeout: number;
@@ -150,6 +149,12 @@ class Deadline {
     if (this.#end < 0) this.#end = now + this.#timeout;
     return this.#end - now;
   }
+}
+
+/** A taken message that the caller owns. */
+export interface Taken {
+  bytes: Uint8Array;
+  raw: boolean;
 }
 
 /** State of one get call (a streamed message is reassembled in here). */
@@ -186,6 +191,8 @@ export interface RingWaitOptions {
 /**
  * A ring buffer of frames in shared memory. Create one with
  * {@linkcode Ring.create}; attach to an existing buffer with `new Ring()`.
+ * Positions (HEAD, TAIL) run over [0, 2 * capacity) so that a full ring and
+ * an empty one differ.
  */
 export class Ring {
   /** The shared memory, to send to another thread. */
@@ -201,11 +208,12 @@ export class Ring {
 
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
+  readonly #span: number;
+  readonly #joinable: boolean;
   #waitIndex = 0;
   #waitValue = 0;
   #notifyData = false;
   #notifyRoom = false;
-  readonly #joinable: boolean;
   #pendingPuts = 0;
   #putChain: Promise<void> | null = null;
 
@@ -214,6 +222,7 @@ export class Ring {
    *
    * @param capacity Bytes of frames (rounded up to a multiple of 8).
    * @param maxsize Most items, 0 for no limit.
+   * @param joinable Whether to count unfinished tasks.
    */
   static create(capacity: number, maxsize: number, joinable = false): Ring {
     const cap = ringCapacity(capacity);
@@ -235,6 +244,7 @@ export class Ring {
     this.#u8 = new Uint8Array(buffer);
     this.capacity = Atomics.load(this.#i32, RING_CAPACITY);
     this.maxsize = Atomics.load(this.#i32, RING_MAXSIZE);
+    this.#span = this.capacity * 2;
     this.#joinable = Atomics.load(this.#i32, RING_JOINABLE) === 1;
   }
 
@@ -242,12 +252,15 @@ export class Ring {
 
   /** Whole messages in the ring. */
   items(): number {
-    return Atomics.load(this.#i32, RING_ITEMS);
+    const gets = Atomics.load(this.#i32, RING_GETS);
+    const puts = Atomics.load(this.#i32, RING_PUTS);
+    return Math.max(0, (puts - gets) | 0);
   }
 
   /** Whether a reader would find nothing at all (not even a piece). */
   isEmpty(): boolean {
-    return Atomics.load(this.#i32, RING_USED) === 0;
+    return Atomics.load(this.#i32, RING_HEAD) ===
+      Atomics.load(this.#i32, RING_TAIL);
   }
 
   /** Whether the writing side is closed. */
@@ -323,58 +336,55 @@ export class Ring {
 
   /** Closes the writing side and wakes every waiter (idempotent). */
   close(): void {
-    this.#lock();
-    try {
-      Atomics.store(this.#i32, RING_CLOSED, 1);
-      this.#bumpData();
-      this.#bumpRoom();
-    } finally {
-      this.#unlock();
-    }
+    this.#setUnderProducerLock(RING_CLOSED);
   }
 
   /** Closes the reading side and wakes every waiter (idempotent). */
   closeReader(): void {
-    this.#lock();
+    this.#setUnderProducerLock(RING_READER_CLOSED);
+  }
+
+  #setUnderProducerLock(index: number): void {
+    // Under the producer lock, a put either completed before (its frame is
+    // visible) or sees the flag: a drained, closed ring stays drained.
+    this.#lock(RING_PLOCK);
     try {
-      Atomics.store(this.#i32, RING_READER_CLOSED, 1);
+      Atomics.store(this.#i32, index, 1);
       this.#bumpData();
       this.#bumpRoom();
     } finally {
-      this.#unlock();
+      this.#unlock(RING_PLOCK);
     }
   }
 
-  // ---- the lock ----
+  // ---- the locks ----
+  // Futex-style mutexes (0 free, 1 held, 2 held with waiters): taking and
+  // releasing one uncontended costs one atomic operation each.
 
-  // A futex-style mutex (0 free, 1 held, 2 held with waiters): taking and
-  // releasing it uncontended costs one atomic each.
-  #lock(): void {
-    if (Atomics.compareExchange(this.#i32, RING_LOCK, 0, 1) !== 0) {
-      this.#lockSlow();
+  #lock(index: number): void {
+    if (Atomics.compareExchange(this.#i32, index, 0, 1) !== 0) {
+      this.#lockSlow(index);
     }
   }
 
-  #lockSlow(): void {
+  #lockSlow(index: number): void {
     const i32 = this.#i32;
     for (let spin = 0; spin < 1000; spin++) {
       if (
-        Atomics.load(i32, RING_LOCK) === 0 &&
-        Atomics.compareExchange(i32, RING_LOCK, 0, 1) === 0
+        Atomics.load(i32, index) === 0 &&
+        Atomics.compareExchange(i32, index, 0, 1) === 0
       ) return;
     }
-    while (Atomics.exchange(i32, RING_LOCK, 2) !== 0) {
+    while (Atomics.exchange(i32, index, 2) !== 0) {
       // The holder is inside a few lines of synchronous code; the bounded
       // wait keeps even a missed notify harmless.
-      Atomics.wait(i32, RING_LOCK, 2, 5);
+      Atomics.wait(i32, index, 2, 5);
     }
   }
 
-  #unlock(): void {
+  #unlock(index: number): void {
     const i32 = this.#i32;
-    if (Atomics.exchange(i32, RING_LOCK, 0) === 2) {
-      Atomics.notify(i32, RING_LOCK, 1);
-    }
+    if (Atomics.exchange(i32, index, 0) === 2) Atomics.notify(i32, index, 1);
     if (this.#notifyData) {
       this.#notifyData = false;
       Atomics.notify(i32, RING_DATA_SEQ);
@@ -385,137 +395,115 @@ export class Ring {
     }
   }
 
-  // ---- helpers run under the lock ----
+  // ---- wake-ups ----
 
+  /** Wakes every consumer (notified after the lock is released). */
   #bumpData(): void {
     Atomics.add(this.#i32, RING_DATA_SEQ, 1);
     this.#notifyData = true;
   }
 
+  /** Wakes every producer (notified after the lock is released). */
   #bumpRoom(): void {
     const i32 = this.#i32;
+    // Reset the wishes first: a producer that parks after the bump records
+    // its own wish at the new number.
+    Atomics.store(i32, RING_ROOM_NEED, 0);
+    Atomics.store(i32, RING_ROOM_ITEMS, 0);
     Atomics.add(i32, RING_ROOM_SEQ, 1);
-    i32[RING_ROOM_NEED] = 0;
-    i32[RING_ROOM_ITEMS] = 0;
     this.#notifyRoom = true;
   }
 
-  #parkData(): void {
+  /** A consumer is about to park: records where. */
+  #announceData(): void {
     const i32 = this.#i32;
-    const seq = i32[RING_DATA_SEQ]!;
-    i32[RING_DATA_PARKED] = seq;
+    const seq = Atomics.load(i32, RING_DATA_SEQ);
+    Atomics.store(i32, RING_DATA_PARKED, seq);
     this.#waitIndex = RING_DATA_SEQ;
     this.#waitValue = seq;
   }
 
-  #parkRoom(needBytes: number, needItems: boolean): void {
+  /**
+   * A producer is about to park: records where and what it waits for
+   * (`needBytes` a frame size, or more than the capacity to wait for an
+   * explicit wake-up only; `needItems` for the count to drop).
+   */
+  #announceRoom(needBytes: number, needItems: boolean): void {
     const i32 = this.#i32;
-    const seq = i32[RING_ROOM_SEQ]!;
-    i32[RING_ROOM_PARKED] = seq;
-    if (needBytes > i32[RING_ROOM_NEED]!) {
-      i32[RING_ROOM_NEED] = needBytes;
+    const seq = Atomics.load(i32, RING_ROOM_SEQ);
+    if (needBytes > 0) {
+      const current = Atomics.load(i32, RING_ROOM_NEED);
+      if (current === 0 || needBytes < current) {
+        Atomics.store(i32, RING_ROOM_NEED, needBytes);
+      }
     }
-    if (needItems) i32[RING_ROOM_ITEMS] = 1;
+    if (needItems) Atomics.store(i32, RING_ROOM_ITEMS, 1);
+    Atomics.store(i32, RING_ROOM_PARKED, seq);
     this.#waitIndex = RING_ROOM_SEQ;
     this.#waitValue = seq;
   }
 
-  /** Wakes consumers parked at the current data number. */
+  /** After TAIL moved: wakes consumers parked at the current number. */
   #dataArrived(): void {
     const i32 = this.#i32;
     if (
-      i32[RING_DATA_PARKED]! === i32[RING_DATA_SEQ]!
+      Atomics.load(i32, RING_DATA_PARKED) === Atomics.load(i32, RING_DATA_SEQ)
     ) this.#bumpData();
   }
 
-  /** After a take: wakes parked producers once enough room is free. */
+  /** After HEAD moved: wakes parked producers whose wish now holds. */
   #roomFreed(): void {
     const i32 = this.#i32;
     if (
-      i32[RING_ROOM_PARKED]! !== i32[RING_ROOM_SEQ]!
+      Atomics.load(i32, RING_ROOM_PARKED) !== Atomics.load(i32, RING_ROOM_SEQ)
     ) return;
-    const need = i32[RING_ROOM_NEED]!;
-    const used = i32[RING_USED]!;
-    const free = this.capacity - used;
-    // Free space of at least twice a frame always holds it contiguously
-    // (one of the two free regions is at least half of it).
-    const bytesOk = need === 0 || used === 0 ||
-      (free >= 2 * need && free >= this.capacity >> 2);
-    const itemsOk = i32[RING_ROOM_ITEMS]! === 0 ||
-      i32[RING_ITEMS]! <= this.maxsize >> 1;
-    if (bytesOk && itemsOk) this.#bumpRoom();
+    let ok = Atomics.load(i32, RING_ROOM_ITEMS) === 1 &&
+      this.items() < this.maxsize;
+    if (!ok) {
+      const need = Atomics.load(i32, RING_ROOM_NEED);
+      ok = need > 0 && need <= this.capacity &&
+        this.#fit(
+            need,
+            Atomics.load(i32, RING_HEAD),
+            Atomics.load(i32, RING_TAIL),
+          ) >= 0;
+    }
+    if (ok) this.#bumpRoom();
   }
 
-  /** The largest contiguous free region, in bytes. */
-  #largestFree(): number {
-    const i32 = this.#i32;
-    const used = i32[RING_USED]!;
-    if (used === 0) return this.capacity;
-    const head = i32[RING_HEAD]!;
-    const tail = i32[RING_TAIL]!;
-    if (tail > head) return Math.max(this.capacity - tail, head);
-    if (tail < head) return head - tail;
-    return 0;
+  // ---- geometry ----
+
+  #offset(position: number): number {
+    return position >= this.capacity ? position - this.capacity : position;
+  }
+
+  #advance(position: number, bytes: number): number {
+    const next = position + bytes;
+    return next >= this.#span ? next - this.#span : next;
+  }
+
+  #used(head: number, tail: number): number {
+    const used = tail - head;
+    return used < 0 ? used + this.#span : used;
   }
 
   /**
-   * Finds room for a frame of `size` bytes (a multiple of 8), padding to
-   * the end of the data area when it must wrap. Returns the frame's offset,
-   * or -1 when it does not fit now.
+   * Whether a frame of `size` bytes fits now: returns the bytes of padding
+   * to write first (0 when it fits at TAIL), or -1.
    */
-  #reserve(size: number): number {
-    const i32 = this.#i32;
-    const cap = this.capacity;
-    const used = i32[RING_USED]!;
-    if (used === 0) {
-      i32[RING_HEAD] = 0;
-      i32[RING_TAIL] = 0;
-      return size <= cap ? 0 : -1;
-    }
-    const head = i32[RING_HEAD]!;
-    const tail = i32[RING_TAIL]!;
-    if (tail > head) {
-      if (cap - tail >= size) return tail;
-      if (head >= size) {
-        const pad = cap - tail;
-        const at = (RING_DATA_OFFSET + tail) >> 2;
-        i32[at] = pad - FRAME_HEADER;
-        i32[at + 1] = FRAME_PAD;
-        i32[RING_USED] = used + pad;
-        i32[RING_TAIL] = 0;
-        return 0;
-      }
-      return -1;
-    }
-    if (tail < head) return head - tail >= size ? tail : -1;
-    return -1;
+  #fit(size: number, head: number, tail: number): number {
+    const free = this.capacity - this.#used(head, tail);
+    const end = this.capacity - this.#offset(tail);
+    if (size <= end) return size <= free ? 0 : -1;
+    return end + size <= free ? end : -1;
   }
 
-  /** Makes a written frame visible. */
-  #commit(offset: number, size: number, length: number, kind: number): void {
-    const i32 = this.#i32;
-    const at = (RING_DATA_OFFSET + offset) >> 2;
-    i32[at] = length;
-    i32[at + 1] = kind;
-    let tail = offset + size;
-    if (tail === this.capacity) tail = 0;
-    i32[RING_TAIL] = tail;
-    i32[RING_USED] = i32[RING_USED]! + size;
-    this.#dataArrived();
-  }
-
-  #advance(size: number): void {
-    const i32 = this.#i32;
-    let head = i32[RING_HEAD]! + size;
-    if (head >= this.capacity) head = 0;
-    const used = i32[RING_USED]! - size;
-    i32[RING_USED] = used;
-    if (used === 0) {
-      i32[RING_HEAD] = 0;
-      i32[RING_TAIL] = 0;
-    } else {
-      i32[RING_HEAD] = head;
-    }
+  /** The largest frame that fits now (the bigger of the two free runs). */
+  #largestFit(head: number, tail: number): number {
+    const free = this.capacity - this.#used(head, tail);
+    const end = this.capacity - this.#offset(tail);
+    if (free <= end) return free;
+    return Math.max(end, free - end);
   }
 
   #nextToken(): number {
@@ -524,169 +512,229 @@ export class Ring {
     return token;
   }
 
-  #messageCompleted(): void {
-    const i32 = this.#i32;
-    i32[RING_ITEMS]!++;
-    if (this.#joinable) Atomics.add(i32, RING_UNFINISHED, 1);
+  // ---- producing (under the producer lock) ----
+
+  /** Most bytes a single frame may take; larger messages are streamed. */
+  get #maxFrame(): number {
+    return (this.capacity >> 1) & ~7;
   }
 
-  /** A delivered or discarded message leaves the ring. */
-  #messageRemoved(delivered: boolean): void {
+  /** Whether a payload of this length must be streamed in pieces. */
+  needsStream(length: number): boolean {
+    return align8(FRAME_HEADER + length) > this.#maxFrame;
+  }
+
+  /**
+   * Writes a frame at TAIL (after `pad` bytes of padding) and makes it
+   * visible. `extra` is the piece header, if any.
+   */
+  #write(
+    pad: number,
+    size: number,
+    kind: number,
+    payload: Uint8Array,
+    w: WriteState | null,
+  ): void {
     const i32 = this.#i32;
-    i32[RING_ITEMS]!--;
-    // Nobody will ever mark a discarded message done.
-    if (
-      !delivered && this.#joinable &&
-      Atomics.sub(i32, RING_UNFINISHED, 1) === 1
-    ) {
-      Atomics.notify(i32, RING_UNFINISHED);
+    const tail = i32[RING_TAIL]!;
+    let at = RING_DATA_OFFSET + this.#offset(tail);
+    if (pad > 0) {
+      i32[at >> 2] = pad - FRAME_HEADER;
+      i32[(at >> 2) + 1] = FRAME_PAD;
+      at = RING_DATA_OFFSET;
     }
-  }
-
-  #abandonStream(): void {
-    const i32 = this.#i32;
-    i32[RING_STREAM_WRITER_PID] = 0;
-    i32[RING_STREAM_WRITER_TOKEN] = 0;
-    this.#bumpRoom();
-    this.#bumpData();
+    let length = payload.length;
+    if (w !== null) {
+      i32[(at >> 2) + 2] = w.token;
+      i32[(at >> 2) + 3] = w.payload.length;
+      this.#u8.set(payload, at + FRAME_HEADER + PIECE_HEADER);
+      length += PIECE_HEADER;
+    } else {
+      this.#u8.set(payload, at + FRAME_HEADER);
+    }
+    i32[at >> 2] = length;
+    i32[(at >> 2) + 1] = kind;
+    const kindOnly = kind & FRAME_KIND_MASK;
+    if (kindOnly === FRAME_WHOLE || kindOnly === FRAME_LAST) {
+      // Counted before it is visible, so the count never runs behind the
+      // consumers' count of what they removed.
+      Atomics.store(i32, RING_PUTS, i32[RING_PUTS]! + 1);
+      if (this.#joinable) Atomics.add(i32, RING_UNFINISHED, 1);
+    }
+    // The frame is complete: publish it.
+    Atomics.store(i32, RING_TAIL, this.#advance(tail, pad + size));
+    this.#dataArrived();
   }
 
   /** Whether a producer is streaming (a dead one's stream is abandoned). */
   #streamBusy(): boolean {
     const i32 = this.#i32;
-    if (i32[RING_STREAM_WRITER_TOKEN]! === 0) return false;
-    if (isPidAlive(i32[RING_STREAM_WRITER_PID]!)) return true;
+    if (Atomics.load(i32, RING_STREAM_WRITER_TOKEN) === 0) return false;
+    if (isPidAlive(Atomics.load(i32, RING_STREAM_WRITER_PID))) return true;
     this.#abandonStream();
     return false;
   }
 
-  // ---- producing ----
+  #abandonStream(): void {
+    const i32 = this.#i32;
+    Atomics.store(i32, RING_STREAM_WRITER_PID, 0);
+    Atomics.store(i32, RING_STREAM_WRITER_TOKEN, 0);
+    this.#bumpRoom();
+    this.#bumpData();
+  }
 
-  /** Whether a payload of this length must be streamed in pieces. */
-  needsStream(length: number): boolean {
-    return align8(FRAME_HEADER + length) > this.capacity;
+  /** Checks what every put checks first; WAIT means "announced, park". */
+  #admit(): RingStatus {
+    const i32 = this.#i32;
+    if (i32[RING_CLOSED] === 1) return CLOSED;
+    if (i32[RING_READER_CLOSED] === 1) return BROKEN;
+    if (this.#streamBusy()) {
+      this.#announceRoom(this.capacity + 1, false);
+      return WAIT;
+    }
+    if (this.maxsize > 0) {
+      const items = (i32[RING_PUTS]! - Atomics.load(i32, RING_GETS)) | 0;
+      if (items >= this.maxsize) {
+        this.#announceRoom(0, true);
+        // Look again after announcing: a consumer may have taken one since.
+        if (
+          ((i32[RING_PUTS]! - Atomics.load(i32, RING_GETS)) | 0) >= this.maxsize
+        ) {
+          return WAIT;
+        }
+      }
+    }
+    return OK;
   }
 
   #tryPut(payload: Uint8Array, raw: boolean): RingStatus {
+    const admitted = this.#admit();
+    if (admitted !== OK) return admitted;
     const i32 = this.#i32;
-    if (i32[RING_CLOSED]! === 1) return CLOSED;
-    if (i32[RING_READER_CLOSED]! === 1) return BROKEN;
-    if (this.#streamBusy()) {
-      this.#parkRoom(this.capacity, false);
-      return WAIT;
+    const size = align8(FRAME_HEADER + payload.length);
+    const tail = i32[RING_TAIL]!;
+    let pad = this.#fit(size, Atomics.load(i32, RING_HEAD), tail);
+    if (pad < 0) {
+      this.#announceRoom(size, false);
+      pad = this.#fit(size, Atomics.load(i32, RING_HEAD), tail);
+      if (pad < 0) return WAIT;
     }
-    if (this.maxsize > 0 && i32[RING_ITEMS]! >= this.maxsize) {
-      this.#parkRoom(0, true);
-      return WAIT;
-    }
-    const length = payload.length;
-    const size = align8(FRAME_HEADER + length);
-    const offset = this.#reserve(size);
-    if (offset < 0) {
-      this.#parkRoom(size, false);
-      return WAIT;
-    }
-    this.#u8.set(payload, RING_DATA_OFFSET + offset + FRAME_HEADER);
-    this.#commit(
-      offset,
+    this.#write(
+      pad,
       size,
-      length,
       raw ? FRAME_WHOLE | FRAME_RAW : FRAME_WHOLE,
+      payload,
+      null,
     );
-    this.#messageCompleted();
     return OK;
   }
 
   #tryStreamStart(w: WriteState): RingStatus {
+    const admitted = this.#admit();
+    if (admitted !== OK) return admitted;
     const i32 = this.#i32;
-    if (i32[RING_CLOSED]! === 1) return CLOSED;
-    if (i32[RING_READER_CLOSED]! === 1) return BROKEN;
-    if (this.#streamBusy()) {
-      this.#parkRoom(this.capacity, false);
-      return WAIT;
-    }
-    if (this.maxsize > 0 && i32[RING_ITEMS]! >= this.maxsize) {
-      this.#parkRoom(0, true);
-      return WAIT;
-    }
     w.token = this.#nextToken();
-    i32[RING_STREAM_WRITER_PID] = selfProcess().pid;
-    i32[RING_STREAM_WRITER_TOKEN] = w.token;
+    Atomics.store(i32, RING_STREAM_WRITER_PID, selfProcess().pid);
+    Atomics.store(i32, RING_STREAM_WRITER_TOKEN, w.token);
     return this.#tryPiece(w);
   }
 
   #tryPiece(w: WriteState): RingStatus {
     const i32 = this.#i32;
-    if (i32[RING_STREAM_WRITER_TOKEN]! !== w.token) return LOST;
-    if (i32[RING_READER_CLOSED]! === 1) {
+    if (Atomics.load(i32, RING_STREAM_WRITER_TOKEN) !== w.token) return LOST;
+    if (i32[RING_READER_CLOSED] === 1) {
       this.#abandonStream();
       return BROKEN;
     }
     const total = w.payload.length;
     const remaining = total - w.offset;
     const headers = FRAME_HEADER + PIECE_HEADER;
+    const tail = i32[RING_TAIL]!;
     // Wait for a worthwhile piece rather than trickle tiny ones.
     const want = Math.min(remaining, Math.max(8, this.capacity >> 3));
-    const room = this.#largestFree() - headers;
+    let room = Math.min(
+      this.#largestFit(Atomics.load(i32, RING_HEAD), tail),
+      this.#maxFrame,
+    ) - headers;
     if (room < want) {
-      this.#parkRoom(align8(headers + want), false);
-      return WAIT;
+      this.#announceRoom(align8(headers + want), false);
+      room = Math.min(
+        this.#largestFit(Atomics.load(i32, RING_HEAD), tail),
+        this.#maxFrame,
+      ) - headers;
+      if (room < want) return WAIT;
     }
     let piece = Math.min(remaining, room & ~7);
     if (piece <= 0) piece = Math.min(remaining, room);
     // The first piece never carries the whole message.
     if (w.offset === 0 && piece === remaining) piece = remaining - 1;
     const size = align8(headers + piece);
-    const offset = this.#reserve(size);
-    if (offset < 0) {
-      this.#parkRoom(size, false);
+    const pad = this.#fit(size, Atomics.load(i32, RING_HEAD), tail);
+    if (pad < 0) {
+      this.#announceRoom(size, false);
       return WAIT;
     }
-    const at = RING_DATA_OFFSET + offset;
-    i32[(at >> 2) + 2] = w.token;
-    i32[(at >> 2) + 3] = total;
-    this.#u8.set(
-      w.payload.subarray(w.offset, w.offset + piece),
-      at + headers,
-    );
     const last = w.offset + piece === total;
     let kind = w.offset === 0 ? FRAME_FIRST : last ? FRAME_LAST : FRAME_MORE;
     if (w.raw) kind |= FRAME_RAW;
-    this.#commit(offset, size, PIECE_HEADER + piece, kind);
+    this.#write(
+      pad,
+      size,
+      kind,
+      w.payload.subarray(w.offset, w.offset + piece),
+      w,
+    );
     w.offset += piece;
     if (!last) return CONTINUE;
-    this.#messageCompleted();
-    i32[RING_STREAM_WRITER_PID] = 0;
-    i32[RING_STREAM_WRITER_TOKEN] = 0;
+    Atomics.store(i32, RING_STREAM_WRITER_PID, 0);
+    Atomics.store(i32, RING_STREAM_WRITER_TOKEN, 0);
+    // Producers waiting for the stream to end may go on.
     this.#bumpRoom();
     return OK;
   }
 
   /** Gives up a stream this thread was writing (timeout or abort). */
   #giveUpStream(w: WriteState): void {
-    this.#lock();
+    this.#lock(RING_PLOCK);
     try {
-      if (this.#i32[RING_STREAM_WRITER_TOKEN]! === w.token) {
+      if (Atomics.load(this.#i32, RING_STREAM_WRITER_TOKEN) === w.token) {
         this.#abandonStream();
       }
     } finally {
-      this.#unlock();
+      this.#unlock(RING_PLOCK);
+    }
+  }
+
+  #putStep(w: WriteState, stream: boolean): RingStatus {
+    this.#lock(RING_PLOCK);
+    try {
+      // Checked under the lock: a Process terminated before this point
+      // puts nothing, even if its stale thread got this far.
+      assertLive();
+      return !stream
+        ? this.#tryPut(w.payload, w.raw)
+        : w.token === 0
+        ? this.#tryStreamStart(w)
+        : this.#tryPiece(w);
+    } finally {
+      this.#unlock(RING_PLOCK);
     }
   }
 
   /**
-   * Tries once to put a payload that fits the ring, without waiting.
+   * Tries once to put a payload that fits one frame, without waiting.
    * The payload is copied; it may be a scratch view.
    *
    * @returns OK, CLOSED, BROKEN, or TIMED_OUT when there is no room now.
    */
   tryPutNow(payload: Uint8Array, raw: boolean): RingStatus {
-    this.#lock();
+    this.#lock(RING_PLOCK);
     let status: RingStatus;
     try {
+      assertLive();
       status = this.#tryPut(payload, raw);
     } finally {
-      this.#unlock();
+      this.#unlock(RING_PLOCK);
     }
     return status === WAIT ? TIMED_OUT : status;
   }
@@ -698,42 +746,22 @@ export class Ring {
    */
   putSync(payload: Uint8Array, raw: boolean, timeout: number): RingStatus {
     const deadline = new Deadline(timeout);
-    if (this.needsStream(payload.length)) {
-      const w: WriteState = { token: 0, payload, offset: 0, raw };
-      let started = false;
-      while (true) {
-        assertLive();
-        this.#lock();
-        let status: RingStatus;
-        try {
-          status = started ? this.#tryPiece(w) : this.#tryStreamStart(w);
-        } finally {
-          this.#unlock();
-        }
-        if (w.token !== 0) started = true;
-        if (status === CONTINUE) continue;
-        if (status === LOST) assertLive();
-        if (status !== WAIT) return status === LOST ? BROKEN : status;
-        const remaining = deadline.remaining();
-        if (remaining <= 0) {
-          if (started) this.#giveUpStream(w);
-          return TIMED_OUT;
-        }
-        this.#waitSync(remaining);
-      }
-    }
+    const stream = this.needsStream(payload.length);
+    const w: WriteState = { token: 0, payload, offset: 0, raw };
     while (true) {
       assertLive();
-      this.#lock();
-      let status: RingStatus;
-      try {
-        status = this.#tryPut(payload, raw);
-      } finally {
-        this.#unlock();
+      const status = this.#putStep(w, stream);
+      if (status === CONTINUE) continue;
+      if (status === LOST) {
+        assertLive();
+        return BROKEN;
       }
       if (status !== WAIT) return status;
       const remaining = deadline.remaining();
-      if (remaining <= 0) return TIMED_OUT;
+      if (remaining <= 0) {
+        if (w.token !== 0) this.#giveUpStream(w);
+        return TIMED_OUT;
+      }
       this.#waitSync(remaining);
     }
   }
@@ -750,28 +778,21 @@ export class Ring {
     const deadline = new Deadline(options.timeout);
     const stream = this.needsStream(payload.length);
     const w: WriteState = { token: 0, payload, offset: 0, raw };
-    let started = false;
+    let done = false;
     try {
       while (true) {
         options.signal?.throwIfAborted();
         assertLive();
-        this.#lock();
-        let status: RingStatus;
-        try {
-          status = !stream
-            ? this.#tryPut(payload, raw)
-            : started
-            ? this.#tryPiece(w)
-            : this.#tryStreamStart(w);
-        } finally {
-          this.#unlock();
-        }
-        if (w.token !== 0) started = true;
+        const status = this.#putStep(w, stream);
         if (status === CONTINUE) continue;
-        if (status === LOST) assertLive();
+        if (status === LOST) {
+          assertLive();
+          done = true;
+          return BROKEN;
+        }
         if (status !== WAIT) {
-          started = false;
-          return status === LOST ? BROKEN : status;
+          done = true;
+          return status;
         }
         const remaining = deadline.remaining();
         if (remaining <= 0) return TIMED_OUT;
@@ -780,7 +801,7 @@ export class Ring {
     } finally {
       // A stream cut short (timeout, abort, this process ended) is given up
       // so that others can go on; its pieces are discarded by readers.
-      if (started) this.#giveUpStream(w);
+      if (!done && w.token !== 0) this.#giveUpStream(w);
     }
   }
 
@@ -814,7 +835,30 @@ export class Ring {
     return run;
   }
 
-  // ---- consuming ----
+  // ---- consuming (under the consumer lock) ----
+
+  /** Whether a live producer is streaming (optionally: this stream). */
+  #writerActive(token: number): boolean {
+    const i32 = this.#i32;
+    const current = Atomics.load(i32, RING_STREAM_WRITER_TOKEN);
+    if (current === 0 || (token !== 0 && current !== token)) return false;
+    return isPidAlive(Atomics.load(i32, RING_STREAM_WRITER_PID));
+  }
+
+  /** Frees `bytes` at HEAD. */
+  #release(head: number, bytes: number, message: boolean): void {
+    const i32 = this.#i32;
+    Atomics.store(i32, RING_HEAD, this.#advance(head, bytes));
+    if (message) Atomics.store(i32, RING_GETS, i32[RING_GETS]! + 1);
+    this.#roomFreed();
+  }
+
+  /** A message was discarded: nobody will ever mark it done. */
+  #discarded(): void {
+    if (
+      this.#joinable && Atomics.sub(this.#i32, RING_UNFINISHED, 1) === 1
+    ) Atomics.notify(this.#i32, RING_UNFINISHED);
+  }
 
   #tryTake(r: ReadState, nowait: boolean): RingStatus {
     const i32 = this.#i32;
@@ -823,37 +867,40 @@ export class Ring {
       const reader = i32[RING_STREAM_READER_TOKEN]!;
       if (reader !== 0 && reader !== r.token) {
         if (isPidAlive(i32[RING_STREAM_READER_PID]!)) {
-          this.#parkData();
+          // Another consumer is taking a streamed message; it bumps the data
+          // number (under this lock) when it is done.
+          this.#announceData();
           return WAIT;
         }
         // The reader died: the rest of its stream is discarded below.
         this.#clearReader();
       }
-      if (i32[RING_USED]! === 0) {
+      const head = i32[RING_HEAD]!;
+      if (Atomics.load(i32, RING_TAIL) === head) {
         if (r.partial !== null) {
-          if (i32[RING_STREAM_WRITER_TOKEN]! === r.stream) {
-            if (this.#streamBusy()) {
-              this.#parkData();
-              return WAIT;
-            }
+          if (this.#writerActive(r.stream)) {
+            this.#announceData();
+            if (Atomics.load(i32, RING_TAIL) !== head) continue;
+            return WAIT;
           }
           // The stream was abandoned: drop what we have.
           this.#dropPartial(r);
         }
-        if (i32[RING_CLOSED]! === 1 && !this.#streamBusy()) {
-          return CLOSED;
+        if (Atomics.load(i32, RING_CLOSED) === 1) {
+          if (Atomics.load(i32, RING_TAIL) !== head) continue;
+          if (!this.#writerActive(0)) return CLOSED;
         }
-        this.#parkData();
+        this.#announceData();
+        if (Atomics.load(i32, RING_TAIL) !== head) continue;
         return WAIT;
       }
-      const head = i32[RING_HEAD]!;
-      const at = RING_DATA_OFFSET + head;
+      const at = RING_DATA_OFFSET + this.#offset(head);
       const length = i32[at >> 2]!;
       const flagged = i32[(at >> 2) + 1]!;
       const kind = flagged & FRAME_KIND_MASK;
       const raw = (flagged & FRAME_RAW) !== 0;
       if (kind === FRAME_PAD) {
-        this.#advance(FRAME_HEADER + length);
+        this.#release(head, FRAME_HEADER + length, false);
         continue;
       }
       const size = align8(FRAME_HEADER + length);
@@ -864,18 +911,16 @@ export class Ring {
         out.set(u8.subarray(start, start + length));
         this.taken = out.subarray(0, length);
         this.takenRaw = raw;
-        this.#advance(size);
-        this.#messageRemoved(true);
-        this.#roomFreed();
+        this.#release(head, size, true);
         return OK;
       }
       const token = i32[(at >> 2) + 2]!;
       const pieceStart = start + PIECE_HEADER;
       const pieceLength = length - PIECE_HEADER;
       if (kind === FRAME_FIRST) {
-        if (nowait && i32[RING_ITEMS]! === 0) {
+        if (nowait && this.items() === 0) {
           // Do not start a stream that is still being written.
-          this.#parkData();
+          this.#announceData();
           return WAIT;
         }
         if (r.partial !== null) this.#dropPartial(r);
@@ -886,45 +931,46 @@ export class Ring {
         r.filled = 0;
         r.partialRaw = raw;
         i32[RING_STREAM_READER_PID] = selfProcess().pid;
-        i32[RING_STREAM_READER_TOKEN] = r.token;
+        Atomics.store(i32, RING_STREAM_READER_TOKEN, r.token);
       } else if (r.partial === null || token !== r.stream) {
         // An orphan piece of an abandoned stream, or of a dead reader's.
-        this.#advance(size);
-        if (kind === FRAME_LAST) this.#messageRemoved(false);
-        this.#roomFreed();
+        this.#release(head, size, kind === FRAME_LAST);
+        if (kind === FRAME_LAST) this.#discarded();
         continue;
       }
-      const partial = r.partial;
+      const partial = r.partial!;
       if (r.filled + pieceLength > partial.length) {
         // Cannot happen with a well-formed stream; never deliver garbage.
-        this.#advance(size);
+        this.#release(head, size, kind === FRAME_LAST);
         this.#dropPartial(r);
-        if (kind === FRAME_LAST) this.#messageRemoved(false);
-        this.#roomFreed();
+        if (kind === FRAME_LAST) this.#discarded();
         continue;
       }
       partial.set(u8.subarray(pieceStart, pieceStart + pieceLength), r.filled);
       r.filled += pieceLength;
-      this.#advance(size);
-      if (kind === FRAME_LAST) {
-        const complete = r.filled === partial.length;
-        this.#messageRemoved(complete);
-        const raw = r.partialRaw;
-        this.#dropPartial(r);
-        this.#roomFreed();
-        if (!complete) continue;
-        this.taken = partial;
-        this.takenRaw = raw;
-        return OK;
+      if (kind !== FRAME_LAST) {
+        this.#release(head, size, false);
+        continue;
       }
-      this.#roomFreed();
+      const complete = r.filled === partial.length;
+      const partialRaw = r.partialRaw;
+      this.#dropPartial(r);
+      this.#release(head, size, true);
+      if (!complete) {
+        this.#discarded();
+        continue;
+      }
+      this.taken = partial;
+      this.takenRaw = partialRaw;
+      return OK;
     }
   }
 
   #clearReader(): void {
     const i32 = this.#i32;
     i32[RING_STREAM_READER_PID] = 0;
-    i32[RING_STREAM_READER_TOKEN] = 0;
+    Atomics.store(i32, RING_STREAM_READER_TOKEN, 0);
+    // Consumers waiting for the reader may go on.
     this.#bumpData();
   }
 
@@ -932,8 +978,18 @@ export class Ring {
     r.partial = null;
     r.filled = 0;
     r.stream = 0;
-    if (this.#i32[RING_STREAM_READER_TOKEN]! === r.token) {
-      this.#clearReader();
+    if (this.#i32[RING_STREAM_READER_TOKEN] === r.token) this.#clearReader();
+  }
+
+  #takeStep(r: ReadState, nowait: boolean): RingStatus {
+    this.#lock(RING_CLOCK);
+    try {
+      // Checked under the lock: a Process terminated before this point
+      // takes nothing, even if its stale thread got this far.
+      assertLive();
+      return this.#tryTake(r, nowait);
+    } finally {
+      this.#unlock(RING_CLOCK);
     }
   }
 
@@ -947,13 +1003,7 @@ export class Ring {
    * @returns OK, CLOSED (closed and drained) or TIMED_OUT.
    */
   takeOnce(r: ReadState, nowait = false): RingStatus {
-    this.#lock();
-    let status: RingStatus;
-    try {
-      status = this.#tryTake(r, nowait);
-    } finally {
-      this.#unlock();
-    }
+    const status = this.#takeStep(r, nowait);
     return status === WAIT ? TIMED_OUT : status;
   }
 
@@ -969,13 +1019,7 @@ export class Ring {
     const deadline = new Deadline(timeout);
     while (true) {
       assertLive();
-      this.#lock();
-      let status: RingStatus;
-      try {
-        status = this.#tryTake(r, false);
-      } finally {
-        this.#unlock();
-      }
+      const status = this.#takeStep(r, false);
       if (status !== WAIT) return status;
       if (r.partial !== null) {
         this.#waitSync(PARK_SLICE_MS);
@@ -1000,13 +1044,7 @@ export class Ring {
     while (true) {
       if (r.partial === null) options.signal?.throwIfAborted();
       assertLive();
-      this.#lock();
-      let status: RingStatus;
-      try {
-        status = this.#tryTake(r, false);
-      } finally {
-        this.#unlock();
-      }
+      const status = this.#takeStep(r, false);
       if (status === OK) {
         // Copy now: another take on this thread may reuse the scratch
         // before our caller resumes.
@@ -1053,21 +1091,18 @@ export class Ring {
     }
   }
 
+  #readableNow(): boolean {
+    const i32 = this.#i32;
+    return this.items() > 0 ||
+      (Atomics.load(i32, RING_CLOSED) === 1 && this.isEmpty() &&
+        !this.#writerActive(0));
+  }
+
   #readable(): boolean {
     assertLive();
-    this.#lock();
-    try {
-      const i32 = this.#i32;
-      if (
-        i32[RING_ITEMS]! > 0 ||
-        (i32[RING_CLOSED]! === 1 &&
-          i32[RING_USED]! === 0 && !this.#streamBusy())
-      ) return true;
-      this.#parkData();
-      return false;
-    } finally {
-      this.#unlock();
-    }
+    if (this.#readableNow()) return true;
+    this.#announceData();
+    return this.#readableNow();
   }
 
   // ---- waiting ----
@@ -1126,12 +1161,14 @@ export function takeAdoptedRing(): Ring | null {
 /** The ring under each queue (for subclasses in other modules). */
 export const ringOf: WeakMap<object, Ring> = new WeakMap();
 
+const NO_OPTIONS = Object.freeze({ timeout: Infinity, signal: undefined });
+
 /** Validates the options object of a wait; returns the timeout. */
 export function waitOptions(
   what: string,
   options: unknown,
 ): { timeout: number; signal: AbortSignal | undefined } {
-  if (options === undefined) return { timeout: Infinity, signal: undefined };
+  if (options === undefined) return NO_OPTIONS;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
       `${what}: options must be an object, received ${describe(options)}`,

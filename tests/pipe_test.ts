@@ -169,17 +169,19 @@ Deno.test("Connection.recv() times out with TimeoutError and honours signal", as
 });
 
 Deno.test("Connection.send() times out with TimeoutError when the pipe stays full", async () => {
-  const [a, b] = Pipe<Uint8Array>(true, { capacity: 64 });
-  await a.send(new Uint8Array(40));
-  await assert.rejects(a.send(new Uint8Array(40), { timeout: 10 }), {
+  const [a, b] = Pipe<Uint8Array>(true, { capacity: 128 });
+  await a.send(new Uint8Array(50));
+  await a.send(new Uint8Array(50));
+  await assert.rejects(a.send(new Uint8Array(50), { timeout: 10 }), {
     name: "TimeoutError",
     message: "Cannot send: still no room after 10 ms",
   });
   assert.throws(
-    () => a.sendSync(new Uint8Array(40), { timeout: 0 }),
+    () => a.sendSync(new Uint8Array(50), { timeout: 0 }),
     TimeoutError,
   );
-  assert.equal((await b.recv()).length, 40);
+  assert.equal((await b.recv()).length, 50);
+  assert.equal((await b.recv()).length, 50);
   assert.equal(b.pollSync(), false);
 });
 
