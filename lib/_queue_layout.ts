@@ -33,13 +33,13 @@ export const RING_STREAM_READER_TOKEN = 20;
 // ---- consumers' wake-up line ----
 /** Consumers park on this word; bumped when there is something new. */
 export const RING_DATA_SEQ = 32;
-/** Value of RING_DATA_SEQ at which a consumer last parked. */
+/** 1 while a consumer is parked (or about to park) on RING_DATA_SEQ. */
 export const RING_DATA_PARKED = 33;
 
 // ---- producers' wake-up line ----
 /** Producers park on this word; bumped when there is room again. */
 export const RING_ROOM_SEQ = 48;
-/** Value of RING_ROOM_SEQ at which a producer last parked. */
+/** 1 while a producer is parked (or about to park) on RING_ROOM_SEQ. */
 export const RING_ROOM_PARKED = 49;
 /** Smallest frame (bytes) a parked producer waits to fit, 0 for none. */
 export const RING_ROOM_NEED = 50;

@@ -230,8 +230,6 @@ export class Ring {
     const i32 = new Int32Array(buffer, 0, RING_DATA_OFFSET >> 2);
     i32[RING_CAPACITY] = cap;
     i32[RING_MAXSIZE] = maxsize;
-    i32[RING_DATA_PARKED] = -1;
-    i32[RING_ROOM_PARKED] = -1;
     i32[RING_NEXT_TOKEN] = 1;
     i32[RING_JOINABLE] = joinable ? 1 : 0;
     return new Ring(buffer);
@@ -399,6 +397,9 @@ export class Ring {
 
   /** Wakes every consumer (notified after the lock is released). */
   #bumpData(): void {
+    // Clear the flag first: a consumer that parks after the bump sets it
+    // again for the new number.
+    Atomics.store(this.#i32, RING_DATA_PARKED, 0);
     Atomics.add(this.#i32, RING_DATA_SEQ, 1);
     this.#notifyData = true;
   }
@@ -408,6 +409,7 @@ export class Ring {
     const i32 = this.#i32;
     // Reset the wishes first: a producer that parks after the bump records
     // its own wish at the new number.
+    Atomics.store(i32, RING_ROOM_PARKED, 0);
     Atomics.store(i32, RING_ROOM_NEED, 0);
     Atomics.store(i32, RING_ROOM_ITEMS, 0);
     Atomics.add(i32, RING_ROOM_SEQ, 1);
@@ -418,7 +420,7 @@ export class Ring {
   #announceData(): void {
     const i32 = this.#i32;
     const seq = Atomics.load(i32, RING_DATA_SEQ);
-    Atomics.store(i32, RING_DATA_PARKED, seq);
+    Atomics.store(i32, RING_DATA_PARKED, 1);
     this.#waitIndex = RING_DATA_SEQ;
     this.#waitValue = seq;
   }
@@ -438,25 +440,20 @@ export class Ring {
       }
     }
     if (needItems) Atomics.store(i32, RING_ROOM_ITEMS, 1);
-    Atomics.store(i32, RING_ROOM_PARKED, seq);
+    Atomics.store(i32, RING_ROOM_PARKED, 1);
     this.#waitIndex = RING_ROOM_SEQ;
     this.#waitValue = seq;
   }
 
   /** After TAIL moved: wakes consumers parked at the current number. */
   #dataArrived(): void {
-    const i32 = this.#i32;
-    if (
-      Atomics.load(i32, RING_DATA_PARKED) === Atomics.load(i32, RING_DATA_SEQ)
-    ) this.#bumpData();
+    if (Atomics.load(this.#i32, RING_DATA_PARKED) === 1) this.#bumpData();
   }
 
   /** After HEAD moved: wakes parked producers whose wish now holds. */
   #roomFreed(): void {
     const i32 = this.#i32;
-    if (
-      Atomics.load(i32, RING_ROOM_PARKED) !== Atomics.load(i32, RING_ROOM_SEQ)
-    ) return;
+    if (Atomics.load(i32, RING_ROOM_PARKED) !== 1) return;
     let ok = Atomics.load(i32, RING_ROOM_ITEMS) === 1 &&
       this.items() < this.maxsize;
     if (!ok) {
@@ -558,7 +555,7 @@ export class Ring {
     if (kindOnly === FRAME_WHOLE || kindOnly === FRAME_LAST) {
       // Counted before it is visible, so the count never runs behind the
       // consumers' count of what they removed.
-      Atomics.store(i32, RING_PUTS, i32[RING_PUTS]! + 1);
+      i32[RING_PUTS] = i32[RING_PUTS]! + 1;
       if (this.#joinable) Atomics.add(i32, RING_UNFINISHED, 1);
     }
     // The frame is complete: publish it.
@@ -569,7 +566,8 @@ export class Ring {
   /** Whether a producer is streaming (a dead one's stream is abandoned). */
   #streamBusy(): boolean {
     const i32 = this.#i32;
-    if (Atomics.load(i32, RING_STREAM_WRITER_TOKEN) === 0) return false;
+    // Written only under the producer lock, which we hold.
+    if (i32[RING_STREAM_WRITER_TOKEN] === 0) return false;
     if (isPidAlive(Atomics.load(i32, RING_STREAM_WRITER_PID))) return true;
     this.#abandonStream();
     return false;
@@ -745,8 +743,20 @@ export class Ring {
    * @returns OK, CLOSED, BROKEN or TIMED_OUT.
    */
   putSync(payload: Uint8Array, raw: boolean, timeout: number): RingStatus {
-    const deadline = new Deadline(timeout);
     const stream = this.needsStream(payload.length);
+    if (!stream) {
+      // The common case first, without allocating anything.
+      this.#lock(RING_PLOCK);
+      let status: RingStatus;
+      try {
+        assertLive();
+        status = this.#tryPut(payload, raw);
+      } finally {
+        this.#unlock(RING_PLOCK);
+      }
+      if (status !== WAIT) return status;
+    }
+    const deadline = new Deadline(timeout);
     const w: WriteState = { token: 0, payload, offset: 0, raw };
     while (true) {
       assertLive();
@@ -848,8 +858,9 @@ export class Ring {
   /** Frees `bytes` at HEAD. */
   #release(head: number, bytes: number, message: boolean): void {
     const i32 = this.#i32;
+    if (message) i32[RING_GETS] = i32[RING_GETS]! + 1;
+    // Publishes the count too (it is ordered before this atomic store).
     Atomics.store(i32, RING_HEAD, this.#advance(head, bytes));
-    if (message) Atomics.store(i32, RING_GETS, i32[RING_GETS]! + 1);
     this.#roomFreed();
   }
 
@@ -908,7 +919,11 @@ export class Ring {
       if (kind === FRAME_WHOLE) {
         if (r.partial !== null) this.#dropPartial(r);
         const out = scratchFor(length);
-        out.set(u8.subarray(start, start + length));
+        if (length <= 32) {
+          for (let i = 0; i < length; i++) out[i] = u8[start + i]!;
+        } else {
+          out.set(u8.subarray(start, start + length));
+        }
         this.taken = out.subarray(0, length);
         this.takenRaw = raw;
         this.#release(head, size, true);
@@ -1016,11 +1031,10 @@ export class Ring {
    *   TIMED_OUT.
    */
   takeSync(r: ReadState, timeout: number): RingStatus {
+    let status = this.#takeStep(r, false);
+    if (status !== WAIT) return status;
     const deadline = new Deadline(timeout);
     while (true) {
-      assertLive();
-      const status = this.#takeStep(r, false);
-      if (status !== WAIT) return status;
       if (r.partial !== null) {
         this.#waitSync(PARK_SLICE_MS);
       } else {
@@ -1028,6 +1042,8 @@ export class Ring {
         if (remaining <= 0) return TIMED_OUT;
         this.#waitSync(remaining);
       }
+      status = this.#takeStep(r, false);
+      if (status !== WAIT) return status;
     }
   }
 
