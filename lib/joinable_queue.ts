@@ -191,6 +191,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * The descriptor this queue crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   * @ignore Internal: the shared-object registry calls it.
    */
   override [SHARE](): SharedDescriptor {
     return {

@@ -36,8 +36,9 @@ import { EOFError, TimeoutError } from "./errors.ts";
 export interface PipeOptions {
   /**
    * Bytes of shared memory for messages in flight, per direction (rounded
-   * up to a multiple of 8, at least 64). A message larger than this is
-   * streamed through in pieces.
+   * up to a multiple of 8, at least 64). A message taking more than half of
+   * it (however large) is streamed through in pieces, as by
+   * {@linkcode Queue.prototype.put}.
    *
    * @default {262144}
    */
@@ -595,6 +596,7 @@ export class Connection<T = unknown> {
    * The descriptor this end crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return {

@@ -19,10 +19,7 @@ import {
   adoptRing,
   CLOSED,
   createQueueRing,
-  DEFAULT_CAPACITY,
   inspectQueue,
-  MAX_CAPACITY,
-  MIN_CAPACITY,
   newReadState,
   OK,
   type ReadState,
@@ -49,8 +46,10 @@ export interface QueueOptions {
    * Bytes of shared memory for messages in flight (rounded up to a multiple
    * of 8, at least 64). Each message takes its encoding plus an 8-byte
    * header, rounded up to 8 bytes. A message that does not fit the free
-   * space waits for room; one larger than the whole capacity is streamed
-   * through in pieces (see {@linkcode Queue.prototype.put}).
+   * space waits for room; one that takes more than half the capacity
+   * (so also one larger than the whole capacity) is streamed through in
+   * pieces (see {@linkcode Queue.prototype.put}). The queue uses this many
+   * bytes plus a 320-byte header, and no more.
    *
    * @default {1048576}
    */
@@ -208,10 +207,15 @@ export class Queue<T = unknown> {
   /**
    * Puts a value, waiting for room when the queue is full.
    *
-   * A message larger than the whole `capacity` is streamed through in
-   * pieces while consumers take them; producers wait meanwhile, so it still
-   * arrives whole, in order. If its producer ends or gives up mid-way, the
-   * pieces already sent are discarded by the consumers.
+   * A message taking more than half the `capacity` (however large, even
+   * far larger than the capacity) is streamed through in pieces while
+   * consumers take them; other producers wait meanwhile, so it still
+   * arrives whole and in order, to one consumer. It is never dropped and
+   * never deadlocks as long as some consumer gets. If its producer ends,
+   * times out or is aborted mid-way, the pieces already sent are discarded
+   * by the consumers: no partial message is ever delivered. Once a consumer
+   * has started taking a streamed message, it finishes it regardless of its
+   * own timeout or signal (waiting only while the producer is alive).
    *
    * @param value The value to put.
    * @param options A timeout and an abort signal.
@@ -297,8 +301,9 @@ export class Queue<T = unknown> {
    * @param value The value to put.
    * @throws {TypeError} When the value cannot be encoded (nothing is put).
    * @throws {QueueClosedError} When the queue is closed.
-   * @throws {QueueFullError} When there is no room now, or the message is
-   *   larger than the whole capacity (it can only be streamed by `put()`).
+   * @throws {QueueFullError} When there is no room now, or the message
+   *   takes more than half the capacity (it can only be streamed by
+   *   `put()` / `putSync()`).
    *
    * @example Usage
    * ```ts
@@ -316,7 +321,7 @@ export class Queue<T = unknown> {
     if (this.#ring.needsStream(bytes.length)) {
       if (this.#ring.closed) throw new QueueClosedError(value);
       throw new QueueFullError(
-        `Cannot put to queue: a message of ${bytes.length} bytes is larger than the capacity; use put()`,
+        `Cannot put to queue: a message of ${bytes.length} bytes is too large to put without waiting; use put()`,
       );
     }
     const status = this.#ring.tryPutNow(bytes, false);
@@ -544,6 +549,7 @@ export class Queue<T = unknown> {
    * The descriptor this queue crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return { kind: "Queue", module: import.meta.url, data: this.#ring.buffer };

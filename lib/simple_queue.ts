@@ -237,6 +237,7 @@ export class SimpleQueue<T = unknown> {
    * The descriptor this queue crosses into a worker as. Internal.
    *
    * @returns The descriptor.
+   * @ignore Internal: the shared-object registry calls it.
    */
   [SHARE](): SharedDescriptor {
     return {
