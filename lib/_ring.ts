@@ -532,6 +532,9 @@ export class Ring {
     payload: Uint8Array,
     w: WriteState | null,
   ): void {
+    // Once more before writing: this thread may have been paused inside the
+    // lock while its Process was terminated.
+    assertLive();
     const i32 = this.#i32;
     const tail = i32[RING_TAIL]!;
     let at = RING_DATA_OFFSET + this.#offset(tail);
@@ -916,6 +919,9 @@ export class Ring {
       }
       const size = align8(FRAME_HEADER + length);
       const start = at + FRAME_HEADER;
+      // Once more right before taking anything: this thread may have been
+      // paused inside the lock while its Process was terminated.
+      assertLive();
       if (kind === FRAME_WHOLE) {
         if (r.partial !== null) this.#dropPartial(r);
         const out = scratchFor(length);
