@@ -18,6 +18,9 @@ export const RING_STREAM_WRITER_PID = 3;
 /** Token of that stream, or 0 when no stream is being written. */
 export const RING_STREAM_WRITER_TOKEN = 4;
 
+/** Offset from a lock's slot to the slot holding its holder's pid. */
+export const RING_LOCK_OWNER = 5;
+
 // ---- consumer line (written under the consumer lock) ----
 /** Consumer lock: 0 free, 1 held, 2 held with threads parked on it. */
 export const RING_CLOCK = 16;

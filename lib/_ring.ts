@@ -63,6 +63,7 @@ import {
   RING_GETS,
   RING_HEAD,
   RING_JOINABLE,
+  RING_LOCK_OWNER,
   RING_MAXSIZE,
   RING_NEXT_TOKEN,
   RING_PLOCK,
@@ -107,6 +108,8 @@ export const MAX_CAPACITY = 1 << 30;
 
 /** Longest single park; every loop re-checks liveness at least this often. */
 const PARK_SLICE_MS = 100;
+/** How long a dead holder may hold a ring lock before it is taken over. */
+const STEAL_AFTER_MS = 2000;
 /** Spins on the wait word before parking a synchronous wait. */
 const SPIN_SYNC = 4000;
 /** Spins before parking an async wait (this blocks the event loop). */
@@ -360,9 +363,10 @@ export class Ring {
   // releasing one uncontended costs one atomic operation each.
 
   #lock(index: number): void {
-    if (Atomics.compareExchange(this.#i32, index, 0, 1) !== 0) {
-      this.#lockSlow(index);
-    }
+    const i32 = this.#i32;
+    if (Atomics.compareExchange(i32, index, 0, 1) !== 0) this.#lockSlow(index);
+    // Who holds it, for the rescue below (ordered by the lock itself).
+    i32[index + RING_LOCK_OWNER] = selfProcess().pid;
   }
 
   #lockSlow(index: number): void {
@@ -373,10 +377,23 @@ export class Ring {
         Atomics.compareExchange(i32, index, 0, 1) === 0
       ) return;
     }
+    let owner = -1;
+    let since = 0;
     while (Atomics.exchange(i32, index, 2) !== 0) {
       // The holder is inside a few lines of synchronous code; the bounded
       // wait keeps even a missed notify harmless.
       Atomics.wait(i32, index, 2, 5);
+      // Defence in depth: a holder whose thread really stopped inside the
+      // lock (Deno 2.9 cannot stop a thread running synchronous code, so
+      // this is not expected) would hold it for ever. If the same dead
+      // holder has held it for STEAL_AFTER_MS, take it over.
+      const holder = i32[index + RING_LOCK_OWNER]!;
+      if (holder !== owner) {
+        owner = holder;
+        since = performance.now();
+      } else if (
+        !isPidAlive(holder) && performance.now() - since > STEAL_AFTER_MS
+      ) return;
     }
   }
 

@@ -11,6 +11,7 @@ import {
 } from "../mod.ts";
 import { park } from "../lib/_wait.ts";
 import { ringOf } from "../lib/_ring.ts";
+import { RING_LOCK_OWNER, RING_PLOCK } from "../lib/_queue_layout.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
@@ -461,4 +462,18 @@ Deno.test("Queue.put() calls not awaited keep their order while waiting for room
   for (let i = 0; i < 20; i++) got.push(await q.get());
   await Promise.all(puts);
   assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => i));
+});
+
+Deno.test("Queue takes over a ring lock whose holder died inside it", async () => {
+  const q = new Queue<number>();
+  // A Process that has ended: its pid reads dead.
+  const p = await start("putRangeSync", [q, 0]);
+  await p.join();
+  const header = new Int32Array(ringOf.get(q)!.buffer, 0, 32);
+  // Forge what a thread stopped inside the producer lock would leave.
+  Atomics.store(header, RING_PLOCK, 1);
+  header[RING_PLOCK + RING_LOCK_OWNER] = p.pid!;
+  q.putSync(7); // waits about two seconds, then takes the lock over
+  assert.equal(q.getSync(), 7);
+  assert.equal(Atomics.load(header, RING_PLOCK), 0);
 });
