@@ -11,7 +11,11 @@ import {
 } from "../mod.ts";
 import { park } from "../lib/_wait.ts";
 import { ringOf } from "../lib/_ring.ts";
-import { RING_LOCK_OWNER, RING_PLOCK } from "../lib/_queue_layout.ts";
+import {
+  RING_LOCK_OWNER,
+  RING_PLOCK,
+  RING_STREAM_READER_TOKEN,
+} from "../lib/_queue_layout.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
@@ -476,4 +480,24 @@ Deno.test("Queue takes over a ring lock whose holder died inside it", async () =
   q.putSync(7); // waits about two seconds, then takes the lock over
   assert.equal(q.getSync(), 7);
   assert.equal(Atomics.load(header, RING_PLOCK), 0);
+});
+
+Deno.test("Queue discards the rest of a streamed message whose reader was terminated", async () => {
+  const q = new Queue<unknown>({ capacity: 1024 });
+  const header = new Int32Array(ringOf.get(q)!.buffer, 0, 32);
+  const producer = await start("putBigThen", [q, 4_000_000, "after"]);
+  const reader = await start("getForever", [q, flags(1)]);
+  try {
+    // Wait until the reader has taken the first piece of the stream.
+    while (Atomics.load(header, RING_STREAM_READER_TOKEN) === 0) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    reader.terminate();
+    await reader.join();
+    // The rest of that message is discarded; the next message is whole.
+    assert.equal(await q.get({ timeout: 20_000 }), "after");
+  } finally {
+    await producer.join();
+  }
+  assert.equal(q.qsize(), 0);
 });
