@@ -212,7 +212,7 @@ export function encodeScratch(value: unknown, what: string): Uint8Array {
         scratch.set(value, 1);
         return scratch.subarray(0, 1 + value.length);
       }
-      if (isJsonSafe(value, 0, new Set())) {
+      if (isJsonSafe(value, 0)) {
         const length = encodeString(JSON.stringify(value), 1);
         scratch[0] = TAG_JSON;
         return scratch.subarray(0, 1 + length);
@@ -277,7 +277,7 @@ function decodeString(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /** Whether JSON carries the value exactly (and there is nothing to reject). */
-function isJsonSafe(value: unknown, depth: number, seen: Set<object>): boolean {
+function isJsonSafe(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -286,33 +286,23 @@ function isJsonSafe(value: unknown, depth: number, seen: Set<object>): boolean {
       return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
     case "object": {
       if (value === null) return true;
-      if (depth > 64 || seen.has(value)) return false;
+      // Deep enough to be a cycle: let the careful path decide.
+      if (depth > 64) return false;
       if (Array.isArray(value)) {
-        seen.add(value);
         const length = value.length;
         for (let i = 0; i < length; i++) {
-          if (!(i in value) || !isJsonSafe(value[i], depth + 1, seen)) {
-            return false;
-          }
+          // A hole reads as undefined: neither survives JSON.
+          if (!isJsonSafe(value[i], depth + 1)) return false;
         }
-        seen.delete(value);
         return true;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
-      seen.add(value);
       for (const key in value) {
-        if (!Object.hasOwn(value, key)) return false;
-        if (
-          !isJsonSafe((value as Record<string, unknown>)[key], depth + 1, seen)
-        ) {
+        if (!isJsonSafe((value as Record<string, unknown>)[key], depth + 1)) {
           return false;
         }
       }
-      if (proto === null && Object.getOwnPropertySymbols(value).length) {
-        return false;
-      }
-      seen.delete(value);
       return true;
     }
     default:
