@@ -114,14 +114,26 @@ export function unlockMutex(i32: Int32Array, index: number): void {
   }
 }
 
-/** Loads before parking: about a few microseconds of polling. */
-export const SPIN_LOADS = 1000;
+/** Most loads a thread polls before it parks. */
+export const SPIN_MAX = 1024;
+/** Fewest loads a thread polls before it parks. */
+export const SPIN_MIN = 8;
 
 /**
- * Polls `i32[index]` a bounded number of times while it equals `value`,
- * before a caller parks. A hand-off between two busy threads then takes a
- * load instead of a futex wake-up (the raw wait/notify round trip is ~3 us
- * here); the bound keeps the cost small when the wait is long.
+ * This thread's current spin budget. It adapts: it doubles each time a spin
+ * saw the change (a partner on another core answered quickly) and halves
+ * each time it did not (the partner is slow, or the cores are oversubscribed
+ * and spinning only steals the time the partner needs), so a busy machine
+ * quickly falls back to parking at once.
+ */
+let spinBudget = SPIN_MAX / 4;
+
+/**
+ * Polls `i32[index]` a bounded, adaptive number of times while it equals
+ * `value`, before a caller parks. A hand-off between two threads running on
+ * two cores then takes a load instead of a futex wake-up (the raw
+ * wait/notify round trip is ~3 us here); the bound keeps the cost small when
+ * the wait is long.
  *
  * @returns whether the value changed.
  */
@@ -130,8 +142,13 @@ export function spinWhileEqual(
   index: number,
   value: number,
 ): boolean {
-  for (let i = 0; i < SPIN_LOADS; i++) {
-    if (Atomics.load(i32, index) !== value) return true;
+  const budget = spinBudget;
+  for (let i = 0; i < budget; i++) {
+    if (Atomics.load(i32, index) !== value) {
+      if (budget < SPIN_MAX) spinBudget = budget * 2;
+      return true;
+    }
   }
+  if (budget > SPIN_MIN) spinBudget = budget >> 1;
   return false;
 }

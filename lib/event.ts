@@ -145,8 +145,15 @@ export class Event {
     if ((s & 1) === 1) return true;
     if (timeout === 0) return false;
     // The word can only move away from `s` (flag down) through a set().
-    const result = await park(i32, EVENT_STATE, s, { timeout, signal });
-    return result !== "timed-out" || Atomics.load(i32, EVENT_STATE) !== s;
+    // Only the word decides: a wake-up alone proves nothing, since a set()
+    // that a waiter already saw may notify late and wake its next wait.
+    const deadline = performance.now() + timeout;
+    while (Atomics.load(i32, EVENT_STATE) === s) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      await park(i32, EVENT_STATE, s, { timeout: remaining, signal });
+    }
+    return true;
   }
 
   /**
@@ -168,8 +175,13 @@ export class Event {
     if ((s & 1) === 1) return true;
     if (timeout === 0) return false;
     if (spinWhileEqual(i32, EVENT_STATE, s)) return true;
-    const result = parkSync(i32, EVENT_STATE, s, timeout);
-    return result !== "timed-out" || Atomics.load(i32, EVENT_STATE) !== s;
+    const deadline = performance.now() + timeout;
+    while (Atomics.load(i32, EVENT_STATE) === s) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      parkSync(i32, EVENT_STATE, s, remaining);
+    }
+    return true;
   }
 
   /** A short description, for `console.log`. */

@@ -1,6 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
 import { Event, Process } from "../mod.ts";
+import { SHARE } from "../lib/_registry.ts";
 import { ERRORS, newOut, RESULT, STARTED } from "./fixtures/sync_targets.ts";
 
 const module = new URL("./fixtures/sync_targets.ts", import.meta.url);
@@ -76,6 +77,19 @@ Deno.test("Event.wait() gives true after a set() even if cleared before it woke"
   assert.equal(event.isSet(), false);
 });
 
+Deno.test("Event.wait() is not fooled by a wake-up without a set()", async () => {
+  // A set() that an earlier wait already saw may notify late; the wake-up
+  // then lands on the next wait, which must keep waiting.
+  const event = new Event();
+  const data = event[SHARE]().data as SharedArrayBuffer;
+  const word = new Int32Array(data);
+  const waiting = event.wait({ timeout: 30 });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  Atomics.notify(word, 0);
+  assert.equal(await waiting, false);
+  assert.equal(event.isSet(), false);
+});
+
 Deno.test("Event.wait() rejects with signal.reason when aborted", async () => {
   const event = new Event();
   const controller = new AbortController();
@@ -119,7 +133,9 @@ Deno.test("Event ping-pong between two Processes completes every round", async (
   await p.start();
   for (let i = 0; i < rounds; i++) {
     ping.set();
-    assert.equal(await pong.wait(), true);
+    // A lost or doubled round would leave this wait without a set(); the
+    // generous timeout turns such a hang into a failure.
+    assert.equal(await pong.wait({ timeout: 20_000 }), true);
     pong.clear();
   }
   await p.join();
