@@ -444,6 +444,15 @@ export class Barrier {
         }
         Atomics.store(i32, BAR_SLOTS + index, pid);
         const count = Atomics.add(i32, BAR_COUNT, 1) + 1;
+        if (count === parties && !this.#hasAction()) {
+          // No action: release the cycle in the same critical section.
+          Atomics.store(i32, outcomeSlot(gen), BAR_OUTCOME_PASSED);
+          startGeneration(i32, gen, parties);
+          Atomics.add(i32, BAR_SEQ, 1);
+          unlockMutex(i32, BAR_MUTEX);
+          Atomics.notify(i32, BAR_SEQ);
+          return index;
+        }
         if (count === parties) Atomics.store(i32, BAR_COMPLETE, 1);
         unlockMutex(i32, BAR_MUTEX);
         if (count === parties) return yield* this.#complete(gen, index);
@@ -468,10 +477,12 @@ export class Barrier {
     // ---- Wait for the cycle to pass ----
     const check = () => this.#checkParties(gen);
     while (true) {
-      lockMutex(i32, BAR_MUTEX);
-      const outcome = this.#outcomeLocked(gen);
+      // Read without the mutex: every transition writes the outcome, the
+      // generation and the broken flag before it bumps SEQ (all seq-cst), so
+      // reading SEQ first and then the state never misses a transition: if
+      // the state read is stale, SEQ has moved and the park returns at once.
       const seq = Atomics.load(i32, BAR_SEQ);
-      unlockMutex(i32, BAR_MUTEX);
+      const outcome = this.#outcomeLocked(gen);
       if (outcome === BAR_OUTCOME_PASSED) return index;
       if (outcome === BAR_OUTCOME_BROKEN) throw new BrokenBarrierError();
       // A partner about to arrive is usually a few microseconds away.
@@ -494,7 +505,7 @@ export class Barrier {
   /** The last party to arrive: runs the action, then releases the cycle. */
   *#complete(gen: number, index: number): Generator<Step, number, unknown> {
     const i32 = this.#i32;
-    if (this.#action !== null || this.#actionRef !== null) {
+    if (this.#hasAction()) {
       try {
         yield { type: "action" };
       } catch (error) {
@@ -519,9 +530,14 @@ export class Barrier {
     return index;
   }
 
+  #hasAction(): boolean {
+    return this.#action !== null || this.#actionRef !== null;
+  }
+
   /**
    * The outcome of generation `gen`: 0 while it is current and unbroken,
-   * else passed or broken. Called with the mutex held.
+   * else passed or broken. Called with the mutex held, or (by a waiter)
+   * after reading SEQ, which orders it after the transition's writes.
    */
   #outcomeLocked(gen: number): number {
     const i32 = this.#i32;
