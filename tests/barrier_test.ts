@@ -257,3 +257,33 @@ Deno.test("Barrier cycles 1,000 times across 8 processes with one action per cyc
   assert.equal(barrier.broken, false);
   assert.equal(barrier.nWaiting, 0);
 });
+
+Deno.test("Barrier without an action cycles 1,000 times across 4 processes", async () => {
+  const parties = 4;
+  const cycles = 1000;
+  const out = newOut();
+  const barrier = new Barrier(parties);
+  const processes = Array.from(
+    { length: parties },
+    (_, i) =>
+      new Process({
+        target: i % 2 === 0 ? "barrierCycles" : "barrierCyclesAsync",
+        args: i % 2 === 0 ? [barrier, out, cycles, false] : [
+          barrier,
+          out,
+          cycles,
+        ],
+        module,
+      }),
+  );
+  try {
+    await Promise.all(processes.map((p) => p.start()));
+    await Promise.all(processes.map((p) => p.join()));
+    for (const p of processes) assert.equal(p.exitcode, 0);
+  } finally {
+    for (const p of processes) await p[Symbol.asyncDispose]();
+  }
+  assert.equal(Atomics.load(out, DONE), cycles * (parties * (parties - 1) / 2));
+  assert.equal(Atomics.load(out, ERRORS), 0);
+  assert.equal(barrier.nWaiting, 0);
+});
