@@ -18,6 +18,8 @@ export const RING_STREAM_WRITER_PID = 3;
 /** Token of that stream, or 0 when no stream is being written. */
 export const RING_STREAM_WRITER_TOKEN = 4;
 
+/** Frames ever written (wraps); tells a producer whether others wrote. */
+export const RING_PUT_FRAMES = 6;
 /** Offset from a lock's slot to the slot holding its holder's pid. */
 export const RING_LOCK_OWNER = 5;
 
@@ -32,6 +34,9 @@ export const RING_GETS = 18;
 export const RING_STREAM_READER_PID = 19;
 /** Token of that consumer's get call, or 0 when none is reassembling. */
 export const RING_STREAM_READER_TOKEN = 20;
+
+/** Frames ever removed (wraps); tells a consumer whether others took. */
+export const RING_TAKE_FRAMES = 22;
 
 // ---- consumers' wake-up line ----
 /** Consumers park on this word; bumped when there is something new. */
