@@ -5,7 +5,7 @@
 // queue_1k.ts and pipe_roundtrip.ts.
 import { deserialize, serialize } from "node:v8";
 import { Pipe, Queue } from "../mod.ts";
-import { decode, encode } from "../lib/_codec.ts";
+import { decode, encode, encodeScratch } from "../lib/_codec.ts";
 
 const BATCH = 1000;
 
@@ -99,9 +99,17 @@ Deno.bench({
 
 Deno.bench({
   group: "codec: int",
-  name: "encode + decode",
+  name: "encode + decode (allocates the encoding)",
   fn() {
     decode(encode(42));
+  },
+});
+
+Deno.bench({
+  group: "codec: int",
+  name: "encodeScratch + decode (what a put and a get do)",
+  fn() {
+    decode(encodeScratch(42, "Cannot put to queue"));
   },
 });
 
