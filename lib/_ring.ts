@@ -16,14 +16,22 @@
 //   plain writes before it); a consumer never sees half a frame. A consumer
 //   frees a frame by storing HEAD past it only after copying it out.
 // - Waiting never happens under a lock. A consumer that finds nothing
-//   records the data sequence number it saw (RING_DATA_PARKED), then looks
-//   at TAIL once more, then parks on RING_DATA_SEQ with that number; a
-//   producer stores TAIL, then looks at RING_DATA_PARKED, and bumps the
-//   number and notifies when someone parked at it. With sequentially
-//   consistent atomics at least one of the two sees the other's store, so
-//   no wake-up is lost. Every wake-up notifies all waiters, so a lingering
-//   aborted `Atomics.waitAsync` registration cannot swallow one meant for a
-//   live waiter. Producers waiting for room do the same on RING_ROOM_SEQ.
+//   reads the data sequence number, raises RING_DATA_PARKED, looks at TAIL
+//   once more, then parks on RING_DATA_SEQ with that number; a producer
+//   stores TAIL, then looks at RING_DATA_PARKED, and when it is raised
+//   lowers it, bumps the number and notifies. With sequentially consistent
+//   atomics at least one of the two sees the other's store, so no wake-up
+//   is lost. Every wake-up notifies all waiters, so a lingering aborted
+//   `Atomics.waitAsync` registration cannot swallow one meant for a live
+//   waiter. Producers waiting for room do the same on RING_ROOM_SEQ, saying
+//   what they wait for (a frame size, or the item count to drop).
+// - A producer remembers HEAD, and a consumer TAIL, as long as nobody else
+//   on its side moved since (frame counters tell): HEAD and TAIL only move
+//   forward, so a remembered one is a safe underestimate, and most puts and
+//   takes then touch no cache line the other side writes.
+// - Liveness (a terminated Process's stale thread) is checked under the
+//   lock right before a frame is published or taken, so such a thread
+//   takes or puts nothing after its Process was ended.
 // - A message whose frame is larger than half the ring is streamed in
 //   pieces. While a producer streams (RING_STREAM_WRITER_*), other producers
 //   wait, so pieces are never interleaved with other frames; the first
