@@ -768,9 +768,6 @@ export class Ring {
   #putStep(w: WriteState, stream: boolean): RingStatus {
     this.#lock(RING_PLOCK);
     try {
-      // Checked under the lock: a Process terminated before this point
-      // puts nothing, even if its stale thread got this far.
-      assertLive();
       return !stream
         ? this.#tryPut(w.payload, w.raw)
         : w.token === 0
@@ -791,7 +788,6 @@ export class Ring {
     this.#lock(RING_PLOCK);
     let status: RingStatus;
     try {
-      assertLive();
       status = this.#tryPut(payload, raw);
     } finally {
       this.#unlock(RING_PLOCK);
@@ -811,7 +807,7 @@ export class Ring {
       this.#lock(RING_PLOCK);
       let status: RingStatus;
       try {
-        assertLive();
+        // #write checks liveness right before it publishes anything.
         status = this.#tryPut(payload, raw);
       } finally {
         this.#unlock(RING_PLOCK);
@@ -1080,9 +1076,7 @@ export class Ring {
   #takeStep(r: ReadState, nowait: boolean): RingStatus {
     this.#lock(RING_CLOCK);
     try {
-      // Checked under the lock: a Process terminated before this point
-      // takes nothing, even if its stale thread got this far.
-      assertLive();
+      // #tryTake checks liveness right before it takes anything.
       return this.#tryTake(r, nowait);
     } finally {
       this.#unlock(RING_CLOCK);

@@ -289,7 +289,7 @@ export class Queue<T = unknown> {
    */
   putSync(value: T, options?: QueuePutSyncOptions): void {
     const { timeout } = waitOptions(PUT, options);
-    assertLive();
+    // The ring checks liveness (ProcessEndedError) before it writes.
     const bytes = encodeScratch(value, PUT);
     const status = this.#ring.putSync(bytes, false, timeout);
     if (status !== OK) throwPut(status, value, timeout);
@@ -396,7 +396,7 @@ export class Queue<T = unknown> {
    */
   getSync(options?: QueueGetSyncOptions): T {
     const { timeout } = waitOptions(GET, options);
-    assertLive();
+    // The ring checks liveness (ProcessEndedError) before it takes.
     const ring = this.#ring;
     const status = ring.takeSync(newReadState(), timeout);
     if (status !== OK) throwGet(status, timeout);
