@@ -945,7 +945,7 @@ export class Ring {
     ) Atomics.notify(this.#i32, RING_UNFINISHED);
   }
 
-  #tryTake(r: ReadState, nowait: boolean): RingStatus {
+  #tryTake(r: ReadState, nowait: boolean, quiet: boolean): RingStatus {
     const i32 = this.#i32;
     const u8 = this.#u8;
     while (true) {
@@ -974,6 +974,13 @@ export class Ring {
         if (Atomics.load(i32, RING_CLOSED) === 1) {
           if (Atomics.load(i32, RING_TAIL) !== head) continue;
           if (!this.#writerActive(0)) return CLOSED;
+        }
+        if (quiet) {
+          // Spin on TAIL first without telling producers: announcing makes
+          // every put pay for a wake-up while we are only spinning.
+          this.#waitIndex = RING_TAIL;
+          this.#waitValue = head;
+          return WAIT;
         }
         this.#announceData();
         if (Atomics.load(i32, RING_TAIL) !== head) continue;
@@ -1073,11 +1080,11 @@ export class Ring {
     if (this.#i32[RING_STREAM_READER_TOKEN] === r.token) this.#clearReader();
   }
 
-  #takeStep(r: ReadState, nowait: boolean): RingStatus {
+  #takeStep(r: ReadState, nowait: boolean, quiet: boolean): RingStatus {
     this.#lock(RING_CLOCK);
     try {
       // #tryTake checks liveness right before it takes anything.
-      return this.#tryTake(r, nowait);
+      return this.#tryTake(r, nowait, quiet);
     } finally {
       this.#unlock(RING_CLOCK);
     }
@@ -1093,7 +1100,7 @@ export class Ring {
    * @returns OK, CLOSED (closed and drained) or TIMED_OUT.
    */
   takeOnce(r: ReadState, nowait = false): RingStatus {
-    const status = this.#takeStep(r, nowait);
+    const status = this.#takeStep(r, nowait, true);
     return status === WAIT ? TIMED_OUT : status;
   }
 
@@ -1106,19 +1113,30 @@ export class Ring {
    *   TIMED_OUT.
    */
   takeSync(r: ReadState, timeout: number): RingStatus {
-    let status = this.#takeStep(r, false);
+    let status = this.#takeStep(r, false, true);
     if (status !== WAIT) return status;
     const deadline = new Deadline(timeout);
+    let quiet = true;
     while (true) {
-      if (r.partial !== null) {
+      if (quiet) {
+        // Spin on TAIL; if nothing comes, announce and park next time.
+        quiet = this.#spin(SPIN_SYNC);
+      } else if (r.partial !== null) {
         this.#waitSync(PARK_SLICE_MS);
+        quiet = true;
       } else {
         const remaining = deadline.remaining();
         if (remaining <= 0) return TIMED_OUT;
         this.#waitSync(remaining);
+        quiet = true;
       }
-      status = this.#takeStep(r, false);
+      if (!quiet && deadline.remaining() <= 0 && r.partial === null) {
+        return TIMED_OUT;
+      }
+      status = this.#takeStep(r, false, quiet);
       if (status !== WAIT) return status;
+      // A wait on anything but TAIL was announced: park on it.
+      if (this.#waitIndex !== RING_TAIL) quiet = false;
     }
   }
 
@@ -1132,10 +1150,11 @@ export class Ring {
     options: RingWaitOptions,
   ): Promise<Taken | RingStatus> {
     const deadline = new Deadline(options.timeout);
+    let quiet = true;
     while (true) {
       if (r.partial === null) options.signal?.throwIfAborted();
       assertLive();
-      const status = this.#takeStep(r, false);
+      const status = this.#takeStep(r, false, quiet);
       if (status === OK) {
         // Copy now: another take on this thread may reuse the scratch
         // before our caller resumes.
@@ -1145,6 +1164,13 @@ export class Ring {
         return { bytes, raw: this.takenRaw };
       }
       if (status !== WAIT) return status;
+      if (this.#waitIndex === RING_TAIL) {
+        // Not announced yet: spin a little, then announce and park.
+        quiet = this.#spin(SPIN_ASYNC);
+        if (!quiet && deadline.remaining() <= 0) return TIMED_OUT;
+        continue;
+      }
+      quiet = true;
       if (r.partial !== null) {
         await this.#wait(PARK_SLICE_MS, undefined);
       } else {
@@ -1197,6 +1223,17 @@ export class Ring {
   }
 
   // ---- waiting ----
+
+  /** Spins while the recorded word is unchanged; true if it changed. */
+  #spin(spins: number): boolean {
+    const i32 = this.#i32;
+    const index = this.#waitIndex;
+    const value = this.#waitValue;
+    for (let spin = 0; spin < spins; spin++) {
+      if (Atomics.load(i32, index) !== value) return true;
+    }
+    return false;
+  }
 
   #waitSync(remaining: number): void {
     const i32 = this.#i32;
