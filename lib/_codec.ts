@@ -91,6 +91,8 @@ const decoder = new TextDecoder();
 
 // ---- the per-thread scratch buffer every encoding is written into ----
 
+/** Largest scratch buffer kept between encodings. */
+const MAX_KEPT_SCRATCH = 1 << 20;
 let scratch = new Uint8Array(4096);
 let scratchView = new DataView(scratch.buffer);
 
@@ -176,6 +178,11 @@ export function decode(bytes: Uint8Array): unknown {
  * @returns A view of the scratch buffer holding the encoding.
  */
 export function encodeScratch(value: unknown, what: string): Uint8Array {
+  // The previous encoding is dead by now: do not keep a huge one's buffer.
+  if (scratch.length > MAX_KEPT_SCRATCH) {
+    scratch = new Uint8Array(4096);
+    scratchView = new DataView(scratch.buffer);
+  }
   switch (typeof value) {
     case "number": {
       if ((value | 0) === value && (value !== 0 || 1 / value > 0)) {
