@@ -3,7 +3,7 @@
 // Seed 002, part 5.2: a child process counts to 10000, sends the result
 // through a Pipe and closes its end; the parent joins it and receives 10000.
 //
-//   deno run --allow-read=. --unstable-worker-options examples/pipe_send.ts
+//   deno run --allow-read=. examples/pipe_send.ts
 import { type Connection, currentProcess, Pipe, Process } from "../mod.ts";
 
 /** Counts to baseNum and sends the subtotal (runs in a Process). */

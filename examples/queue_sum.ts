@@ -4,7 +4,7 @@
 // subtotal on a Queue; the parent puts an "exit" marker after joining them
 // and sums what it gets until the marker: 50000.
 //
-//   deno run --allow-read=. --unstable-worker-options examples/queue_sum.ts
+//   deno run --allow-read=. examples/queue_sum.ts
 import { currentProcess, Process, Queue } from "../mod.ts";
 
 /** Counts to baseNum and puts the subtotal (runs in a Process). */
