@@ -13,7 +13,7 @@
 
 import { installWorkerContext } from "./_context.ts";
 import { serializeError } from "./_error_wire.ts";
-import { ExitSignal } from "./_process_child.ts";
+import { ExitSignal } from "./_process_wire.ts";
 import { endProcess } from "./_process_status.ts";
 import { decodeShared } from "./_registry.ts";
 import { loadTarget } from "./_target.ts";

@@ -5,55 +5,18 @@
 
 /// <reference lib="deno.worker" />
 
-import { installWorkerContext, type WorkerContextInit } from "./_context.ts";
+import { installWorkerContext } from "./_context.ts";
 import { serializeError } from "./_error_wire.ts";
+import {
+  type ChildMessage,
+  ExitSignal,
+  runFinishListeners,
+  setFinishHook,
+  type StartMessage,
+} from "./_process_wire.ts";
 import { endProcess } from "./_process_status.ts";
 import { decodeShared } from "./_registry.ts";
-import { loadTarget, type TargetRef } from "./_target.ts";
-import type { SerializedError } from "./errors.ts";
-
-/** The first (and only) message a Process worker receives. */
-export interface StartMessage {
-  type: "start";
-  target: TargetRef;
-  args: unknown[];
-  shared: boolean;
-  context: WorkerContextInit;
-}
-
-/** What a Process worker tells its parent. */
-export type ChildMessage =
-  | { type: "started" }
-  | { type: "failed"; error: SerializedError }
-  | { type: "exit" };
-
-/** Thrown by `exit()` to unwind the target; never reaches user code. */
-export class ExitSignal {
-  /** The exit code asked for. */
-  readonly code: number;
-  /** Creates the signal. */
-  constructor(code: number) {
-    this.code = code;
-  }
-}
-
-let finishHook: ((code: number, error?: unknown) => void) | null = null;
-const finishListeners: (() => void)[] = [];
-
-/** Registers work to do when this thread's Process ends normally. */
-export function onSelfFinish(listener: () => void): void {
-  finishListeners.push(listener);
-}
-
-/**
- * Ends this Process with a code; used by `exit()` and the patched
- * `Deno.exit`. Returns whether a Process worker was running here.
- */
-export function finishSelf(code: number): boolean {
-  if (finishHook === null) return false;
-  finishHook(code);
-  return true;
-}
+import { loadTarget } from "./_target.ts";
 
 /** Runs the worker side of a Process. */
 export function runProcessChild(): void {
@@ -72,14 +35,8 @@ async function start(message: StartMessage): Promise<void> {
   const finish = (code: number, error?: unknown): void => {
     if (closed) return;
     closed = true;
-    finishHook = null;
-    for (const listener of finishListeners) {
-      try {
-        listener();
-      } catch {
-        // Cleanup must not change how the process ended.
-      }
-    }
+    setFinishHook(null);
+    runFinishListeners();
     const serialized = error === undefined ? undefined : serializeError(error);
     if (endProcess(status, pid, code, serialized) && serialized) {
       // Python prints the traceback of a process that died of an exception.
@@ -90,7 +47,7 @@ async function start(message: StartMessage): Promise<void> {
     post({ type: "exit" });
     realClose();
   };
-  finishHook = finish;
+  setFinishHook(finish);
 
   // A target may end its Process the Deno way, too.
   const realClose = self.close.bind(self);

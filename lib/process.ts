@@ -24,7 +24,7 @@ import {
   finishSelf,
   onSelfFinish,
   type StartMessage,
-} from "./_process_child.ts";
+} from "./_process_wire.ts";
 import {
   endProcess,
   errorOf,

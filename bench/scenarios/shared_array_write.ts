@@ -48,7 +48,7 @@ function waitCount(gate: Int32Array, slot: number, n: number): void {
 async function once(): Promise<number> {
   const arr = new SharedArray("d", SIZE);
   const gate = new Int32Array(new SharedArrayBuffer(16));
-  const halves = [[0, SIZE / 2], [SIZE / 2, SIZE]];
+  const halves: [number, number][] = [[0, SIZE / 2], [SIZE / 2, SIZE]];
   const ps = [];
   for (const [from, to] of halves) {
     const p = new Process({
