@@ -14,18 +14,9 @@ import {
   WorkerCrashedError,
 } from "../mod.ts";
 import * as t from "./fixtures/pool_targets.ts";
+import { sharedInts as shared, untilSet as until } from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
-
-function shared(ints: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(ints * 4));
-}
-
-async function until(ints: Int32Array, index: number): Promise<void> {
-  while (Atomics.load(ints, index) === 0) {
-    await Atomics.waitAsync(ints, index, 0, 100).value;
-  }
-}
 
 function release(ints: Int32Array): void {
   Atomics.store(ints, 0, 1);

@@ -12,25 +12,9 @@ import {
   LOCK_STATE,
   LOCK_WAITERS,
 } from "../lib/_lock_layout.ts";
+import { sharedInts as flags, untilEqual as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
-
-function flags(n = 4): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(n * 4));
-}
-
-/** Waits (without blocking the event loop) until flag[index] === value. */
-async function until(
-  flag: Int32Array,
-  index: number,
-  value: number,
-): Promise<void> {
-  while (true) {
-    const now = Atomics.load(flag, index);
-    if (now === value) return;
-    await park(flag, index, now, { timeout: 50 });
-  }
-}
 
 function start(target: string, args: unknown[]): Promise<Process> {
   const p = new Process({ target, args, module });

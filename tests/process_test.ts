@@ -10,12 +10,9 @@ import {
 } from "../mod.ts";
 import { assertLive } from "../lib/_context.ts";
 import * as targets from "./fixtures/targets.ts";
+import { sharedInts as shared } from "./_util.ts";
 
 const module = new URL("./fixtures/targets.ts", import.meta.url);
-
-function shared(ints: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(ints * 4));
-}
 
 /** Not exported anywhere: a Process with this target must fail to start. */
 function notExported(): void {}

@@ -9,7 +9,6 @@ import {
   QueueFullError,
   SimpleQueue,
 } from "../mod.ts";
-import { park } from "../lib/_wait.ts";
 import { ringOf } from "../lib/_ring.ts";
 import {
   RING_LOCK_OWNER,
@@ -17,25 +16,9 @@ import {
   RING_STREAM_READER_TOKEN,
 } from "../lib/_queue_layout.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
+import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
-
-function flags(n = 4): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(n * 4));
-}
-
-/** Waits (without blocking the event loop) until flag[index] >= value. */
-async function until(
-  flag: Int32Array,
-  index: number,
-  value: number,
-): Promise<void> {
-  while (true) {
-    const now = Atomics.load(flag, index);
-    if (now >= value) return;
-    await park(flag, index, now, { timeout: 50 });
-  }
-}
 
 async function start(target: string, args: unknown[]): Promise<Process> {
   const p = new Process({ target, args, module });
