@@ -5,7 +5,7 @@
 // queue_1k.ts and pipe_roundtrip.ts.
 import { deserialize, serialize } from "node:v8";
 import { Pipe, Queue } from "../mod.ts";
-import { decode, encode, encodeScratch } from "../lib/_codec.ts";
+import { decode, encode, encodeScratch } from "../lib/channel/codec.ts";
 
 const BATCH = 1000;
 

@@ -30,9 +30,9 @@ import {
   lockMutex,
   spinWhileEqual,
   unlockMutex,
-} from "./_sync_layout.ts";
+} from "./sync/layout.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
-import { preloadUrl, resolveAction } from "./_barrier_action.ts";
+import { preloadUrl, resolveAction } from "./sync/barrier_action.ts";
 import {
   checkSignal,
   checkTimeout,

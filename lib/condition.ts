@@ -30,7 +30,7 @@ import {
   COND_WAITING,
   lockMutex,
   unlockMutex,
-} from "./_sync_layout.ts";
+} from "./sync/layout.ts";
 import {
   checkSignal,
   checkTimeout,

@@ -16,7 +16,7 @@ import {
   SHARE,
   type SharedDescriptor,
 } from "./_registry.ts";
-import { EVENT_INTS, EVENT_STATE, spinWhileEqual } from "./_sync_layout.ts";
+import { EVENT_INTS, EVENT_STATE, spinWhileEqual } from "./sync/layout.ts";
 import { checkSignal, checkTimeout, park, parkSync } from "./_wait.ts";
 
 /** Options for {@linkcode Event.prototype.wait}. */

@@ -12,8 +12,8 @@ import {
   ChunkState,
   FLAG_STAR,
   type PoolCore,
-} from "./_pool_core.ts";
-import { buildCore, taskTimeout } from "./_pool_options.ts";
+} from "./pool/core.ts";
+import { buildCore, taskTimeout } from "./pool/options.ts";
 import { checkSignal, checkTimeout, describe } from "./_wait.ts";
 import { CancelledError, TimeoutError } from "./errors.ts";
 import type { ProcessPermissions } from "./process.ts";

@@ -22,7 +22,7 @@ import {
   Ring,
   ringOf,
   waitOptions,
-} from "./_ring.ts";
+} from "./channel/ring.ts";
 import { Queue, type QueueOptions } from "./queue.ts";
 
 /** Options for {@linkcode JoinableQueue.prototype.join}. */

@@ -18,13 +18,13 @@ import {
   lockOptions,
   makeGuard,
   releaseHeld,
-} from "./_lock_core.ts";
+} from "./sync/lock_core.ts";
 import {
   LOCK_CONTENDED,
   LOCK_INTS,
   LOCK_OWNER,
   LOCK_STATE,
-} from "./_lock_layout.ts";
+} from "./sync/lock_layout.ts";
 import {
   registerShareable,
   SHARE,

@@ -17,15 +17,15 @@ import {
   ProxyRef,
   refOf,
   RpcClient,
-} from "./_manager_client.ts";
-import { encodeValue } from "./_manager_codec.ts";
+} from "./manager/client.ts";
+import { encodeValue } from "./manager/codec.ts";
 import {
   DEFAULT_MAX_FRAME_BYTES,
   encodeFrame,
   FrameReader,
   toBase64,
-} from "./_rpc.ts";
-import type { ReadyFrame, ServerConfig } from "./_manager_server.ts";
+} from "./manager/rpc.ts";
+import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
 import { describe } from "./_wait.ts";
 import { ManagerError } from "./errors.ts";
 import {

@@ -19,8 +19,8 @@ import {
   mayConnect,
   ProxyRef,
   type RpcClient,
-} from "./_manager_client.ts";
-import { encodeValue } from "./_manager_codec.ts";
+} from "./manager/client.ts";
+import { encodeValue } from "./manager/codec.ts";
 import {
   registerShareable,
   SHARE,

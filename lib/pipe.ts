@@ -9,7 +9,7 @@
  */
 
 import { assertLive } from "./_context.ts";
-import { decode, encodeScratch } from "./_codec.ts";
+import { decode, encodeScratch } from "./channel/codec.ts";
 import {
   registerShareable,
   SHARE,
@@ -28,7 +28,7 @@ import {
   type Taken,
   TIMED_OUT,
   waitOptions,
-} from "./_ring.ts";
+} from "./channel/ring.ts";
 import { describe } from "./_wait.ts";
 import { EOFError, TimeoutError } from "./errors.ts";
 

@@ -14,9 +14,9 @@ import {
   FLAG_STAR,
   type PoolCore,
   terminatedError,
-} from "./_pool_core.ts";
+} from "./pool/core.ts";
 import { checkSignal, describe } from "./_wait.ts";
-import { buildCore, taskTimeout } from "./_pool_options.ts";
+import { buildCore, taskTimeout } from "./pool/options.ts";
 import type { ProcessPermissions } from "./process.ts";
 
 /** Options for {@linkcode Pool}. */

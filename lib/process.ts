@@ -24,7 +24,7 @@ import {
   finishSelf,
   onSelfFinish,
   type StartMessage,
-} from "./_process_wire.ts";
+} from "./process/wire.ts";
 import {
   endProcess,
   errorOf,
@@ -32,7 +32,7 @@ import {
   hasEnded,
   newStatus,
   stateOf,
-} from "./_process_status.ts";
+} from "./process/status.ts";
 import { encodeShared } from "./_registry.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
 import {

@@ -9,7 +9,7 @@
  */
 
 import { assertLive } from "./_context.ts";
-import { decode, encodeScratch } from "./_codec.ts";
+import { decode, encodeScratch } from "./channel/codec.ts";
 import {
   registerShareable,
   SHARE,
@@ -29,7 +29,7 @@ import {
   takeAdoptedRing,
   type Taken,
   waitOptions,
-} from "./_ring.ts";
+} from "./channel/ring.ts";
 import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.ts";
 
 /** Options for the {@linkcode Queue} constructor. */

@@ -26,7 +26,7 @@ import {
   SEM_ROBUST,
   SEM_VALUE,
   SEM_WAITERS,
-} from "./_sync_layout.ts";
+} from "./sync/layout.ts";
 import {
   checkSignal,
   checkTimeout,

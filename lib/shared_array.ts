@@ -10,7 +10,7 @@
  */
 
 import { assertLive } from "./_context.ts";
-import { checkLockOption, makeLock } from "./_lock_option.ts";
+import { checkLockOption, makeLock } from "./sync/lock_option.ts";
 import {
   registerShareable,
   reviveDescriptor,

@@ -11,7 +11,7 @@ import {
   SHARE,
   type SharedDescriptor,
 } from "./_registry.ts";
-import { adoptRing, inspectQueue, Ring, ringOf } from "./_ring.ts";
+import { adoptRing, inspectQueue, Ring, ringOf } from "./channel/ring.ts";
 import {
   Queue,
   type QueueGetOptions,

@@ -22,8 +22,8 @@ import {
   typecodeInfo,
   zeroOf,
 } from "./_typecode.ts";
-import { checkLockOption, makeLock } from "./_lock_option.ts";
-import { LOCK_INTS } from "./_lock_layout.ts";
+import { checkLockOption, makeLock } from "./sync/lock_option.ts";
+import { LOCK_INTS } from "./sync/lock_layout.ts";
 import type { Lock } from "./lock.ts";
 import type { RLock } from "./rlock.ts";
 

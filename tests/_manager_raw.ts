@@ -10,7 +10,7 @@ import {
   importHmacKey,
   prove,
   toBase64,
-} from "../lib/_rpc.ts";
+} from "../lib/manager/rpc.ts";
 
 /** A raw connection. */
 export class RawClient {

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
-// The value codec under queues and pipes (lib/_codec.ts).
+// The value codec under queues and pipes (lib/channel/codec.ts).
 import assert from "node:assert/strict";
-import { decode, encode } from "../lib/_codec.ts";
+import { decode, encode } from "../lib/channel/codec.ts";
 
 function roundTrip<T>(value: T): T {
   return decode(encode(value)) as T;

@@ -11,7 +11,7 @@ import {
   LOCK_OWNER,
   LOCK_STATE,
   LOCK_WAITERS,
-} from "../lib/_lock_layout.ts";
+} from "../lib/sync/lock_layout.ts";
 import { sharedInts as flags, untilEqual as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);

@@ -19,8 +19,8 @@ import {
   METHOD_NOT_FOUND,
   PARSE_ERROR,
   UNKNOWN_OBJECT,
-} from "../lib/_rpc.ts";
-import { toBase64 } from "../lib/_rpc.ts";
+} from "../lib/manager/rpc.ts";
+import { toBase64 } from "../lib/manager/rpc.ts";
 
 const module = new URL("./fixtures/manager_targets.ts", import.meta.url);
 const TCP = { hostname: "127.0.0.1", port: 0 };

@@ -309,7 +309,7 @@ Deno.test("Process with permissions fails clearly without --unstable-worker-opti
   const output = await new Deno.Command(Deno.execPath(), {
     // Deno lets a program read its own command line only with -A.
     args: ["run", "--no-config", "--allow-all", script.pathname],
-    cwd: new URL("./fixtures/", import.meta.url).pathname,
+    cwd: new URL("./fixtures", import.meta.url).pathname,
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(30_000),

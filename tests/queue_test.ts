@@ -9,12 +9,12 @@ import {
   QueueFullError,
   SimpleQueue,
 } from "../mod.ts";
-import { ringOf } from "../lib/_ring.ts";
+import { ringOf } from "../lib/channel/ring.ts";
 import {
   RING_LOCK_OWNER,
   RING_PLOCK,
   RING_STREAM_READER_TOKEN,
-} from "../lib/_queue_layout.ts";
+} from "../lib/channel/queue_layout.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
 import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
 

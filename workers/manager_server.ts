@@ -1,8 +1,8 @@
 // Copyright 2026 the denomp authors. MIT license.
 // Entry module of the Manager's subprocess, started by `Manager.start()`
-// with `Deno.execPath()`. The logic is in lib/_manager_server.ts.
+// with `Deno.execPath()`. The logic is in lib/manager/server.ts.
 
-import { runManagerServer } from "../lib/_manager_server.ts";
+import { runManagerServer } from "../lib/manager/server.ts";
 
 try {
   await runManagerServer();

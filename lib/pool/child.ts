@@ -11,13 +11,13 @@
 
 /// <reference lib="deno.worker" />
 
-import { installWorkerContext } from "./_context.ts";
-import { serializeError } from "./_error_wire.ts";
-import { ExitSignal } from "./_process_wire.ts";
-import { endProcess } from "./_process_status.ts";
-import { decodeShared } from "./_registry.ts";
-import { loadTarget } from "./_target.ts";
-import type { SerializedError } from "./errors.ts";
+import { installWorkerContext } from "../_context.ts";
+import { serializeError } from "../_error_wire.ts";
+import { ExitSignal } from "../process/wire.ts";
+import { endProcess } from "../process/status.ts";
+import { decodeShared } from "../_registry.ts";
+import { loadTarget } from "../_target.ts";
+import type { SerializedError } from "../errors.ts";
 import {
   FLAG_SHARED,
   FLAG_STAR,
@@ -25,7 +25,7 @@ import {
   type ParentMessage,
   type RunMessage,
   type WorkerMessage,
-} from "./_pool_wire.ts";
+} from "./wire.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 

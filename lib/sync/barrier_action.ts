@@ -3,16 +3,16 @@
 // (module URL and export name, as a Process target does), and must be ready
 // synchronously, because the last party to arrive may be in `waitSync()`
 // with no chance to await an import. So a shared Barrier with an action
-// names `_barrier_preload.ts?module=<action module>` as the module of its
+// names `lib/sync/barrier_preload.ts?module=<action module>` as the module of its
 // descriptor: the registry imports that before reviving anything, and its
 // top-level await imports the action's module and records the namespace
 // here, where the reviver finds it synchronously. Private.
 
-import type { TargetRef } from "./_target.ts";
+import type { TargetRef } from "../_target.ts";
 
 const namespaces = new Map<string, Record<string, unknown>>();
 
-/** Records an imported action module (called by `_barrier_preload.ts`). */
+/** Records an imported action module (called by `lib/sync/barrier_preload.ts`). */
 export function rememberActionModule(
   url: string,
   namespace: Record<string, unknown>,
@@ -22,7 +22,7 @@ export function rememberActionModule(
 
 /** The descriptor module for a barrier whose action lives in `module`. */
 export function preloadUrl(module: string): string {
-  const url = new URL("./_barrier_preload.ts", import.meta.url);
+  const url = new URL("./barrier_preload.ts", import.meta.url);
   url.searchParams.set("module", module);
   return url.href;
 }

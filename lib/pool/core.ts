@@ -15,32 +15,32 @@
 //   is ended first (so its toolkit calls fail), its messages are ignored from
 //   then on, and it no longer counts against the pool's size.
 
-import { allocatePid, processTable, selfProcess } from "./_context.ts";
-import { deserializeError } from "./_error_wire.ts";
-import { endProcess, newStatus } from "./_process_status.ts";
-import { encodeShared } from "./_registry.ts";
-import { type TargetRef, targetRef } from "./_target.ts";
+import { allocatePid, processTable, selfProcess } from "../_context.ts";
+import { deserializeError } from "../_error_wire.ts";
+import { endProcess, newStatus } from "../process/status.ts";
+import { encodeShared } from "../_registry.ts";
+import { type TargetRef, targetRef } from "../_target.ts";
 import {
   retireWorker,
   spawnWorker,
   type WorkerPermissions,
-} from "./_workers.ts";
+} from "../_workers.ts";
 import {
   FLAG_SHARED,
   type InitMessage,
   type RunMessage,
   type WorkerMessage,
-} from "./_pool_wire.ts";
+} from "./wire.ts";
 import {
   CancelledError,
   type SerializedError,
   TimeoutError,
   WorkerCrashedError,
-} from "./errors.ts";
+} from "../errors.ts";
 
-export { FLAG_SHARED, FLAG_STAR } from "./_pool_wire.ts";
+export { FLAG_SHARED, FLAG_STAR } from "./wire.ts";
 
-const WORKER_URL = new URL("../workers/pool_worker.ts", import.meta.url);
+const WORKER_URL = new URL("../../workers/pool_worker.ts", import.meta.url);
 
 /** Batches posted to one worker and not yet answered. */
 const MAX_INFLIGHT = 2;

@@ -4,7 +4,7 @@
 // The uncontended paths (one compare-exchange to acquire, one exchange and
 // two loads to release) live inline in lock.ts and rlock.ts. Private.
 //
-// Protocol (slots in lib/_lock_layout.ts):
+// Protocol (slots in lib/sync/lock_layout.ts):
 // - acquire: CAS STATE 0 -> my pid. A waiter counts itself in WAITERS, sets
 //   CONTENDED in STATE (CAS) and parks while STATE still holds that value.
 //   The uncontended release is CAS STATE pid -> 0, which fails whenever
@@ -27,7 +27,7 @@
 //   was. (If another waiter arrives in that instant, it sets the flag again
 //   before it parks; the worst case is one park slice of latency.)
 
-import { isPidAlive } from "./_context.ts";
+import { isPidAlive } from "../_context.ts";
 import {
   LOCK_CONTENDED,
   LOCK_COUNT,
@@ -38,15 +38,15 @@ import {
   LOCK_STARVE_MS,
   LOCK_STATE,
   LOCK_WAITERS,
-} from "./_lock_layout.ts";
-import type { LockAcquireOptions, LockGuard } from "./lock.ts";
+} from "./lock_layout.ts";
+import type { LockAcquireOptions, LockGuard } from "../lock.ts";
 import {
   checkSignal,
   checkTimeout,
   describe,
   park,
   parkSync,
-} from "./_wait.ts";
+} from "../_wait.ts";
 
 /** The lock was not acquired (timeout). */
 export const FAILED = 0;

@@ -5,18 +5,18 @@
 
 /// <reference lib="deno.worker" />
 
-import { installWorkerContext } from "./_context.ts";
-import { serializeError } from "./_error_wire.ts";
+import { installWorkerContext } from "../_context.ts";
+import { serializeError } from "../_error_wire.ts";
 import {
   type ChildMessage,
   ExitSignal,
   runFinishListeners,
   setFinishHook,
   type StartMessage,
-} from "./_process_wire.ts";
-import { endProcess } from "./_process_status.ts";
-import { decodeShared } from "./_registry.ts";
-import { loadTarget } from "./_target.ts";
+} from "./wire.ts";
+import { endProcess } from "./status.ts";
+import { decodeShared } from "../_registry.ts";
+import { loadTarget } from "../_target.ts";
 
 /** Runs the worker side of a Process. */
 export function runProcessChild(): void {

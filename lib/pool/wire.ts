@@ -9,9 +9,9 @@
 // values of every successful chunk in order, concatenated; failed chunks
 // contribute no values and are listed in `e` by their index in the batch.
 
-import type { WorkerContextInit } from "./_context.ts";
-import type { TargetRef } from "./_target.ts";
-import type { SerializedError } from "./errors.ts";
+import type { WorkerContextInit } from "../_context.ts";
+import type { TargetRef } from "../_target.ts";
+import type { SerializedError } from "../errors.ts";
 
 /** The chunk's items are argument lists to spread (starmap, apply). */
 export const FLAG_STAR = 1;

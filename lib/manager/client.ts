@@ -4,8 +4,8 @@
 // per-thread cache of socket connections that revived proxies share, and
 // ProxyRef, the handle every proxy keeps. Private.
 
-import { assertLive } from "./_context.ts";
-import { decodeValue } from "./_manager_codec.ts";
+import { assertLive } from "../_context.ts";
+import { decodeValue } from "./codec.ts";
 import {
   type ByteLink,
   CANCELLED,
@@ -28,14 +28,14 @@ import {
   toBase64,
   UNKNOWN_OBJECT,
   verifyProof,
-} from "./_rpc.ts";
+} from "./rpc.ts";
 import {
   AuthenticationError,
   ManagerError,
   QueueEmptyError,
   QueueFullError,
   RemoteError,
-} from "./errors.ts";
+} from "../errors.ts";
 
 /** Where a manager listens: a Unix socket path, or a TCP host and port. */
 export type ManagerAddress = string | { hostname: string; port: number };

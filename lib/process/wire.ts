@@ -1,12 +1,12 @@
 // Copyright 2026 the denomp authors. MIT license.
 // What the parent and a Process's worker say to each other, and how `exit()`
-// reaches the code that ends the Process. Kept apart from _process_child.ts,
+// reaches the code that ends the Process. Kept apart from lib/process/child.ts,
 // which needs the worker's globals, so that lib/process.ts can import these
 // without them. Private.
 
-import type { WorkerContextInit } from "./_context.ts";
-import type { TargetRef } from "./_target.ts";
-import type { SerializedError } from "./errors.ts";
+import type { WorkerContextInit } from "../_context.ts";
+import type { TargetRef } from "../_target.ts";
+import type { SerializedError } from "../errors.ts";
 
 /** The first (and only) message a Process worker receives. */
 export interface StartMessage {

@@ -33,7 +33,7 @@ import {
   toBase64,
   UNKNOWN_OBJECT,
   verifyProof,
-} from "./_rpc.ts";
+} from "./rpc.ts";
 
 /** The first frame the parent writes to the server's stdin. */
 export interface ServerConfig {

@@ -44,14 +44,14 @@
 // - An aborted or timed-out get takes nothing: a frame is removed only by
 //   the call that returns it.
 
-import { assertLive, isPidAlive, selfProcess } from "./_context.ts";
+import { assertLive, isPidAlive, selfProcess } from "../_context.ts";
 import {
   checkSignal,
   checkTimeout,
   describe,
   park,
   parkSync,
-} from "./_wait.ts";
+} from "../_wait.ts";
 import {
   FRAME_FIRST,
   FRAME_HEADER,
@@ -89,7 +89,7 @@ import {
   RING_TAIL,
   RING_TAKE_FRAMES,
   RING_UNFINISHED,
-} from "./_queue_layout.ts";
+} from "./queue_layout.ts";
 
 /** The operation completed. */
 export const OK = 0;

@@ -12,9 +12,9 @@ import {
   PROC_STATE,
   PROC_STATE_ENDED,
   PROC_STATE_RUNNING,
-} from "./_layout.ts";
-import { markPidEnded } from "./_context.ts";
-import type { SerializedError } from "./errors.ts";
+} from "../_layout.ts";
+import { markPidEnded } from "../_context.ts";
+import type { SerializedError } from "../errors.ts";
 
 /** Transient state: one side has claimed the end and is writing it. */
 const PROC_STATE_ENDING = 3;

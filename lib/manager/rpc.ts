@@ -1,8 +1,8 @@
 // Copyright 2026 the denomp authors. MIT license.
 // The Manager's wire: typed JSON-RPC 2.0 messages, error codes, and the
 // framing (a 4-byte big-endian length, then that many bytes of UTF-8 JSON).
-// Shared by the client (lib/_manager_client.ts) and the server
-// (lib/_manager_server.ts). docs/PROTOCOL.md is the prose version. Private.
+// Shared by the client (lib/manager/client.ts) and the server
+// (lib/manager/server.ts). docs/PROTOCOL.md is the prose version. Private.
 
 /** A request id: this implementation always sends integers. */
 export type RpcId = number | string | null;

@@ -1,9 +1,9 @@
 // Copyright 2026 the denomp authors. MIT license.
 // The `lock` option of Value and SharedArray. Private.
 
-import { Lock } from "./lock.ts";
-import { RLock } from "./rlock.ts";
-import { describe } from "./_wait.ts";
+import { Lock } from "../lock.ts";
+import { RLock } from "../rlock.ts";
+import { describe } from "../_wait.ts";
 
 /**
  * Checks the options of a Value or SharedArray without allocating anything:

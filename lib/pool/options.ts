@@ -1,11 +1,11 @@
 // Copyright 2026 the denomp authors. MIT license.
 // Validating pool and executor options into a PoolCore. Private.
 
-import { PoolCore } from "./_pool_core.ts";
-import { targetModule, targetRef } from "./_target.ts";
-import { checkTimeout, describe } from "./_wait.ts";
-import type { WorkerPermissions } from "./_workers.ts";
-import { cpuCount } from "./process.ts";
+import { PoolCore } from "./core.ts";
+import { targetModule, targetRef } from "../_target.ts";
+import { checkTimeout, describe } from "../_wait.ts";
+import type { WorkerPermissions } from "../_workers.ts";
+import { cpuCount } from "../process.ts";
 
 /** The options Pool and ProcessPoolExecutor share. */
 export interface CoreInput {

@@ -2,10 +2,10 @@
 // Imported (with `?module=<url>`) by the shared-object registry before a
 // Barrier with an action is revived in a worker: registers the Barrier kind
 // and imports the action's module, so the action is ready synchronously.
-// See `_barrier_action.ts`. Private.
+// See `lib/sync/barrier_action.ts`. Private.
 
-import "./barrier.ts";
-import { rememberActionModule } from "./_barrier_action.ts";
+import "../barrier.ts";
+import { rememberActionModule } from "./barrier_action.ts";
 
 const module = new URL(import.meta.url).searchParams.get("module");
 if (module !== null) {
