@@ -1,8 +1,9 @@
 // Copyright 2026 the denomp authors. MIT license.
 // The worker set shared by Pool and ProcessPoolExecutor: long-lived workers,
 // a queue of small chunk records, batched dispatch with a few batches in
-// flight per worker, and crash, timeout and maxTasksPerChild handling.
-// Private.
+// flight per worker, and crash, timeout and maxTasksPerChild handling. The
+// one scheduler for every start method: how a worker is started and spoken
+// to is its transport's business (transport.ts). Private.
 //
 // Memory: a queued task is one small record here; only
 // `workers * MAX_INFLIGHT` batches are ever posted and not yet answered.
@@ -11,26 +12,14 @@
 // - A worker that crashes reports which chunk it was running and flushes the
 //   results it had, so only that chunk fails; every other chunk it was given
 //   goes back to the front of the queue.
-// - A worker abandoned after a timeout may still be running: its status word
-//   is ended first (so its toolkit calls fail), its messages are ignored from
+// - A worker stopped after a timeout may still be running (a thread Deno
+//   cannot stop): its transport fences it, its messages are ignored from
 //   then on, and it no longer counts against the pool's size.
 
-import { allocatePid, processTable, selfProcess } from "../_context.ts";
 import { deserializeError } from "../_error_wire.ts";
-import { endProcess, newStatus } from "../process/status.ts";
-import { encodeShared } from "../_registry.ts";
 import { type TargetRef, targetRef } from "../_target.ts";
-import {
-  retireWorker,
-  spawnWorker,
-  type WorkerPermissions,
-} from "../_workers.ts";
-import {
-  FLAG_SHARED,
-  type InitMessage,
-  type RunMessage,
-  type WorkerMessage,
-} from "./wire.ts";
+import type { Transport, WorkerLink } from "./transport.ts";
+import { FLAG_SHARED, type RunMessage, type WorkerMessage } from "./wire.ts";
 import {
   CancelledError,
   type SerializedError,
@@ -39,8 +28,6 @@ import {
 } from "../errors.ts";
 
 export { FLAG_SHARED, FLAG_STAR } from "./wire.ts";
-
-const WORKER_URL = new URL("../../workers/pool_worker.ts", import.meta.url);
 
 /** Batches posted to one worker and not yet answered. */
 const MAX_INFLIGHT = 2;
@@ -88,8 +75,9 @@ export interface CoreOptions {
   initargs: unknown[];
   maxTasksPerChild: number;
   module: string | URL | undefined;
-  permissions: WorkerPermissions | undefined;
   namePrefix: string;
+  /** How workers are started and spoken to (one per start method). */
+  transport: Transport;
 }
 
 interface Batch {
@@ -99,9 +87,8 @@ interface Batch {
 }
 
 interface Slot {
-  worker: Worker;
+  link: WorkerLink;
   pid: number;
-  status: Int32Array;
   inflight: Batch[];
   assigned: number;
   known: Set<number>;
@@ -154,8 +141,9 @@ export class PoolCore {
   /** Validates the initializer's arguments up front. */
   encodeInitargs(what: string): void {
     let shared = false;
+    const transport = this.#options.transport;
     const value = this.#options.initargs.map((arg, i) => {
-      const encoded = encodeShared(arg, what, `initargs[${i}]`);
+      const encoded = transport.encode(arg, what, `initargs[${i}]`);
       shared ||= encoded.shared;
       return encoded.value;
     });
@@ -179,6 +167,7 @@ export class PoolCore {
    * walked for shared objects. Returns the flags to OR into the chunk's.
    */
   encodeItems(what: string, items: unknown[], path: string): number {
+    const transport = this.#options.transport;
     let flags = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -187,11 +176,9 @@ export class PoolCore {
         type === "number" || type === "string" || type === "boolean" ||
         type === "undefined" || type === "bigint" || item === null
       ) continue;
-      const encoded = encodeShared(item, what, `${path} ${i}`);
-      if (encoded.shared) {
-        flags |= FLAG_SHARED;
-        items[i] = encoded.value;
-      }
+      const encoded = transport.encode(item, what, `${path} ${i}`);
+      if (encoded.shared) flags |= FLAG_SHARED;
+      items[i] = encoded.value;
     }
     return flags;
   }
@@ -284,53 +271,39 @@ export class PoolCore {
   #spawnOne(): void {
     const name = `${this.#options.namePrefix}-${++workerCounter}`;
     let slot: Slot | null = null;
-    const worker = spawnWorker(WORKER_URL, {
+    const link = this.#options.transport.start({
       name,
-      permissions: this.#options.permissions,
-      what: "Cannot start pool worker",
-      onError: (event) => {
-        if (slot !== null && !slot.gone) {
-          this.#crashed(slot, {
-            t: "crash",
-            code: 1,
-            error: null,
-            id: slot.inflight[0]?.id ?? -1,
-            k: 0,
-            r: [],
-            e: null,
-          }, event.error);
-        }
+      initializer: this.#options.initializer,
+      initargs: this.#initargs?.value ?? [],
+      shared: this.#initargs?.shared ?? false,
+    }, {
+      message: (message) => {
+        if (slot !== null) this.#onMessage(slot, message);
+      },
+      lost: (code, cause) => {
+        if (slot === null || slot.gone) return;
+        // Nothing says which task it held: blame the first one it was given.
+        this.#crashed(slot, {
+          t: "crash",
+          code,
+          error: null,
+          id: slot.inflight[0]?.id ?? -1,
+          k: 0,
+          r: [],
+          e: null,
+        }, cause);
       },
     });
-    const pid = allocatePid();
-    const status = newStatus();
     slot = {
-      worker,
-      pid,
-      status,
+      link,
+      pid: link.pid,
       inflight: [],
       assigned: 0,
       known: new Set(),
       retiring: false,
       gone: false,
     };
-    const s = slot;
-    this.#slots.push(s);
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) =>
-      this.#onMessage(s, event.data);
-    const init: InitMessage = {
-      t: "init",
-      context: {
-        table: processTable().buffer as SharedArrayBuffer,
-        self: { name, pid },
-        parent: { ...selfProcess() },
-        status: status.buffer as SharedArrayBuffer,
-      },
-      initializer: this.#options.initializer,
-      initargs: this.#initargs?.value ?? [],
-      shared: this.#initargs?.shared ?? false,
-    };
-    worker.postMessage(init);
+    this.#slots.push(slot);
   }
 
   #pump(): void {
@@ -434,17 +407,12 @@ export class PoolCore {
     slot.inflight.push(batch);
     slot.assigned += chunks.length;
     try {
-      slot.worker.postMessage(message);
+      slot.link.send(message);
     } catch (error) {
-      // An item cannot be cloned: fail these chunks, keep the worker.
+      // An item cannot be sent: fail these chunks, keep the worker.
       slot.inflight.pop();
       slot.assigned -= chunks.length;
-      const failure = new TypeError(
-        `Cannot run task: an argument cannot be sent to a worker: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { cause: error },
-      );
+      const failure = error instanceof Error ? error : new Error(String(error));
       for (const chunk of chunks) this.#failOne(chunk, failure);
     }
     return true;
@@ -654,12 +622,10 @@ export class PoolCore {
   #retire(slot: Slot, code: number, busy: boolean): void {
     if (slot.gone) return;
     slot.gone = true;
-    endProcess(slot.status, slot.pid, code);
     for (const batch of slot.inflight) {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
     }
-    slot.worker.onmessage = null;
-    retireWorker(slot.worker, busy);
+    slot.link.stop(code, busy);
     const i = this.#slots.indexOf(slot);
     if (i >= 0) this.#slots.splice(i, 1);
   }

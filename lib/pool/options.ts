@@ -2,6 +2,7 @@
 // Validating pool and executor options into a PoolCore. Private.
 
 import { PoolCore } from "./core.ts";
+import { ThreadTransport } from "./transport_thread.ts";
 import { targetModule, targetRef } from "../_target.ts";
 import { checkTimeout, describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
@@ -82,8 +83,8 @@ export function buildCore(
     initargs: initargs.slice(),
     maxTasksPerChild: maxTasksPerChild ?? 0,
     module,
-    permissions,
     namePrefix,
+    transport: new ThreadTransport(permissions),
   });
   // Validates the module option and the initargs now, not at first task.
   targetModule(what, module);

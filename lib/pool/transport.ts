@@ -1,0 +1,91 @@
+// Copyright 2026 the denomp authors. MIT license.
+// What the pool core needs from a start method: how to start one worker,
+// send it a batch, hear from it, and stop it; and how to prepare values for
+// the way it sends them. One implementation per start method
+// (transport_thread.ts, ...); the scheduler in core.ts never knows which one
+// it drives. Private.
+//
+// The contract, seen from the core:
+// - `start()` returns at once with a link and delivers no event before it
+//   has returned; the worker loads in the background. Batches may be sent before it is ready (the transport or
+//   the worker queues them).
+// - Every batch sent is answered by exactly one `done` message, unless the
+//   worker reports `crash` or `initfail`, or the transport calls `lost()`.
+//   After any of those three the core stops the link and sends it nothing.
+// - A batch sent with `timed: true` is announced with a `start` message when
+//   the worker begins it, so that its clock starts then.
+// - `stop(code, busy)` is final and idempotent, and no event is delivered
+//   after it. `busy` means the worker may be in the middle of a task (a
+//   timeout, terminate): a transport that can stop it for real must.
+
+import type { TargetRef } from "../_target.ts";
+import type { RunMessage, WorkerMessage } from "./wire.ts";
+
+/** What a new worker is told before its first batch. */
+export interface WorkerSpec {
+  /** Its process name, as `PoolWorker-3`. */
+  name: string;
+  /** Run once before the first task, with `initargs`. */
+  initializer: TargetRef | null;
+  /** The initializer's arguments, as the transport's `encode` left them. */
+  initargs: unknown[];
+  /** Whether `initargs` hold shared-object descriptors to revive. */
+  shared: boolean;
+}
+
+/** How a worker's transport reports to the core. */
+export interface WorkerEvents {
+  /** A message from the worker. */
+  message(message: WorkerMessage): void;
+  /**
+   * The worker is gone without a `crash` message (an error the worker could
+   * not report, a process that exited or was killed). `code` is its exit
+   * code (`-N` for signal N); `cause` is what is known about why.
+   */
+  lost(code: number, cause: unknown): void;
+}
+
+/** One worker, as the core drives it. */
+export interface WorkerLink {
+  /** Its pid: a toolkit pid for a thread, the OS pid for a subprocess. */
+  readonly pid: number;
+  /**
+   * Sends a batch.
+   *
+   * @throws {TypeError} When an item cannot be sent; nothing was sent and
+   * the worker is still usable.
+   */
+  send(message: RunMessage): void;
+  /** Ends the worker for good, recording `code` as its exit code. */
+  stop(code: number, busy: boolean): void;
+}
+
+/** The result of {@linkcode Transport.encode}. */
+export interface EncodedValue {
+  /** The value, ready for `send()`. */
+  value: unknown;
+  /** Whether it holds shared-object descriptors the worker must revive. */
+  shared: boolean;
+}
+
+/** How one start method runs pool workers. */
+export interface Transport {
+  /** The start method's name, for messages. */
+  readonly name: string;
+  /**
+   * Prepares a task argument (or argument list) for sending.
+   *
+   * @param value The value.
+   * @param what The sentence start for errors, as `"Cannot map"`.
+   * @param path Where the value sits, as `"item 3"`.
+   * @throws {TypeError} When the value cannot travel this way.
+   */
+  encode(value: unknown, what: string, path: string): EncodedValue;
+  /**
+   * Starts a worker.
+   *
+   * @throws When the worker cannot be started at all; the core breaks the
+   * pool with that error.
+   */
+  start(spec: WorkerSpec, events: WorkerEvents): WorkerLink;
+}

@@ -1,0 +1,105 @@
+// Copyright 2026 the denomp authors. MIT license.
+// The thread start method's transport: each pool worker is a Web Worker in
+// this OS process, batches travel by `postMessage` (structured clone, shared
+// objects as live descriptors), and a worker's status word in shared memory
+// fences a thread that Deno could not stop. Private.
+
+import { allocatePid, processTable, selfProcess } from "../_context.ts";
+import { encodeShared } from "../_registry.ts";
+import {
+  retireWorker,
+  spawnWorker,
+  type WorkerPermissions,
+} from "../_workers.ts";
+import { endProcess, newStatus } from "../process/status.ts";
+import type {
+  EncodedValue,
+  Transport,
+  WorkerEvents,
+  WorkerLink,
+  WorkerSpec,
+} from "./transport.ts";
+import type { InitMessage, RunMessage, WorkerMessage } from "./wire.ts";
+
+const WORKER_URL = new URL("../../workers/pool_worker.ts", import.meta.url);
+
+/** Pool workers on Web Workers. */
+export class ThreadTransport implements Transport {
+  readonly name = "thread";
+  #permissions: WorkerPermissions | undefined;
+
+  constructor(permissions: WorkerPermissions | undefined) {
+    this.#permissions = permissions;
+  }
+
+  encode(value: unknown, what: string, path: string): EncodedValue {
+    return encodeShared(value, what, path);
+  }
+
+  start(spec: WorkerSpec, events: WorkerEvents): WorkerLink {
+    return new ThreadLink(spec, events, this.#permissions);
+  }
+}
+
+class ThreadLink implements WorkerLink {
+  readonly pid: number;
+  #worker: Worker;
+  #status: Int32Array;
+  #stopped = false;
+
+  constructor(
+    spec: WorkerSpec,
+    events: WorkerEvents,
+    permissions: WorkerPermissions | undefined,
+  ) {
+    this.#worker = spawnWorker(WORKER_URL, {
+      name: spec.name,
+      permissions,
+      what: "Cannot start pool worker",
+      onError: (event) => {
+        if (!this.#stopped) events.lost(1, event.error);
+      },
+    });
+    this.pid = allocatePid();
+    this.#status = newStatus();
+    this.#worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      if (!this.#stopped) events.message(event.data);
+    };
+    const init: InitMessage = {
+      t: "init",
+      context: {
+        table: processTable().buffer as SharedArrayBuffer,
+        self: { name: spec.name, pid: this.pid },
+        parent: { ...selfProcess() },
+        status: this.#status.buffer as SharedArrayBuffer,
+      },
+      initializer: spec.initializer,
+      initargs: spec.initargs,
+      shared: spec.shared,
+    };
+    this.#worker.postMessage(init);
+  }
+
+  send(message: RunMessage): void {
+    try {
+      this.#worker.postMessage(message);
+    } catch (error) {
+      throw new TypeError(
+        `Cannot run task: an argument cannot be sent to a worker: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    }
+  }
+
+  stop(code: number, busy: boolean): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    // End the status word first: a thread that may still be running can
+    // then make no toolkit call that takes a message or holds a lock.
+    endProcess(this.#status, this.pid, code);
+    this.#worker.onmessage = null;
+    retireWorker(this.#worker, busy);
+  }
+}
