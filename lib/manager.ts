@@ -18,6 +18,7 @@ import {
   refOf,
   RpcClient,
 } from "./manager/client.ts";
+import { keyBytes } from "./_auth.ts";
 import { encodeValue } from "./manager/codec.ts";
 import {
   DEFAULT_MAX_FRAME_BYTES,
@@ -92,18 +93,6 @@ export interface ManagerQueueOptions {
    * @default {0}
    */
   maxsize?: number;
-}
-
-const encoder = new TextEncoder();
-
-function keyBytes(what: string, authkey: unknown): Uint8Array {
-  if (typeof authkey === "string") return encoder.encode(authkey);
-  if (authkey instanceof Uint8Array) return authkey.slice();
-  throw new TypeError(
-    `${what}: authkey must be a Uint8Array or a string, received ${
-      describe(authkey)
-    }`,
-  );
 }
 
 function checkAddress(what: string, address: unknown): ManagerAddress {

@@ -9,8 +9,6 @@ import { decodeValue } from "./codec.ts";
 import {
   type ByteLink,
   CANCELLED,
-  CHALLENGE_BYTES,
-  CLIENT_PROOF,
   DEFAULT_MAX_FRAME_BYTES,
   encodeFrame,
   FrameReader,
@@ -18,17 +16,21 @@ import {
   fromBase64,
   HANDSHAKE_MAX_FRAME_BYTES,
   HEADER_BYTES,
-  importHmacKey,
   INVALID_PARAMS,
   METHOD_ERROR,
   PROTOCOL,
-  prove,
   type RpcErrorObject,
-  SERVER_PROOF,
   toBase64,
   UNKNOWN_OBJECT,
-  verifyProof,
 } from "./rpc.ts";
+import {
+  CHALLENGE_BYTES,
+  CLIENT_PROOF,
+  importHmacKey,
+  prove,
+  SERVER_PROOF,
+  verifyProof,
+} from "../_auth.ts";
 import {
   AuthenticationError,
   ManagerError,

@@ -76,12 +76,6 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const HANDSHAKE_MAX_FRAME_BYTES = 1024;
 /** Protocol name sent in the server's first handshake frame. */
 export const PROTOCOL = "denomp-manager/1";
-/** HMAC prefixes, so that a reply can never be replayed as the other side's. */
-export const CLIENT_PROOF = "denomp-client:";
-/** See {@linkcode CLIENT_PROOF}. */
-export const SERVER_PROOF = "denomp-server:";
-/** Bytes in a handshake challenge. */
-export const CHALLENGE_BYTES = 32;
 
 const encoder = new TextEncoder();
 
@@ -266,54 +260,4 @@ export function fromBase64(text: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
-}
-
-/** Imports an HMAC-SHA256 key. */
-export function importHmacKey(authkey: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    "raw",
-    authkey as Uint8Array<ArrayBuffer>,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign", "verify"],
-  );
-}
-
-/** `prefix || challenge` as bytes, the data each side signs. */
-export function proofData(prefix: string, challenge: Uint8Array): Uint8Array {
-  const p = encoder.encode(prefix);
-  const out = new Uint8Array(p.length + challenge.length);
-  out.set(p);
-  out.set(challenge, p.length);
-  return out;
-}
-
-/** HMAC-SHA256 of `prefix || challenge`. */
-export async function prove(
-  key: CryptoKey,
-  prefix: string,
-  challenge: Uint8Array,
-): Promise<Uint8Array> {
-  return new Uint8Array(
-    await crypto.subtle.sign(
-      "HMAC",
-      key,
-      proofData(prefix, challenge) as Uint8Array<ArrayBuffer>,
-    ),
-  );
-}
-
-/** Constant-time check of a proof. */
-export function verifyProof(
-  key: CryptoKey,
-  prefix: string,
-  challenge: Uint8Array,
-  proof: Uint8Array,
-): Promise<boolean> {
-  return crypto.subtle.verify(
-    "HMAC",
-    key,
-    proof as Uint8Array<ArrayBuffer>,
-    proofData(prefix, challenge) as Uint8Array<ArrayBuffer>,
-  );
 }

@@ -10,8 +10,6 @@
 import {
   type ByteLink,
   CANCELLED,
-  CHALLENGE_BYTES,
-  CLIENT_PROOF,
   encodeFrame,
   FRAME_TOO_LARGE,
   FrameReader,
@@ -19,7 +17,6 @@ import {
   FrameWriter,
   fromBase64,
   HANDSHAKE_MAX_FRAME_BYTES,
-  importHmacKey,
   INTERNAL_ERROR,
   INVALID_PARAMS,
   INVALID_REQUEST,
@@ -27,13 +24,18 @@ import {
   METHOD_NOT_FOUND,
   PARSE_ERROR,
   PROTOCOL,
-  prove,
   type RpcId,
-  SERVER_PROOF,
   toBase64,
   UNKNOWN_OBJECT,
-  verifyProof,
 } from "./rpc.ts";
+import {
+  CHALLENGE_BYTES,
+  CLIENT_PROOF,
+  importHmacKey,
+  prove,
+  SERVER_PROOF,
+  verifyProof,
+} from "../_auth.ts";
 
 /** The first frame the parent writes to the server's stdin. */
 export interface ServerConfig {
