@@ -162,7 +162,7 @@ export class Barrier {
    * @throws {RangeError} If `parties` is not an integer in [1, 65535] or
    * `timeout` is negative.
    */
-  constructor(parties: number, options: BarrierOptions = {}) {
+  constructor(parties: number, options?: BarrierOptions) {
     if (reviving !== null) {
       const data = reviving;
       reviving = null;
@@ -191,7 +191,8 @@ export class Barrier {
         `${what}: parties must be an integer in [1, ${MAX_PARTIES}], received ${parties}`,
       );
     }
-    if (typeof options !== "object" || options === null) {
+    if (options === undefined) options = {};
+    else if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `${what}: options must be an object, received ${describe(options)}`,
       );
@@ -249,7 +250,8 @@ export class Barrier {
    * AbortSignal.
    * @throws {RangeError} If `timeout` is negative.
    */
-  async wait(options: BarrierWaitOptions = {}): Promise<number> {
+  async wait(options?: BarrierWaitOptions): Promise<number> {
+    options ??= {};
     const what = "Cannot wait on barrier";
     const timeout = options?.timeout === undefined
       ? this.#timeout
@@ -300,7 +302,8 @@ export class Barrier {
    * @throws {TypeError} If `timeout` is not a number.
    * @throws {RangeError} If `timeout` is negative.
    */
-  waitSync(options: BarrierWaitSyncOptions = {}): number {
+  waitSync(options?: BarrierWaitSyncOptions): number {
+    options ??= {};
     const what = "Cannot wait on barrier";
     const timeout = options?.timeout === undefined
       ? this.#timeout

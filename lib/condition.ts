@@ -205,7 +205,8 @@ export class Condition {
    * AbortSignal.
    * @throws {RangeError} If `timeout` is negative, or too many callers wait.
    */
-  async wait(options: ConditionWaitOptions = {}): Promise<boolean> {
+  async wait(options?: ConditionWaitOptions): Promise<boolean> {
+    options ??= {};
     const what = "Cannot wait on condition";
     const timeout = checkTimeout(what, options?.timeout);
     const signal = options?.signal;
@@ -248,7 +249,8 @@ export class Condition {
    * @throws {TypeError} If `timeout` is not a number.
    * @throws {RangeError} If `timeout` is negative, or too many callers wait.
    */
-  waitSync(options: ConditionWaitSyncOptions = {}): boolean {
+  waitSync(options?: ConditionWaitSyncOptions): boolean {
+    options ??= {};
     const what = "Cannot wait on condition";
     const timeout = checkTimeout(what, options?.timeout);
     assertLive();
@@ -286,8 +288,9 @@ export class Condition {
    */
   async waitFor<T>(
     predicate: () => T,
-    options: ConditionWaitOptions = {},
+    options?: ConditionWaitOptions,
   ): Promise<T> {
+    options ??= {};
     const what = "Cannot wait on condition";
     checkPredicate(what, predicate);
     const timeout = checkTimeout(what, options?.timeout);
@@ -316,8 +319,9 @@ export class Condition {
    */
   waitForSync<T>(
     predicate: () => T,
-    options: ConditionWaitSyncOptions = {},
+    options?: ConditionWaitSyncOptions,
   ): T {
+    options ??= {};
     const what = "Cannot wait on condition";
     checkPredicate(what, predicate);
     const timeout = checkTimeout(what, options?.timeout);
@@ -341,7 +345,8 @@ export class Condition {
    * @throws {TypeError} If `n` is not a number.
    * @throws {RangeError} If `n` is not a non-negative integer.
    */
-  notify(n = 1): void {
+  notify(n?: number): void {
+    if (n === undefined) n = 1;
     const what = "Cannot notify condition";
     if (typeof n !== "number") {
       throw new TypeError(

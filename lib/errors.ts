@@ -74,14 +74,14 @@ export class RemoteError extends Error {
    */
   constructor(
     message: string,
-    remoteName = "Error",
-    remoteStack = "",
+    remoteName?: string,
+    remoteStack?: string,
     options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = "RemoteError";
-    this.remoteName = remoteName;
-    this.remoteStack = remoteStack;
+    this.remoteName = remoteName ?? "Error";
+    this.remoteStack = remoteStack ?? "";
     if (remoteStack) {
       this.stack = `${this.stack ?? ""}\n    [remote] ${remoteStack}`;
     }
@@ -147,8 +147,8 @@ export class CancelledError extends Error {
    * @param message The error message.
    * @param options Standard error options, such as `cause`.
    */
-  constructor(message = "The task was cancelled", options?: ErrorOptions) {
-    super(message, options);
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "The task was cancelled", options);
     this.name = "CancelledError";
   }
 }
@@ -171,8 +171,8 @@ export class QueueEmptyError extends Error {
    * @param message The error message.
    * @param options Standard error options, such as `cause`.
    */
-  constructor(message = "The queue is empty", options?: ErrorOptions) {
-    super(message, options);
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "The queue is empty", options);
     this.name = "QueueEmptyError";
   }
 }
@@ -195,8 +195,8 @@ export class QueueFullError extends Error {
    * @param message The error message.
    * @param options Standard error options, such as `cause`.
    */
-  constructor(message = "The queue is full", options?: ErrorOptions) {
-    super(message, options);
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "The queue is full", options);
     this.name = "QueueFullError";
   }
 }
@@ -227,10 +227,10 @@ export class QueueClosedError extends Error {
    */
   constructor(
     value?: unknown,
-    message = "Cannot put to queue: the queue is closed",
+    message?: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(message ?? "Cannot put to queue: the queue is closed", options);
     this.name = "QueueClosedError";
     this.value = value;
   }
@@ -255,8 +255,8 @@ export class BrokenBarrierError extends Error {
    * @param message The error message.
    * @param options Standard error options, such as `cause`.
    */
-  constructor(message = "The barrier is broken", options?: ErrorOptions) {
-    super(message, options);
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "The barrier is broken", options);
     this.name = "BrokenBarrierError";
   }
 }
@@ -281,10 +281,10 @@ export class EOFError extends Error {
    * @param options Standard error options, such as `cause`.
    */
   constructor(
-    message = "Cannot receive: the other end is closed",
+    message?: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(message ?? "Cannot receive: the other end is closed", options);
     this.name = "EOFError";
   }
 }

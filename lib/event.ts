@@ -133,7 +133,8 @@ export class Event {
    * AbortSignal.
    * @throws {RangeError} If `timeout` is negative.
    */
-  async wait(options: EventWaitOptions = {}): Promise<boolean> {
+  async wait(options?: EventWaitOptions): Promise<boolean> {
+    options ??= {};
     const what = "Cannot wait for event";
     const timeout = checkTimeout(what, options?.timeout);
     const signal = options?.signal;
@@ -166,7 +167,8 @@ export class Event {
    * @throws {TypeError} If `timeout` is not a number.
    * @throws {RangeError} If `timeout` is negative.
    */
-  waitSync(options: EventWaitSyncOptions = {}): boolean {
+  waitSync(options?: EventWaitSyncOptions): boolean {
+    options ??= {};
     const what = "Cannot wait for event";
     const timeout = checkTimeout(what, options?.timeout);
     assertLive();

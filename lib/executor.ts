@@ -276,7 +276,8 @@ export class Future<T> {
    * @throws {TimeoutError} If `timeout` runs out first.
    * @throws {Error} The task's own error (see `RemoteError`).
    */
-  async result(options: FutureWaitOptions = {}): Promise<T> {
+  async result(options?: FutureWaitOptions): Promise<T> {
+    options ??= {};
     await this.#wait("Cannot get result", options);
     if (this.#failed) throw this.#error;
     return this.#value as T;
@@ -290,7 +291,8 @@ export class Future<T> {
    * @throws {CancelledError} If the future was cancelled.
    * @throws {TimeoutError} If `timeout` runs out first.
    */
-  async exception(options: FutureWaitOptions = {}): Promise<unknown> {
+  async exception(options?: FutureWaitOptions): Promise<unknown> {
+    options ??= {};
     await this.#wait("Cannot get exception", options);
     if (this.#state === "cancelled") throw this.#error;
     return this.#failed ? this.#error : null;
@@ -440,9 +442,10 @@ export class ProcessPoolExecutor {
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerChild` is not a
    * positive integer.
    */
-  constructor(options: ProcessPoolExecutorOptions = {}) {
+  constructor(options?: ProcessPoolExecutorOptions) {
     const what = "Cannot create executor";
-    if (typeof options !== "object" || options === null) {
+    if (options === undefined) options = {};
+    else if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `${what}: options must be an object, received ${describe(options)}`,
       );
@@ -509,8 +512,9 @@ export class ProcessPoolExecutor {
   submitWith<A extends unknown[], R>(
     fn: ((...args: A) => R) | string,
     args: A,
-    options: SubmitOptions = {},
+    options?: SubmitOptions,
   ): Future<Awaited<R>> {
+    options ??= {};
     const what = "Cannot submit task";
     if (!Array.isArray(args)) {
       throw new TypeError(
@@ -601,8 +605,9 @@ export class ProcessPoolExecutor {
   map<T, R>(
     fn: ((item: T) => R) | string,
     iterable: Iterable<T>,
-    options: ExecutorMapOptions = {},
+    options?: ExecutorMapOptions,
   ): AsyncIterableIterator<Awaited<R>> {
+    options ??= {};
     const what = "Cannot map";
     if (this.#shutdown) {
       throw new Error(`${what}: the executor has been shut down`);
@@ -669,8 +674,8 @@ export class ProcessPoolExecutor {
    *
    * @param options `wait`, `cancelFutures`.
    */
-  async shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const { wait = true, cancelFutures = false } = options;
+  async shutdown(options?: ShutdownOptions): Promise<void> {
+    const { wait = true, cancelFutures = false } = options ?? {};
     this.#shutdown = true;
     if (cancelFutures) {
       for (const future of [...this.#pending]) future.cancel();
@@ -740,8 +745,9 @@ async function* mapResults(
  */
 export async function* asCompleted<T>(
   futures: Iterable<Future<T>>,
-  options: AsCompletedOptions = {},
+  options?: AsCompletedOptions,
 ): AsyncGenerator<Future<T>> {
+  options ??= {};
   const what = "Cannot iterate as completed";
   const timeout = checkTimeout(what, options.timeout);
   const all = checkFutures<T>(what, futures);
@@ -814,8 +820,9 @@ export async function* asCompleted<T>(
  */
 export function wait<T>(
   futures: Iterable<Future<T>>,
-  options: WaitOptions = {},
+  options?: WaitOptions,
 ): Promise<WaitResult<T>> {
+  options ??= {};
   const what = "Cannot wait for futures";
   try {
     const timeout = checkTimeout(what, options.timeout);

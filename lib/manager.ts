@@ -254,13 +254,13 @@ export class Manager {
    * @throws {RangeError} for an out-of-range port or frame limit.
    * @throws {ManagerError} when the subprocess cannot start.
    */
-  static async start(options: ManagerOptions = {}): Promise<Manager> {
+  static async start(options?: ManagerOptions): Promise<Manager> {
     const what = "Cannot start manager";
     const {
       address,
       authkey,
       maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
-    } = options;
+    } = options ?? {};
     const key = authkey === undefined
       ? crypto.getRandomValues(new Uint8Array(32))
       : keyBytes(what, authkey);
@@ -644,7 +644,8 @@ export class Manager {
    * @returns Its proxy.
    * @throws {RangeError} when `value` is not a non-negative integer.
    */
-  async semaphore(value = 1): Promise<SemaphoreProxy> {
+  async semaphore(value?: number): Promise<SemaphoreProxy> {
+    if (value === undefined) value = 1;
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new RangeError(
         `Cannot create semaphore: value must be a non-negative integer, received ${
@@ -679,9 +680,9 @@ export class Manager {
    * @throws {RangeError} when `maxsize` is not a non-negative integer.
    */
   async queue<T = unknown>(
-    options: ManagerQueueOptions = {},
+    options?: ManagerQueueOptions,
   ): Promise<QueueProxy<T>> {
-    const { maxsize = 0 } = options;
+    const { maxsize = 0 } = options ?? {};
     if (!Number.isSafeInteger(maxsize) || maxsize < 0) {
       throw new RangeError(
         `Cannot create queue: maxsize must be a non-negative integer, received ${

@@ -834,7 +834,8 @@ export class LockProxy {
    * @throws {TypeError} for a bad option; rejects with `signal.reason` when
    * aborted.
    */
-  async acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
+  async acquire(options?: ProxyWaitOptions): Promise<boolean> {
+    options ??= {};
     return await acquireOn(this.#ref, "lock", "Cannot acquire lock", options);
   }
 
@@ -864,7 +865,8 @@ export class LockProxy {
    * @returns The guard.
    * @throws {TimeoutError} when the timeout ran out.
    */
-  async hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
+  async hold(options?: ProxyWaitOptions): Promise<AsyncDisposable> {
+    options ??= {};
     return await holdOn(this.#ref, "lock", "Cannot hold lock", options);
   }
 
@@ -921,7 +923,8 @@ export class RLockProxy {
    * @param options `timeout` and `signal`.
    * @returns Whether it was acquired.
    */
-  async acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
+  async acquire(options?: ProxyWaitOptions): Promise<boolean> {
+    options ??= {};
     return await acquireOn(this.#ref, "rlock", "Cannot acquire rlock", options);
   }
 
@@ -950,7 +953,8 @@ export class RLockProxy {
    * @returns The guard.
    * @throws {TimeoutError} when the timeout ran out.
    */
-  async hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
+  async hold(options?: ProxyWaitOptions): Promise<AsyncDisposable> {
+    options ??= {};
     return await holdOn(this.#ref, "rlock", "Cannot hold rlock", options);
   }
 
@@ -1005,7 +1009,8 @@ export class SemaphoreProxy {
    * @param options `timeout` and `signal`.
    * @returns Whether a unit was taken.
    */
-  async acquire(options: ProxyWaitOptions = {}): Promise<boolean> {
+  async acquire(options?: ProxyWaitOptions): Promise<boolean> {
+    options ??= {};
     return await acquireOn(
       this.#ref,
       "semaphore",
@@ -1020,7 +1025,8 @@ export class SemaphoreProxy {
    * @param n How many.
    * @throws {RangeError} when `n` is not a positive integer.
    */
-  async release(n = 1): Promise<void> {
+  async release(n?: number): Promise<void> {
+    if (n === undefined) n = 1;
     if (!Number.isSafeInteger(n) || n < 1) {
       throw new RangeError(
         `Cannot release semaphore: n must be a positive integer, received ${n}`,
@@ -1045,7 +1051,8 @@ export class SemaphoreProxy {
    * @returns The guard.
    * @throws {TimeoutError} when the timeout ran out.
    */
-  async hold(options: ProxyWaitOptions = {}): Promise<AsyncDisposable> {
+  async hold(options?: ProxyWaitOptions): Promise<AsyncDisposable> {
+    options ??= {};
     return await holdOn(
       this.#ref,
       "semaphore",
@@ -1123,7 +1130,8 @@ export class EventProxy {
    * @param options `timeout` and `signal`.
    * @returns `true` when set, `false` when the timeout ran out.
    */
-  async wait(options: ProxyWaitOptions = {}): Promise<boolean> {
+  async wait(options?: ProxyWaitOptions): Promise<boolean> {
+    options ??= {};
     const ref = this.#ref;
     const { timeout, signal } = waitParams("Cannot wait for event", options);
     const set = await ref.call("event.wait", [ref.id, timeout], signal);
@@ -1184,7 +1192,8 @@ export class QueueProxy<T = unknown> {
    * @param options `timeout` and `signal`.
    * @throws {QueueFullError} when the timeout ran out.
    */
-  async put(item: T, options: ProxyWaitOptions = {}): Promise<void> {
+  async put(item: T, options?: ProxyWaitOptions): Promise<void> {
+    options ??= {};
     const ref = this.#ref;
     const what = "Cannot put item";
     const encoded = enc(item, what);
@@ -1212,7 +1221,8 @@ export class QueueProxy<T = unknown> {
    * the manager, the call resolves with it so that nothing is lost.
    * @throws {QueueEmptyError} when the timeout ran out.
    */
-  async get(options: ProxyWaitOptions = {}): Promise<T> {
+  async get(options?: ProxyWaitOptions): Promise<T> {
+    options ??= {};
     const ref = this.#ref;
     const { timeout, signal } = waitParams("Cannot get item", options);
     return await ref.call("queue.get", [ref.id, timeout], signal) as T;

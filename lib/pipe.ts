@@ -690,9 +690,10 @@ function makeConnection<T>(
  * ```
  */
 export function Pipe<T = unknown>(
-  duplex = true,
+  duplex?: boolean,
   options?: PipeOptions,
 ): [Connection<T>, Connection<T>] {
+  if (duplex === undefined) duplex = true;
   if (typeof duplex !== "boolean") {
     throw new TypeError(
       `Cannot create pipe: duplex must be a boolean, received ${

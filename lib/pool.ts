@@ -147,9 +147,10 @@ export class Pool {
    * @throws {RangeError} If `processes` or `maxTasksPerChild` is not a
    * positive integer.
    */
-  constructor(options: PoolOptions = {}) {
+  constructor(options?: PoolOptions) {
     const what = "Cannot create pool";
-    if (typeof options !== "object" || options === null) {
+    if (options === undefined) options = {};
+    else if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `${what}: options must be an object, received ${describe(options)}`,
       );
@@ -200,8 +201,9 @@ export class Pool {
   map<T, R>(
     fn: ((item: T) => R) | string,
     iterable: Iterable<T> | AsyncIterable<T>,
-    options: MapOptions = {},
+    options?: MapOptions,
   ): Promise<Awaited<R>[]> {
+    options ??= {};
     return this.#mapAll("Cannot map", fn, iterable, options, 0) as Promise<
       Awaited<R>[]
     >;
@@ -232,8 +234,9 @@ export class Pool {
   starmap<A extends unknown[], R>(
     fn: ((...args: A) => R) | string,
     iterable: Iterable<A> | AsyncIterable<A>,
-    options: MapOptions = {},
+    options?: MapOptions,
   ): Promise<Awaited<R>[]> {
+    options ??= {};
     return this.#mapAll(
       "Cannot starmap",
       fn,
@@ -270,8 +273,9 @@ export class Pool {
   apply<A extends unknown[], R>(
     fn: ((...args: A) => R) | string,
     args: A,
-    options: ApplyOptions = {},
+    options?: ApplyOptions,
   ): Promise<Awaited<R>> {
+    options ??= {};
     const what = "Cannot apply";
     try {
       this.#assertRunning(what);
@@ -339,8 +343,9 @@ export class Pool {
   imap<T, R>(
     fn: ((item: T) => R) | string,
     iterable: Iterable<T> | AsyncIterable<T>,
-    options: MapOptions = {},
+    options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>> {
+    options ??= {};
     return this.#imap(
       "Cannot imap",
       fn,
@@ -378,8 +383,9 @@ export class Pool {
   imapUnordered<T, R>(
     fn: ((item: T) => R) | string,
     iterable: Iterable<T> | AsyncIterable<T>,
-    options: MapOptions = {},
+    options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>> {
+    options ??= {};
     return this.#imap(
       "Cannot imapUnordered",
       fn,

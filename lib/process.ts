@@ -417,7 +417,8 @@ export class Process<A extends unknown[] = unknown[]> {
    * @throws {Error} If the process has not been started.
    * @throws {RangeError} If `timeout` is negative.
    */
-  async join(options: JoinOptions = {}): Promise<void> {
+  async join(options?: JoinOptions): Promise<void> {
+    options ??= {};
     const what = "Cannot join process";
     const status = this.#requireStarted(what);
     const timeout = checkTimeout(what, options.timeout);
@@ -445,7 +446,8 @@ export class Process<A extends unknown[] = unknown[]> {
    * @param options `timeout` in milliseconds.
    * @throws {Error} If the process has not been started.
    */
-  joinSync(options: JoinSyncOptions = {}): void {
+  joinSync(options?: JoinSyncOptions): void {
+    options ??= {};
     const what = "Cannot join process";
     const status = this.#requireStarted(what);
     const timeout = checkTimeout(what, options.timeout);
@@ -647,7 +649,8 @@ export function cpuCount(): number {
  * }
  * ```
  */
-export function exit(code = 0): never {
+export function exit(code?: number): never {
+  if (code === undefined) code = 0;
   if (!Number.isInteger(code)) {
     throw new TypeError(
       `Cannot exit: code must be an integer, received ${describe(code)}`,

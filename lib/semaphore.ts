@@ -134,7 +134,8 @@ export class Semaphore {
    * @throws {TypeError} If `value` is not a number or `options` is malformed.
    * @throws {RangeError} If `value` is not an integer in [0, 2147483647].
    */
-  constructor(value = 1, options: SemaphoreOptions = {}) {
+  constructor(value?: number, options?: SemaphoreOptions) {
+    if (value === undefined) value = 1;
     if (reviving !== null) {
       this.#i32 = reviving;
       reviving = null;
@@ -142,7 +143,8 @@ export class Semaphore {
     }
     const what = `Cannot create ${this.#kind().toLowerCase()}`;
     checkPermits(what, "value", value);
-    if (typeof options !== "object" || options === null) {
+    if (options === undefined) options = {};
+    else if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `${what}: options must be an object, received ${describe(options)}`,
       );
@@ -170,7 +172,8 @@ export class Semaphore {
    * AbortSignal.
    * @throws {RangeError} If `timeout` is negative.
    */
-  async acquire(options: SemaphoreAcquireOptions = {}): Promise<boolean> {
+  async acquire(options?: SemaphoreAcquireOptions): Promise<boolean> {
+    options ??= {};
     const what = "Cannot acquire semaphore";
     assertLive();
     const timeout = checkTimeout(what, options?.timeout);
@@ -207,7 +210,8 @@ export class Semaphore {
    * @throws {TypeError} If `timeout` is not a number.
    * @throws {RangeError} If `timeout` is negative.
    */
-  acquireSync(options: SemaphoreAcquireSyncOptions = {}): boolean {
+  acquireSync(options?: SemaphoreAcquireSyncOptions): boolean {
+    options ??= {};
     const what = "Cannot acquire semaphore";
     assertLive();
     const timeout = checkTimeout(what, options?.timeout);
@@ -238,7 +242,8 @@ export class Semaphore {
    * {@linkcode BoundedSemaphore}) if the value would exceed its initial
    * value; the semaphore is then left unchanged.
    */
-  release(n = 1): void {
+  release(n?: number): void {
+    if (n === undefined) n = 1;
     const what = "Cannot release semaphore";
     assertLive();
     checkPermits(what, "n", n);
@@ -280,8 +285,9 @@ export class Semaphore {
    * @throws {TimeoutError} If `timeout` ran out.
    */
   async hold(
-    options: SemaphoreAcquireOptions = {},
+    options?: SemaphoreAcquireOptions,
   ): Promise<SemaphoreGuard> {
+    options ??= {};
     if (!await this.acquire(options)) {
       throw new TimeoutError(
         `Cannot hold semaphore: timed out after ${options.timeout} ms`,
@@ -297,7 +303,8 @@ export class Semaphore {
    * @returns A guard releasing the permit once.
    * @throws {TimeoutError} If `timeout` ran out.
    */
-  holdSync(options: SemaphoreAcquireSyncOptions = {}): SemaphoreGuard {
+  holdSync(options?: SemaphoreAcquireSyncOptions): SemaphoreGuard {
+    options ??= {};
     if (!this.acquireSync(options)) {
       throw new TimeoutError(
         `Cannot hold semaphore: timed out after ${options.timeout} ms`,
