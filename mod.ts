@@ -9,16 +9,27 @@
  * processes under `if (import.meta.main)`.
  *
  * ```ts
- * import { cpuCount, currentProcess, Process } from "@denomp/multiprocessing";
- * import assert from "node:assert/strict";
+ * // main.ts: deno run --allow-read=. main.ts
+ * import { cpuCount, currentProcess, Pool, Process } from "@denomp/multiprocessing";
  *
- * const module = new URL("./tests/fixtures/targets.ts", import.meta.url);
- * const p = new Process({ target: "noop", module });
- * await p.start();
- * await p.join();
- * assert.equal(p.exitcode, 0);
- * assert.equal(currentProcess().name, "MainProcess");
- * assert.ok(cpuCount() >= 1);
+ * // Targets are exported functions: a worker imports this module to run them.
+ * export function greet(name: string): void {
+ *   console.log(`hello ${name} from ${currentProcess().name}`);
+ * }
+ *
+ * export function square(x: number): number {
+ *   return x * x;
+ * }
+ *
+ * if (import.meta.main) { // Python's if __name__ == "__main__":
+ *   const p = new Process({ target: greet, args: ["bob"] });
+ *   await p.start();
+ *   await p.join();
+ *   console.log(p.exitcode); // 0
+ *
+ *   await using pool = new Pool({ processes: cpuCount() });
+ *   console.log(await pool.map(square, [1, 2, 3])); // [1, 4, 9]
+ * }
  * ```
  *
  * @module
