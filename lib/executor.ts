@@ -931,80 +931,179 @@ async function* mapResults(
  * assert.equal(seen[0], f);
  * ```
  */
-export async function* asCompleted<T>(
+export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options?: AsCompletedOptions,
 ): AsyncGenerator<Future<T>> {
-  options ??= {};
-  const what = "Cannot iterate as completed";
-  const timeout = checkTimeout(what, options.timeout);
-  const list = futureList<T>(what, futures);
-  const deadline = performance.now() + timeout;
+  return new AsCompletedIterator(futures, options);
+}
+
+type Step<T> = IteratorResult<Future<T>, void>;
+
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
+
+/**
+ * What {@linkcode asCompleted} returns: an async generator written out by
+ * hand, because a generator function costs three promise turns per yielded
+ * future and this costs one. It behaves as the generator did: the input is
+ * read and checked at the first `next()`, calls made while one waits are
+ * answered in order, a `TimeoutError` ends it, and `return()` (a `break`)
+ * stops listening to the futures not yet done.
+ */
+class AsCompletedIterator<T> implements AsyncGenerator<Future<T>, void> {
+  #input: Iterable<Future<T>>;
+  #options: AsCompletedOptions | undefined;
+  /** 0: not started, 1: iterating, 2: ended. */
+  #phase: 0 | 1 | 2 = 0;
+  /** Done futures not yet yielded are `#finished[#head..]`. */
+  #finished: Future<T>[] = [];
+  #head = 0;
+  #watched: Future<T>[] = [];
+  #total = 0;
+  #left = 0;
+  #timeout = Infinity;
+  #deadline = Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #timedOut = false;
+  /** `next()` calls waiting for a future, in call order. */
+  #waiting: {
+    resolve: (step: Step<T>) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   // One listener shared by every future: a completion costs a push.
-  const finished: Future<T>[] = [];
-  let wake: (() => void) | null = null;
-  const onDone = (future: Future<never>) => {
-    finished.push(future);
-    if (wake !== null) {
-      const resolve = wake;
-      wake = null;
-      resolve();
-    }
+  readonly #onDone: Listener = (future) => {
+    this.#finished.push(future);
+    if (this.#waiting.length > 0) this.#serve();
   };
-  // Each future once. The listener itself tells a repeated pending future
-  // (no Set over every future); only the done ones need a Set.
-  const watched: Future<T>[] = [];
-  let doneSeen: Set<Future<T>> | null = null;
-  for (const future of list) {
-    if (future.done()) {
-      doneSeen ??= new Set();
-      if (doneSeen.has(future)) continue;
-      doneSeen.add(future);
-      finished.push(future);
-    } else if (control.watch(future, onDone)) watched.push(future);
+
+  constructor(futures: Iterable<Future<T>>, options?: AsCompletedOptions) {
+    this.#input = futures;
+    this.#options = options;
   }
-  doneSeen = null;
-  const total = finished.length + watched.length;
-  let left = total;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
-  try {
-    let i = 0;
-    while (left > 0) {
-      if (i < finished.length) {
-        left--;
-        const future = finished[i]!;
-        finished[i++] = undefined as unknown as Future<T>;
-        yield future;
+
+  next(): Promise<Step<T>> {
+    try {
+      if (this.#phase === 0) this.#start();
+      if (this.#waiting.length === 0) {
+        const step = this.#take();
+        if (step !== null) return Promise.resolve(step);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#arm();
+    });
+  }
+
+  return(): Promise<Step<T>> {
+    this.#end();
+    this.#serve();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error: unknown): Promise<Step<T>> {
+    this.#end();
+    this.#serve();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  #start(): void {
+    this.#phase = 2; // until the input is known to be good
+    const what = "Cannot iterate as completed";
+    const options = this.#options ?? {};
+    const timeout = checkTimeout(what, options.timeout);
+    const list = futureList<T>(what, this.#input);
+    this.#input = [];
+    this.#phase = 1;
+    this.#timeout = timeout;
+    this.#deadline = performance.now() + timeout;
+    // Each future once. The listener itself tells a repeated pending future
+    // (no Set over every future); only the done ones need a Set.
+    const finished = this.#finished;
+    const watched = this.#watched;
+    let doneSeen: Set<Future<T>> | null = null;
+    for (const future of list) {
+      if (future.done()) {
+        doneSeen ??= new Set();
+        if (doneSeen.has(future)) continue;
+        doneSeen.add(future);
+        finished.push(future);
+      } else if (control.watch(future, this.#onDone)) watched.push(future);
+    }
+    this.#total = this.#left = finished.length + watched.length;
+  }
+
+  /** The next step if it is known now, `null` to wait; throws on timeout. */
+  #take(): Step<T> | null {
+    if (this.#phase === 2) return DONE;
+    if (this.#head < this.#finished.length) {
+      const future = this.#finished[this.#head]!;
+      this.#finished[this.#head++] = undefined as unknown as Future<T>;
+      if (--this.#left === 0) this.#end();
+      return { done: false, value: future };
+    }
+    if (this.#left === 0) {
+      this.#end();
+      return DONE;
+    }
+    if (this.#timedOut || performance.now() >= this.#deadline) {
+      const left = this.#left;
+      this.#end();
+      throw new TimeoutError(
+        `Cannot iterate as completed: ${left} of ${this.#total} futures unfinished after ${this.#timeout} ms`,
+      );
+    }
+    return null;
+  }
+
+  /** Answers waiting `next()` calls, in order, while there are answers. */
+  #serve(): void {
+    const waiting = this.#waiting;
+    while (waiting.length > 0) {
+      let step: Step<T> | null;
+      try {
+        step = this.#take();
+      } catch (error) {
+        waiting.shift()!.reject(error);
         continue;
       }
-      if (timedOut || performance.now() >= deadline) {
-        throw new TimeoutError(
-          `${what}: ${left} of ${total} futures unfinished after ${timeout} ms`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (timeout !== Infinity && timer === undefined) {
-          timer = setTimeout(() => {
-            timedOut = true;
-            if (wake !== null) {
-              const resolve = wake;
-              wake = null;
-              resolve();
-            }
-          }, Math.max(0, deadline - performance.now()));
-        }
-      });
+      if (step === null) return;
+      waiting.shift()!.resolve(step);
     }
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    // Left early (break, timeout): stop listening to those not done.
-    if (left > 0) {
-      for (const future of watched) {
-        if (!future.done()) control.unlisten(future, onDone);
+  }
+
+  #arm(): void {
+    if (this.#timeout === Infinity || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timedOut = true;
+      this.#serve();
+    }, Math.max(0, this.#deadline - performance.now()));
+  }
+
+  #end(): void {
+    if (this.#phase === 1 && this.#left > 0) {
+      // Left early (break, timeout): stop listening to those not done.
+      for (const future of this.#watched) {
+        if (!future.done()) control.unlisten(future, this.#onDone);
       }
     }
+    this.#phase = 2;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#finished = [];
+    this.#head = 0;
+    this.#watched = [];
   }
 }
 
