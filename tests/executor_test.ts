@@ -532,6 +532,46 @@ Deno.test("asCompleted() yields each of 10k futures once, duplicates and done on
   assert.equal(done.size, 1_000);
 });
 
+Deno.test("asCompleted() answers next() calls made at once in order; return(), throw() and a timeout end it", async () => {
+  const a = new Future<number>();
+  const b = new Future<number>();
+  const c = new Future<number>();
+  const it = asCompleted([a, b, c]);
+  const first = it.next();
+  const second = it.next();
+  b.cancel();
+  a.cancel();
+  assert.deepEqual(await first, { done: false, value: b });
+  assert.deepEqual(await second, { done: false, value: a });
+  assert.deepEqual(await it.return(undefined), {
+    done: true,
+    value: undefined,
+  });
+  assert.deepEqual(await it.next(), { done: true, value: undefined });
+  c.cancel(); // no listener left to call
+
+  const d = new Future<number>();
+  const thrown = asCompleted([d]);
+  const reason = new Error("stop");
+  await assert.rejects(thrown.throw(reason), (e) => e === reason);
+  assert.deepEqual(await thrown.next(), { done: true, value: undefined });
+
+  const e = new Future<number>();
+  const timed = asCompleted([e], { timeout: 5 });
+  const pending = [timed.next(), timed.next()];
+  await assert.rejects(pending[0]!, TimeoutError);
+  assert.deepEqual(await pending[1], { done: true, value: undefined });
+  e.cancel();
+
+  const bad = asCompleted([a], { timeout: -1 });
+  await assert.rejects(bad.next(), RangeError);
+  assert.deepEqual(await bad.next(), { done: true, value: undefined });
+  {
+    await using disposed = asCompleted([new Future<number>()]);
+    assert.equal(disposed[Symbol.asyncIterator](), disposed);
+  }
+});
+
 Deno.test("ProcessPoolExecutor and helpers reject bad input", async () => {
   assert.throws(() => new ProcessPoolExecutor({ maxWorkers: 0 }), RangeError);
   assert.throws(
