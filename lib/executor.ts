@@ -470,33 +470,28 @@ function runCallback<T>(
  * with the future it belongs to, so that a task is one future and one chunk
  * and every chunk of an executor shares one owner.
  */
-class FutureChunk implements Chunk {
-  fn: number;
-  flags: number;
-  items: unknown[];
-  timeout: number;
-  owner: ChunkOwner;
-  tag: number;
-  state: ChunkState = ChunkState.Queued;
-  readonly future: Future<unknown>;
+type FutureChunk = Chunk & { readonly future: Future<unknown> };
 
-  constructor(
-    fn: number,
-    flags: number,
-    items: unknown[],
-    timeout: number,
-    owner: ChunkOwner,
-    tag: number,
-    future: Future<unknown>,
-  ) {
-    this.fn = fn;
-    this.flags = flags;
-    this.items = items;
-    this.timeout = timeout;
-    this.owner = owner;
-    this.tag = tag;
-    this.future = future;
-  }
+function futureChunk(
+  fn: number,
+  flags: number,
+  items: unknown[],
+  timeout: number,
+  owner: ChunkOwner,
+  tag: number,
+  future: Future<unknown>,
+): FutureChunk {
+  // Always this shape, so that the core sees one kind of chunk from here.
+  return {
+    fn,
+    flags,
+    items,
+    timeout,
+    owner,
+    tag,
+    state: ChunkState.Queued,
+    future,
+  };
 }
 
 /** Settles a submitted task's future with its one value. */
@@ -737,7 +732,7 @@ export class ProcessPoolExecutor {
       future.cancel();
       return future;
     }
-    const chunk = new FutureChunk(
+    const chunk = futureChunk(
       fnId,
       flags,
       items,
@@ -834,7 +829,7 @@ export class ProcessPoolExecutor {
       const future = new Future<unknown[]>();
       futures.push(future);
       this.#enqueue(
-        new FutureChunk(
+        futureChunk(
           fnId,
           flags,
           slice,
