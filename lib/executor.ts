@@ -312,7 +312,7 @@ export class Future<T> {
    */
   result(options?: FutureWaitOptions): Promise<T> {
     if (
-      options === undefined ||
+      options === undefined || options === null ||
       (options.timeout === undefined && options.signal === undefined)
     ) {
       // The common case: no timeout, no signal. A done future answers with

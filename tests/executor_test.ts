@@ -49,6 +49,8 @@ Deno.test("ProcessPoolExecutor.submit() returns a Future for the result", async 
   assert.equal(future.running(), false);
   assert.equal(future.cancelled(), false);
   assert.equal(await future.exception(), null);
+  assert.equal(await future.result({}), 5);
+  assert.equal(await future.result(null as unknown as undefined), 5);
   assert.equal(await executor.submit("doubleLater", 21).result(), 42);
   // Not a thenable: awaiting a Future gives the Future.
   assert.equal(await Promise.resolve(future), future);
