@@ -76,10 +76,20 @@ function speedup(meta: ScenarioMeta, ours: number, python: number): number {
   return meta.higherIsBetter ? ours / python : python / ours;
 }
 
-function met(meta: ScenarioMeta, ratio: number | null, ours: number): boolean {
-  const { speedup: wanted, max } = meta.target;
+function met(
+  meta: ScenarioMeta,
+  ratio: number | null,
+  ours: ScenarioResult,
+): boolean {
+  const { speedup: wanted, max, extra } = meta.target;
   if (wanted !== undefined && (ratio === null || ratio < wanted)) return false;
-  if (max !== undefined && ours > max) return false;
+  if (max !== undefined && ours.value > max) return false;
+  for (const [key, bound] of Object.entries(extra ?? {})) {
+    const value = ours.extra?.[key];
+    if (value === undefined) return false;
+    if (bound.min !== undefined && value < bound.min) return false;
+    if (bound.max !== undefined && value > bound.max) return false;
+  }
   return true;
 }
 
@@ -100,6 +110,10 @@ function targetText(meta: ScenarioMeta): string {
   }
   if (meta.target.max !== undefined) {
     parts.push(`<= ${meta.target.max} ${meta.unit}`);
+  }
+  for (const [key, bound] of Object.entries(meta.target.extra ?? {})) {
+    if (bound.min !== undefined) parts.push(`${key} >= ${bound.min}`);
+    if (bound.max !== undefined) parts.push(`${key} <= ${bound.max}`);
   }
   return parts.join(", ");
 }
@@ -153,7 +167,7 @@ function table(rows: Row[]): string {
         )
       })`
       : "";
-    const ok = ours ? met(meta, ratio, ours.value) : false;
+    const ok = ours ? met(meta, ratio, ours) : false;
     lines.push(
       `| ${meta.name} | ${meta.what} | ${
         ours ? `${fmt(ours.value)} ${meta.unit}${extra}` : "failed"
@@ -173,7 +187,13 @@ function svg(rows: Row[]): string {
     const ratio = ours && reference !== undefined
       ? speedup(meta, ours.value, reference)
       : 0;
-    return { name: meta.name, ratio, target: meta.target.speedup ?? 1 };
+    return {
+      name: meta.name,
+      ratio,
+      target: meta.target.speedup ?? 1,
+      good: ours !== null &&
+        met(meta, reference === undefined ? null : ratio, ours),
+    };
   });
   const barHeight = 22;
   const left = 170;
@@ -185,7 +205,7 @@ function svg(rows: Row[]): string {
     (Math.log10(Math.max(r, 0.1)) + 1) / 4 * (width - left - 20);
   const bars = data.map((d, i) => {
     const y = 30 + i * barHeight;
-    const good = d.ratio >= d.target;
+    const good = d.good;
     return `<text x="${left - 6}" y="${
       y + 15
     }" text-anchor="end" font-size="12">${d.name}</text>` +

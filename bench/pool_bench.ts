@@ -74,6 +74,48 @@ Deno.bench({
   },
 });
 
+// The first map of a pool: its workers start, import the task module and
+// run cold code. (The first map of a whole process, whose dispatch path is
+// cold too, is the pool_map_first_call row of bench:compare: a bench cannot
+// start a fresh process per iteration and time only the map.)
+Deno.bench({
+  group: "first map (20k, chunksize 1)",
+  name: "warm Pool(2).map",
+  baseline: true,
+  async fn() {
+    await pool.map(square, xs, { chunksize: 1 });
+  },
+});
+
+Deno.bench({
+  group: "first map (20k, chunksize 1)",
+  name: "new Pool(2): first map, workers starting",
+  async fn() {
+    const fresh = new Pool({ processes: 2, module });
+    try {
+      await fresh.map(square, xs, { chunksize: 1 });
+    } finally {
+      fresh.terminate();
+    }
+  },
+});
+
+Deno.bench({
+  group: "first map (20k, chunksize 1)",
+  name: "new Pool(2), workers ready: first map",
+  async fn(b) {
+    const fresh = new Pool({ processes: 2, module });
+    try {
+      await fresh.map(square, [1, 2], { chunksize: 1 });
+      b.start();
+      await fresh.map(square, xs, { chunksize: 1 });
+      b.end();
+    } finally {
+      fresh.terminate();
+    }
+  },
+});
+
 globalThis.addEventListener("unload", () => {
   raw.terminate();
   pool.terminate();

@@ -170,12 +170,30 @@ export interface WaitResult<T> {
 /** Where a future is in its life. */
 export type FutureState = "pending" | "running" | "cancelled" | "finished";
 
+/**
+ * Called when a future is done, with that future. Internal waits register
+ * one such function on many futures (asCompleted, wait, a signal's group),
+ * so that watching a future costs a slot, not a closure.
+ */
+type Listener = (future: Future<never>) => void;
+
+/** No listener, one, or several: most futures have none or one. */
+type Listeners = Listener | Listener[] | null;
+
 let control: {
   running<T>(future: Future<T>): boolean;
   resolve<T>(future: Future<T>, value: unknown): void;
   reject<T>(future: Future<T>, error: unknown): void;
   bind<T>(future: Future<T>, core: PoolCore, chunk: Chunk): void;
-  listen<T>(future: Future<T>, fn: () => void): void;
+  /** Calls `fn(future)` once the future is done (at once if it is). */
+  listen<T>(future: Future<T>, fn: Listener): void;
+  /**
+   * Adds `fn` to a future not yet done, unless it is there already. Returns
+   * whether it was added (so one listener can deduplicate many futures).
+   */
+  watch<T>(future: Future<T>, fn: Listener): boolean;
+  /** Removes a listener added with `listen` that has not run yet. */
+  unlisten<T>(future: Future<T>, fn: Listener): void;
   failed<T>(future: Future<T>): boolean;
 };
 
@@ -184,6 +202,10 @@ let control: {
  * {@linkcode ProcessPoolExecutor}. It is deliberately not a thenable (so
  * that `asCompleted` can yield the futures themselves): await
  * `future.result()`.
+ *
+ * A future is one small record until somebody waits for it: no promise,
+ * closure or list is made before `result()`, `exception()`,
+ * `addDoneCallback()`, `asCompleted()` or `wait()` asks for one.
  *
  * @typeParam T The result type.
  *
@@ -204,8 +226,8 @@ export class Future<T> {
   #error: unknown = undefined;
   #failed = false;
   // Typed with `never` so that Future<T> stays covariant in T.
-  #callbacks: ((future: never) => void)[] = [];
-  #listeners: (() => void)[] = [];
+  #callbacks: Listeners = null;
+  #listeners: Listeners = null;
   #core: PoolCore | null = null;
   #chunk: Chunk | null = null;
 
@@ -225,8 +247,20 @@ export class Future<T> {
       },
       failed: (f) => f.#state === "finished" && f.#failed,
       listen: (f, fn) => {
-        if (f.done()) fn();
-        else f.#listeners.push(fn);
+        if (f.done()) fn(f as unknown as Future<never>);
+        else f.#listeners = addListener(f.#listeners, fn);
+      },
+      watch: (f, fn) => {
+        const listeners = f.#listeners;
+        if (
+          f.done() || listeners === fn ||
+          (Array.isArray(listeners) && listeners.includes(fn))
+        ) return false;
+        f.#listeners = addListener(listeners, fn);
+        return true;
+      },
+      unlisten: (f, fn) => {
+        f.#listeners = removeListener(f.#listeners, fn);
       },
     };
   }
@@ -276,8 +310,29 @@ export class Future<T> {
    * @throws {TimeoutError} If `timeout` runs out first.
    * @throws {Error} The task's own error (see `RemoteError`).
    */
-  async result(options?: FutureWaitOptions): Promise<T> {
-    options ??= {};
+  result(options?: FutureWaitOptions): Promise<T> {
+    if (
+      options === undefined || options === null ||
+      (options.timeout === undefined && options.signal === undefined)
+    ) {
+      // The common case: no timeout, no signal. A done future answers with
+      // one settled promise; a pending one with one promise and one closure.
+      if (this.done()) {
+        return this.#failed
+          ? Promise.reject(this.#error)
+          : Promise.resolve(this.#value as T);
+      }
+      return new Promise<T>((resolve, reject) => {
+        this.#listeners = addListener(this.#listeners, () => {
+          if (this.#failed) reject(this.#error);
+          else resolve(this.#value as T);
+        });
+      });
+    }
+    return this.#resultWith(options);
+  }
+
+  async #resultWith(options: FutureWaitOptions): Promise<T> {
     await this.#wait("Cannot get result", options);
     if (this.#failed) throw this.#error;
     return this.#value as T;
@@ -292,8 +347,7 @@ export class Future<T> {
    * @throws {TimeoutError} If `timeout` runs out first.
    */
   async exception(options?: FutureWaitOptions): Promise<unknown> {
-    options ??= {};
-    await this.#wait("Cannot get exception", options);
+    await this.#wait("Cannot get exception", options ?? {});
     if (this.#state === "cancelled") throw this.#error;
     return this.#failed ? this.#error : null;
   }
@@ -314,7 +368,9 @@ export class Future<T> {
       );
     }
     if (this.done()) runCallback(callback, this);
-    else this.#callbacks.push(callback);
+    else {
+      this.#callbacks = addListener(this.#callbacks, callback as Listener);
+    }
   }
 
   /** A short description, for `console.log`. */
@@ -336,13 +392,12 @@ export class Future<T> {
       const finish = (error?: unknown) => {
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        const i = this.#listeners.indexOf(listener);
-        if (i >= 0) this.#listeners.splice(i, 1);
+        this.#listeners = removeListener(this.#listeners, listener);
         if (error === undefined) resolve();
         else reject(error);
       };
       const listener = () => finish();
-      this.#listeners.push(listener);
+      this.#listeners = addListener(this.#listeners, listener);
       if (timeout !== Infinity) {
         timer = setTimeout(
           () =>
@@ -367,15 +422,36 @@ export class Future<T> {
     this.#failed = failed;
     this.#chunk = null;
     this.#core = null;
+    // Internal waits first, then the user's callbacks, as Python does.
+    const self = this as unknown as Future<never>;
     const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const listener of listeners) listener();
+    if (listeners !== null) {
+      this.#listeners = null;
+      if (typeof listeners === "function") listeners(self);
+      else for (const listener of listeners) listener(self);
+    }
     const callbacks = this.#callbacks;
-    this.#callbacks = [];
-    for (const callback of callbacks) {
-      runCallback(callback as (future: Future<T>) => void, this);
+    if (callbacks !== null) {
+      this.#callbacks = null;
+      if (typeof callbacks === "function") runCallback(callbacks, self);
+      else for (const callback of callbacks) runCallback(callback, self);
     }
   }
+}
+
+function addListener(listeners: Listeners, fn: Listener): Listeners {
+  if (listeners === null) return fn;
+  if (typeof listeners === "function") return [listeners, fn];
+  listeners.push(fn);
+  return listeners;
+}
+
+function removeListener(listeners: Listeners, fn: Listener): Listeners {
+  if (listeners === fn) return null;
+  if (listeners === null || typeof listeners === "function") return listeners;
+  const i = listeners.indexOf(fn);
+  if (i >= 0) listeners.splice(i, 1);
+  return listeners.length === 0 ? null : listeners;
 }
 
 function runCallback<T>(
@@ -389,20 +465,108 @@ function runCallback<T>(
   }
 }
 
-/** Connects a future to its chunk. */
-class FutureOwner implements ChunkOwner {
-  future: Future<unknown>;
-  constructor(future: Future<unknown>) {
-    this.future = future;
+/**
+ * A chunk that settles one future: the chunk record the core needs anyway,
+ * with the future it belongs to, so that a task is one future and one chunk
+ * and every chunk of an executor shares one owner.
+ */
+type FutureChunk = Chunk & { readonly future: Future<unknown> };
+
+function futureChunk(
+  fn: number,
+  flags: number,
+  items: unknown[],
+  timeout: number,
+  owner: ChunkOwner,
+  tag: number,
+  future: Future<unknown>,
+): FutureChunk {
+  // Always this shape, so that the core sees one kind of chunk from here.
+  return {
+    fn,
+    flags,
+    items,
+    timeout,
+    owner,
+    tag,
+    state: ChunkState.Queued,
+    future,
+  };
+}
+
+/** Settles a submitted task's future with its one value. */
+class SubmitOwner implements ChunkOwner {
+  chunkDispatched(chunk: Chunk): void {
+    control.running((chunk as FutureChunk).future);
   }
-  chunkDispatched(): void {
-    control.running(this.future);
+  chunkDone(chunk: Chunk, values: unknown[], offset: number): void {
+    control.resolve((chunk as FutureChunk).future, values[offset]);
   }
-  chunkDone(_chunk: Chunk, values: unknown[], offset: number): void {
-    control.resolve(this.future, values[offset]);
+  chunkFailed(chunk: Chunk, error: Error): void {
+    control.reject((chunk as FutureChunk).future, error);
   }
-  chunkFailed(_chunk: Chunk, error: Error): void {
-    control.reject(this.future, error);
+}
+
+/** Settles a `map()` chunk's future with the chunk's values. */
+class MapOwner extends SubmitOwner {
+  override chunkDone(chunk: Chunk, values: unknown[], offset: number): void {
+    control.resolve(
+      (chunk as FutureChunk).future,
+      values.slice(offset, offset + chunk.items.length),
+    );
+  }
+}
+
+const SUBMIT_OWNER = new SubmitOwner();
+const MAP_OWNER = new MapOwner();
+
+/** Whether a value crosses to a worker as it is (nothing to walk). */
+function isPlain(value: unknown): boolean {
+  const type = typeof value;
+  return type === "number" || type === "string" || type === "boolean" ||
+    type === "undefined" || type === "bigint" || value === null;
+}
+
+/**
+ * The futures submitted with one AbortSignal: one abort listener for all of
+ * them (not one per future, which would also make each removal a scan of
+ * the signal's listeners), removed once the last of them is done.
+ */
+class SignalGroup {
+  readonly #signal: AbortSignal;
+  readonly #groups: Map<AbortSignal, SignalGroup>;
+  #futures: Future<unknown>[] = [];
+  #pending = 0;
+  readonly #onDone: Listener = () => this.#done();
+
+  constructor(signal: AbortSignal, groups: Map<AbortSignal, SignalGroup>) {
+    this.#signal = signal;
+    this.#groups = groups;
+    groups.set(signal, this);
+    signal.addEventListener("abort", this, { once: true });
+  }
+
+  /** Called by the signal: cancels every future of the group not started. */
+  handleEvent(): void {
+    for (const future of this.#futures.slice()) future.cancel();
+  }
+
+  add(future: Future<unknown>): void {
+    let futures = this.#futures;
+    // Drop the done ones now and then, so that a long-lived signal does not
+    // keep every future it ever covered.
+    if (futures.length >= 1024 && futures.length >= 2 * this.#pending) {
+      futures = this.#futures = futures.filter((f) => !f.done());
+    }
+    futures.push(future);
+    this.#pending++;
+    control.listen(future, this.#onDone);
+  }
+
+  #done(): void {
+    if (--this.#pending > 0) return;
+    this.#signal.removeEventListener("abort", this);
+    this.#groups.delete(this.#signal);
   }
 }
 
@@ -432,7 +596,14 @@ class FutureOwner implements ChunkOwner {
 export class ProcessPoolExecutor {
   #core: PoolCore;
   #shutdown = false;
-  #pending = new Set<Future<unknown>>();
+  /**
+   * Chunks that may still be queued, for `shutdown({ cancelFutures })`. A
+   * chunk is not removed when it starts or ends; the list is filtered now
+   * and then instead (amortised O(1) per task, one slot each).
+   */
+  #queued: FutureChunk[] = [];
+  #compactAt = 4096;
+  #signals = new Map<AbortSignal, SignalGroup>();
 
   /**
    * Creates an executor. Workers start with the first task.
@@ -539,43 +710,59 @@ export class ProcessPoolExecutor {
     const core = this.#core;
     if (core.broken !== null) throw core.broken;
     const fnId = core.fnId(what, fn);
-    const items: unknown[] = [args];
-    const flags = FLAG_STAR | core.encodeItems(what, items, "argument list");
+    // One argument travels as the chunk's one item (the argument list is
+    // that item list already); several as one argument list to spread.
+    const single = args.length === 1;
+    const items: unknown[] = single ? args : [args];
+    let flags = single ? 0 : FLAG_STAR;
+    for (let i = 0; i < args.length; i++) {
+      // Only arguments that are objects need the walk for shared objects.
+      if (!isPlain(args[i])) {
+        flags |= core.encodeItems(
+          what,
+          items,
+          single ? "argument" : "argument list",
+        );
+        break;
+      }
+    }
     const future = new Future<R>();
-    const owner = new FutureOwner(future as unknown as Future<unknown>);
-    const chunk: Chunk = {
-      fn: fnId,
-      flags,
-      items,
-      timeout,
-      owner,
-      tag: 0,
-      state: ChunkState.Queued,
-    };
     if (signal?.aborted) {
       // Never queued: cancel the future alone.
       future.cancel();
       return future;
     }
-    control.bind(future, core, chunk);
-    if (signal !== undefined) {
-      const onAbort = () => future.cancel();
-      signal.addEventListener("abort", onAbort, { once: true });
-      control.listen(
-        future,
-        () => signal.removeEventListener("abort", onAbort),
-      );
-    }
-    this.#track(future as unknown as Future<unknown>);
-    core.enqueue(chunk);
+    const chunk = futureChunk(
+      fnId,
+      flags,
+      items,
+      timeout,
+      SUBMIT_OWNER,
+      0,
+      future as Future<unknown>,
+    );
+    this.#enqueue(chunk, signal);
     return future;
   }
 
-  /** Remembers a future until it is done, for `shutdown({ cancelFutures })`. */
-  #track(future: Future<unknown>): void {
-    const pending = this.#pending;
-    pending.add(future);
-    control.listen(future, () => pending.delete(future));
+  /** Binds a chunk's future, remembers the chunk and queues it. */
+  #enqueue(chunk: FutureChunk, signal: AbortSignal | undefined): void {
+    const future = chunk.future;
+    control.bind(future, this.#core, chunk);
+    if (signal !== undefined) {
+      const group = this.#signals.get(signal) ??
+        new SignalGroup(signal, this.#signals);
+      group.add(future);
+    }
+    let queued = this.#queued;
+    if (queued.length >= this.#compactAt) {
+      queued = this.#queued = queued.filter((c) =>
+        c.state === ChunkState.Queued
+      );
+      this.#compactAt = Math.max(4096, 2 * queued.length);
+    }
+    queued.push(chunk);
+    this.#core.enqueue(chunk);
   }
 
   /**
@@ -640,27 +827,19 @@ export class ProcessPoolExecutor {
       const slice = items.slice(base, base + chunksize);
       const flags = core.encodeItems(what, slice, "item");
       const future = new Future<unknown[]>();
-      const chunk: Chunk = {
-        fn: fnId,
-        flags,
-        items: slice,
-        timeout: 0,
-        owner: {
-          chunkDispatched: () => control.running(future),
-          chunkDone: (c, values, offset) =>
-            control.resolve(
-              future,
-              values.slice(offset, offset + c.items.length),
-            ),
-          chunkFailed: (_c, error) => control.reject(future, error),
-        },
-        tag: base,
-        state: ChunkState.Queued,
-      };
-      control.bind(future, core, chunk);
       futures.push(future);
-      this.#track(future as unknown as Future<unknown>);
-      core.enqueue(chunk);
+      this.#enqueue(
+        futureChunk(
+          fnId,
+          flags,
+          slice,
+          0,
+          MAP_OWNER,
+          base,
+          future as Future<unknown>,
+        ),
+        undefined,
+      );
     }
     return mapResults(futures, timeout, signal) as AsyncIterableIterator<
       Awaited<R>
@@ -678,7 +857,11 @@ export class ProcessPoolExecutor {
     const { wait = true, cancelFutures = false } = options ?? {};
     this.#shutdown = true;
     if (cancelFutures) {
-      for (const future of [...this.#pending]) future.cancel();
+      const queued = this.#queued;
+      this.#queued = [];
+      for (const chunk of queued) {
+        if (chunk.state === ChunkState.Queued) chunk.future.cancel();
+      }
     }
     const done = this.#core.shutdown();
     if (wait) await done;
@@ -743,54 +926,179 @@ async function* mapResults(
  * assert.equal(seen[0], f);
  * ```
  */
-export async function* asCompleted<T>(
+export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options?: AsCompletedOptions,
 ): AsyncGenerator<Future<T>> {
-  options ??= {};
-  const what = "Cannot iterate as completed";
-  const timeout = checkTimeout(what, options.timeout);
-  const all = checkFutures<T>(what, futures);
-  const deadline = performance.now() + timeout;
-  const finished: Future<T>[] = [];
-  let wake: (() => void) | null = null;
-  let left = all.size;
-  for (const future of all) {
-    control.listen(future, () => {
-      finished.push(future);
-      wake?.();
+  return new AsCompletedIterator(futures, options);
+}
+
+type Step<T> = IteratorResult<Future<T>, void>;
+
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
+
+/**
+ * What {@linkcode asCompleted} returns: an async generator written out by
+ * hand, because a generator function costs three promise turns per yielded
+ * future and this costs one. It behaves as the generator did: the input is
+ * read and checked at the first `next()`, calls made while one waits are
+ * answered in order, a `TimeoutError` ends it, and `return()` (a `break`)
+ * stops listening to the futures not yet done.
+ */
+class AsCompletedIterator<T> implements AsyncGenerator<Future<T>, void> {
+  #input: Iterable<Future<T>>;
+  #options: AsCompletedOptions | undefined;
+  /** 0: not started, 1: iterating, 2: ended. */
+  #phase: 0 | 1 | 2 = 0;
+  /** Done futures not yet yielded are `#finished[#head..]`. */
+  #finished: Future<T>[] = [];
+  #head = 0;
+  #watched: Future<T>[] = [];
+  #total = 0;
+  #left = 0;
+  #timeout = Infinity;
+  #deadline = Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #timedOut = false;
+  /** `next()` calls waiting for a future, in call order. */
+  #waiting: {
+    resolve: (step: Step<T>) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  // One listener shared by every future: a completion costs a push.
+  readonly #onDone: Listener = (future) => {
+    this.#finished.push(future);
+    if (this.#waiting.length > 0) this.#serve();
+  };
+
+  constructor(futures: Iterable<Future<T>>, options?: AsCompletedOptions) {
+    this.#input = futures;
+    this.#options = options;
+  }
+
+  next(): Promise<Step<T>> {
+    try {
+      if (this.#phase === 0) this.#start();
+      if (this.#waiting.length === 0) {
+        const step = this.#take();
+        if (step !== null) return Promise.resolve(step);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#arm();
     });
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
-  try {
-    let i = 0;
-    while (left > 0) {
-      if (i < finished.length) {
-        left--;
-        const future = finished[i]!;
-        finished[i++] = undefined as unknown as Future<T>;
-        yield future;
+
+  return(): Promise<Step<T>> {
+    this.#end();
+    this.#serve();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error: unknown): Promise<Step<T>> {
+    this.#end();
+    this.#serve();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  #start(): void {
+    this.#phase = 2; // until the input is known to be good
+    const what = "Cannot iterate as completed";
+    const options = this.#options ?? {};
+    const timeout = checkTimeout(what, options.timeout);
+    const list = futureList<T>(what, this.#input);
+    this.#input = [];
+    this.#phase = 1;
+    this.#timeout = timeout;
+    this.#deadline = performance.now() + timeout;
+    // Each future once. The listener itself tells a repeated pending future
+    // (no Set over every future); only the done ones need a Set.
+    const finished = this.#finished;
+    const watched = this.#watched;
+    let doneSeen: Set<Future<T>> | null = null;
+    for (const future of list) {
+      if (future.done()) {
+        doneSeen ??= new Set();
+        if (doneSeen.has(future)) continue;
+        doneSeen.add(future);
+        finished.push(future);
+      } else if (control.watch(future, this.#onDone)) watched.push(future);
+    }
+    this.#total = this.#left = finished.length + watched.length;
+  }
+
+  /** The next step if it is known now, `null` to wait; throws on timeout. */
+  #take(): Step<T> | null {
+    if (this.#phase === 2) return DONE;
+    if (this.#head < this.#finished.length) {
+      const future = this.#finished[this.#head]!;
+      this.#finished[this.#head++] = undefined as unknown as Future<T>;
+      if (--this.#left === 0) this.#end();
+      return { done: false, value: future };
+    }
+    if (this.#left === 0) {
+      this.#end();
+      return DONE;
+    }
+    if (this.#timedOut || performance.now() >= this.#deadline) {
+      const left = this.#left;
+      this.#end();
+      throw new TimeoutError(
+        `Cannot iterate as completed: ${left} of ${this.#total} futures unfinished after ${this.#timeout} ms`,
+      );
+    }
+    return null;
+  }
+
+  /** Answers waiting `next()` calls, in order, while there are answers. */
+  #serve(): void {
+    const waiting = this.#waiting;
+    while (waiting.length > 0) {
+      let step: Step<T> | null;
+      try {
+        step = this.#take();
+      } catch (error) {
+        waiting.shift()!.reject(error);
         continue;
       }
-      if (timedOut || performance.now() >= deadline) {
-        throw new TimeoutError(
-          `${what}: ${left} of ${all.size} futures unfinished after ${timeout} ms`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (timeout !== Infinity && timer === undefined) {
-          timer = setTimeout(() => {
-            timedOut = true;
-            wake?.();
-          }, Math.max(0, deadline - performance.now()));
-        }
-      });
-      wake = null;
+      if (step === null) return;
+      waiting.shift()!.resolve(step);
     }
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
+  }
+
+  #arm(): void {
+    if (this.#timeout === Infinity || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timedOut = true;
+      this.#serve();
+    }, Math.max(0, this.#deadline - performance.now()));
+  }
+
+  #end(): void {
+    if (this.#phase === 1 && this.#left > 0) {
+      // Left early (break, timeout): stop listening to those not done.
+      for (const future of this.#watched) {
+        if (!future.done()) control.unlisten(future, this.#onDone);
+      }
+    }
+    this.#phase = 2;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#finished = [];
+    this.#head = 0;
+    this.#watched = [];
   }
 }
 
@@ -856,28 +1164,31 @@ export function wait<T>(
     };
     if (satisfied()) return Promise.resolve(result());
     return new Promise((resolve) => {
+      const waiting = [...all].filter((f) => !f.done());
+      let remaining = waiting.length;
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         if (settled) return;
         settled = true;
         if (timer !== undefined) clearTimeout(timer);
+        for (const f of waiting) {
+          if (!f.done()) control.unlisten(f, onDone);
+        }
         resolve(result());
       };
-      const waiting = [...all].filter((f) => !f.done());
-      let remaining = waiting.length;
-      const satisfiedOne = (f: Future<T>): boolean => {
+      // One listener shared by every future: each completion is O(1).
+      const onDone = (f: Future<never>) => {
         remaining--;
-        if (returnWhen === FIRST_COMPLETED) return true;
-        if (returnWhen === FIRST_EXCEPTION && control.failed(f)) return true;
-        return remaining === 0;
+        if (
+          returnWhen === FIRST_COMPLETED || remaining === 0 ||
+          (returnWhen === FIRST_EXCEPTION && control.failed(f))
+        ) finish();
       };
-      for (const f of waiting) {
-        control.listen(f, () => {
-          if (!settled && satisfiedOne(f)) finish();
-        });
+      for (const f of waiting) control.listen(f, onDone);
+      if (timeout !== Infinity && !settled) {
+        timer = setTimeout(finish, timeout);
       }
-      if (timeout !== Infinity) timer = setTimeout(finish, timeout);
     });
   } catch (error) {
     return Promise.reject(error);
@@ -885,6 +1196,11 @@ export function wait<T>(
 }
 
 function checkFutures<T>(what: string, futures: unknown): Set<Future<T>> {
+  return new Set(futureList<T>(what, futures));
+}
+
+/** Validates an iterable of futures into an array (duplicates kept). */
+function futureList<T>(what: string, futures: unknown): Future<T>[] {
   if (
     futures === null || futures === undefined ||
     typeof Object(futures)[Symbol.iterator] !== "function"
@@ -895,14 +1211,15 @@ function checkFutures<T>(what: string, futures: unknown): Set<Future<T>> {
       }`,
     );
   }
-  const all = new Set<Future<T>>();
-  for (const f of futures as Iterable<unknown>) {
+  const list = Array.isArray(futures)
+    ? futures as unknown[]
+    : Array.from(futures as Iterable<unknown>);
+  for (const f of list) {
     if (!(f instanceof Future)) {
       throw new TypeError(
         `${what}: every item must be a Future, received ${describe(f)}`,
       );
     }
-    all.add(f as Future<T>);
   }
-  return all;
+  return list as Future<T>[];
 }

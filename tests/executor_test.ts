@@ -10,6 +10,7 @@ import {
   ProcessPoolExecutor,
   RemoteError,
   TimeoutError,
+  Value,
   wait,
   WorkerCrashedError,
 } from "../mod.ts";
@@ -48,9 +49,32 @@ Deno.test("ProcessPoolExecutor.submit() returns a Future for the result", async 
   assert.equal(future.running(), false);
   assert.equal(future.cancelled(), false);
   assert.equal(await future.exception(), null);
+  assert.equal(await future.result({}), 5);
+  assert.equal(await future.result(null as unknown as undefined), 5);
   assert.equal(await executor.submit("doubleLater", 21).result(), 42);
   // Not a thenable: awaiting a Future gives the Future.
   assert.equal(await Promise.resolve(future), future);
+});
+
+Deno.test("ProcessPoolExecutor.submit() sends one or several arguments, plain or holding shared objects", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  const v = new Value("i", 41);
+  const counter = shared(1);
+  const results = await Promise.all([
+    executor.submit(t.readValue, v).result(),
+    executor.submit(t.identity, { nested: [1, "two", null] }).result(),
+    executor.submit(t.bump, counter).result(),
+    executor.submit(t.add, 1, 2).result(),
+    executor.submit(t.name).result(),
+  ]);
+  assert.deepEqual(results.slice(0, 4), [
+    41,
+    { nested: [1, "two", null] },
+    1,
+    3,
+  ]);
+  assert.match(results[4], /^PoolWorker-/);
+  assert.equal(Atomics.load(counter, 0), 1);
 });
 
 Deno.test("Future.cancel() cancels a task not started and not a running one", async () => {
@@ -372,6 +396,182 @@ Deno.test("ProcessPoolExecutor: 20k submits stress gives the exact sum", async (
   let sum = 0;
   for await (const f of asCompleted(futures)) sum += await f.result();
   assert.equal(sum, 2666466670000);
+});
+
+Deno.test("ProcessPoolExecutor: 200k submits all settle, each with its own result", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const n = 200_000;
+  const futures: Future<number>[] = [];
+  for (let i = 0; i < n; i++) futures.push(executor.submit(t.square, i));
+  const { done, notDone } = await wait(futures);
+  assert.equal(done.size, n);
+  assert.equal(notDone.size, 0);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const value = await futures[i]!.result();
+    if (value !== i * i) assert.fail(`future ${i} gave ${value}`);
+    sum += value;
+  }
+  assert.equal(sum, (n - 1) * n * (2 * n - 1) / 6);
+});
+
+Deno.test("Future.cancel() on 20k queued futures: none of them runs, the others do", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    const counter = shared(1);
+    const n = 20_000;
+    const more = Array.from(
+      { length: n },
+      (_, i) => executor.submit(t.bump, counter, i),
+    );
+    // Cancel every other one, from the back, and all of the first queue.
+    let cancelled = 0;
+    for (let i = n - 1; i >= 0; i -= 2) if (more[i]!.cancel()) cancelled++;
+    for (const f of queued) if (f.cancel()) cancelled++;
+    assert.equal(cancelled, n / 2 + queued.filter((f) => f.cancelled()).length);
+    assert.ok(more.every((f, i) => f.cancelled() === (i % 2 === 1)));
+    release(gate);
+    assert.equal(await holder.result(), 1);
+    const ran = await Promise.all(
+      more.filter((f) => !f.cancelled()).map((f) => f.result()),
+    );
+    assert.equal(ran.length, n / 2);
+    // Exactly the tasks not cancelled ran: bump returned 1 .. n/2.
+    assert.equal(Atomics.load(counter, 0), n / 2);
+    assert.deepEqual(
+      ran.toSorted((a, b) => a - b),
+      Array.from({ length: n / 2 }, (_, i) => i + 1),
+    );
+    for (const f of more.filter((f) => f.cancelled())) {
+      await assert.rejects(f.result(), CancelledError);
+    }
+  } finally {
+    release(gate);
+    // Resolves only if every cancelled chunk left the core's count.
+    await executor.shutdown();
+  }
+});
+
+Deno.test("ProcessPoolExecutor.submitWith(): one AbortSignal over 5,000 futures is one listener; abort cancels those not started", async () => {
+  const gate = shared(2);
+  const { executor, holder, queued } = await blockedExecutor(gate);
+  try {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let added = 0;
+    let removed = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<typeof add>) => {
+      added++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      removed++;
+      remove(...args);
+    };
+    const n = 5_000;
+    const futures = Array.from(
+      { length: n },
+      (_, i) => executor.submitWith(t.square, [i], { signal }),
+    );
+    assert.equal(added, 1);
+    controller.abort();
+    assert.ok(futures.every((f) => f.cancelled()));
+    assert.equal(removed, 1);
+    // A second group on a fresh signal: finishes normally, then lets go.
+    const second = new AbortController();
+    const ok = Array.from(
+      { length: 100 },
+      (_, i) => executor.submitWith(t.square, [i], { signal: second.signal }),
+    );
+    release(gate);
+    assert.equal(await holder.result(), 1);
+    await Promise.all(queued.map((f) => f.result()));
+    assert.deepEqual(
+      await Promise.all(ok.map((f) => f.result())),
+      Array.from({ length: 100 }, (_, i) => i * i),
+    );
+    second.abort(); // nothing left to cancel: no effect
+    assert.ok(ok.every((f) => !f.cancelled()));
+  } finally {
+    release(gate);
+    await executor.shutdown();
+  }
+});
+
+Deno.test("asCompleted() yields each of 10k futures once, duplicates and done ones included; break stops it", async () => {
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2, module });
+  const early = executor.submit(t.square, 3);
+  await early.result();
+  const futures = Array.from(
+    { length: 10_000 },
+    (_, i) => executor.submit(t.square, i),
+  );
+  const input = [early, ...futures, ...futures.slice(0, 500), early];
+  const seen = new Set<Future<number>>();
+  let count = 0;
+  let sum = 0;
+  for await (const f of asCompleted(input)) {
+    count++;
+    seen.add(f);
+    sum += await f.result();
+  }
+  assert.equal(count, 10_001);
+  assert.equal(seen.size, 10_001);
+  assert.equal(sum, 9 + (9_999 * 10_000 * 19_999) / 6);
+  // Leaving early: the rest still complete and can be waited for again.
+  const more = Array.from(
+    { length: 1_000 },
+    (_, i) => executor.submit(t.square, i),
+  );
+  for await (const f of asCompleted(more)) {
+    assert.ok(f.done());
+    break;
+  }
+  const { done } = await wait(more);
+  assert.equal(done.size, 1_000);
+});
+
+Deno.test("asCompleted() answers next() calls made at once in order; return(), throw() and a timeout end it", async () => {
+  const a = new Future<number>();
+  const b = new Future<number>();
+  const c = new Future<number>();
+  const it = asCompleted([a, b, c]);
+  const first = it.next();
+  const second = it.next();
+  b.cancel();
+  a.cancel();
+  assert.deepEqual(await first, { done: false, value: b });
+  assert.deepEqual(await second, { done: false, value: a });
+  assert.deepEqual(await it.return(undefined), {
+    done: true,
+    value: undefined,
+  });
+  assert.deepEqual(await it.next(), { done: true, value: undefined });
+  c.cancel(); // no listener left to call
+
+  const d = new Future<number>();
+  const thrown = asCompleted([d]);
+  const reason = new Error("stop");
+  await assert.rejects(thrown.throw(reason), (e) => e === reason);
+  assert.deepEqual(await thrown.next(), { done: true, value: undefined });
+
+  const e = new Future<number>();
+  const timed = asCompleted([e], { timeout: 5 });
+  const pending = [timed.next(), timed.next()];
+  await assert.rejects(pending[0]!, TimeoutError);
+  assert.deepEqual(await pending[1], { done: true, value: undefined });
+  e.cancel();
+
+  const bad = asCompleted([a], { timeout: -1 });
+  await assert.rejects(bad.next(), RangeError);
+  assert.deepEqual(await bad.next(), { done: true, value: undefined });
+  {
+    await using disposed = asCompleted([new Future<number>()]);
+    assert.equal(disposed[Symbol.asyncIterator](), disposed);
+  }
 });
 
 Deno.test("ProcessPoolExecutor and helpers reject bad input", async () => {
