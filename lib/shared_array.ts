@@ -9,7 +9,7 @@
  * @module
  */
 
-import { assertLive } from "./_context.ts";
+import { assertLive, assertLiveRelaxed } from "./_context.ts";
 import { checkLockOption, makeLock } from "./sync/lock_option.ts";
 import {
   registerShareable,
@@ -217,6 +217,17 @@ export class RawArray<C extends Typecode = Typecode> {
    * The typed array over the shared memory (`Float64Array` for `d`, ...):
    * the fastest way to read and write in a hot loop, unchecked.
    *
+   * Writes through a typed array cannot be fenced: a thread whose Process
+   * is terminated while it loops over a view it already holds goes on
+   * writing until Deno stops it (a thread busy in synchronous code is not
+   * stopped in Deno 2.9). Reading `view` itself on such a thread throws
+   * `ProcessEndedError`, as `set()` and the atomic operations do; so a loop
+   * that must stop writing once terminated takes the view again per batch
+   * of writes, or uses `set()`.
+   *
+   * @throws {ProcessEndedError} When read from the thread of a Process that
+   * has been terminated or killed.
+   *
    * @example Usage
    * ```ts
    * import { RawArray } from "@denomp/multiprocessing";
@@ -228,6 +239,7 @@ export class RawArray<C extends Typecode = Typecode> {
    * ```
    */
   get view(): TypedArrayOf<C> {
+    assertLiveRelaxed();
     return this.#view as TypedArrayOf<C>;
   }
 
@@ -267,6 +279,8 @@ export class RawArray<C extends Typecode = Typecode> {
    * @throws {TypeError} If `index` is not an integer or `value` has the wrong
    * type.
    * @throws {RangeError} If `index` or `value` is out of range.
+   * @throws {ProcessEndedError} If called from the thread of a Process that
+   * has been terminated or killed.
    *
    * @example Usage
    * ```ts
@@ -280,6 +294,9 @@ export class RawArray<C extends Typecode = Typecode> {
    * ```
    */
   set(index: number, value: ValueType<C>): void {
+    // A terminated Process's thread that Deno could not stop must not go on
+    // changing shared memory (one plain load; none on the main thread).
+    assertLiveRelaxed();
     const view = this.#view;
     const n = view.length;
     let i: number;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { assertLive } from "./_context.ts";
+import { assertLive, assertLiveRelaxed } from "./_context.ts";
 import {
   registerShareable,
   reviveDescriptor,
@@ -220,10 +220,13 @@ export class RawValue<C extends Typecode = Typecode> {
 
   /**
    * The value. Setting it checks the type and range first and leaves the
-   * memory untouched on bad input.
+   * memory untouched on bad input. On the thread of a Process that has been
+   * terminated or killed (which Deno may not have stopped yet) setting it
+   * throws, as every toolkit call that changes shared state does.
    *
    * @throws {TypeError} When set to a value of the wrong type.
    * @throws {RangeError} When set to an integer out of range.
+   * @throws {ProcessEndedError} When set from a terminated Process's thread.
    *
    * @example Usage
    * ```ts
@@ -240,6 +243,9 @@ export class RawValue<C extends Typecode = Typecode> {
   }
 
   set value(value: ValueType<C>) {
+    // A terminated Process's thread that Deno could not stop must not go on
+    // changing shared memory (one plain load; none on the main thread).
+    assertLiveRelaxed();
     this.#view[0] = checkItem("Cannot set value", this.#t, value);
   }
 

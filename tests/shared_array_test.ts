@@ -5,6 +5,8 @@ import { Process } from "../lib/process.ts";
 import { RLock } from "../lib/rlock.ts";
 import { RawArray, SharedArray } from "../lib/shared_array.ts";
 import type { Typecode } from "../lib/value.ts";
+import { STOPPED_BY_FENCE } from "./fixtures/shared_targets.ts";
+import { terminateStuckWriter } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
 
@@ -202,4 +204,20 @@ Deno.test("SharedArray element atomics keep 4 Processes x 50k exact", async () =
   ]];
   await run("incrElement", args);
   assert.deepEqual(arr.toArray(), [100_000n, 100_000n]);
+});
+
+Deno.test("SharedArray.set() and view stop a terminated Process's busy thread with ProcessEndedError", async (t) => {
+  for (const how of ["set", "view"] as const) {
+    await t.step(how, async () => {
+      for (const arr of [new SharedArray("d", 4), new RawArray("d", 4)]) {
+        const { outcome, process } = await terminateStuckWriter(arr, how);
+        assert.equal(outcome, STOPPED_BY_FENCE);
+        assert.equal(process.exitcode, -15);
+        assert.ok(arr.get(0) > 0);
+        const final = arr.get(0);
+        await process.join();
+        assert.equal(arr.get(0), final);
+      }
+    });
+  }
 });
