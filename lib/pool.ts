@@ -173,7 +173,8 @@ export class Pool {
   /**
    * Runs `fn` on every item, in parallel, and resolves with the results in
    * input order. The input is read in full first (as Python's `map` does);
-   * use {@linkcode Pool.prototype.imap} for long or endless inputs. The
+   * use {@linkcode Pool.prototype.imap} for long or endless inputs. If the
+   * input throws, the call rejects with that error and nothing runs. The
    * first task that throws rejects the whole call with that error, and the
    * tasks not yet started are dropped.
    *
@@ -314,6 +315,12 @@ export class Pool {
    * and only a bounded number of chunks is in flight at a time. Leaving the
    * loop early drops the tasks not yet started.
    *
+   * A task that throws ends the loop with its error when the loop reaches
+   * its result. If the input itself throws, the results of the items read
+   * before are yielded first, then the loop throws the input's error; as in
+   * CPython, a chunk the input failed in the middle of is not run (with
+   * `chunksize` 1, every item read before the failure gets its result).
+   *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
    * @param fn An exported function of the pool's module, or its name.
@@ -359,7 +366,8 @@ export class Pool {
 
   /**
    * Like {@linkcode Pool.prototype.imap}, but yields results in the order
-   * they complete.
+   * they complete. If the input throws, its error comes after every result
+   * of the chunks read before it.
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -658,6 +666,11 @@ async function* imapGenerator(
   let nextSeq = 0;
   let nextOut = 0;
   let exhausted = false;
+  // Set when the input itself throws. As CPython does, every chunk read in
+  // full before that still runs and is yielded first; the chunk being filled
+  // is dropped, and the error comes in its place (after every result, for
+  // imapUnordered).
+  let inputError: { error: unknown } | null = null;
   const owner: ChunkOwner = {
     chunkDone(chunk, values, offset) {
       live.delete(chunk);
@@ -687,9 +700,17 @@ async function* imapGenerator(
       while (!exhausted && live.size + ready.size < window) {
         const slice: unknown[] = [];
         while (slice.length < chunksize) {
-          const step = sync
-            ? (iterator as Iterator<unknown>).next()
-            : await (iterator as AsyncIterator<unknown>).next();
+          let step: IteratorResult<unknown>;
+          try {
+            step = sync
+              ? (iterator as Iterator<unknown>).next()
+              : await (iterator as AsyncIterator<unknown>).next();
+          } catch (error) {
+            inputError = { error };
+            exhausted = true;
+            slice.length = 0;
+            break;
+          }
           if (step.done) {
             exhausted = true;
             break;
@@ -711,7 +732,11 @@ async function* imapGenerator(
         live.add(chunk);
         core.enqueue(chunk);
       }
-      if (exhausted && live.size === 0 && ready.size === 0) return;
+      if (exhausted && live.size === 0 && ready.size === 0) {
+        // Every result before the input's failure has been yielded.
+        if (inputError !== null) throw inputError.error;
+        return;
+      }
       // Wait for the next result we may yield.
       let seq: number | undefined;
       while (true) {
