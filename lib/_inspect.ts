@@ -24,3 +24,31 @@ export function inspectOutcome(
     ? inspect(value, options)
     : Deno.inspect(value);
 }
+
+/** Names of the signals a process may end by (Linux numbering). */
+const SIGNALS: Readonly<Record<number, string>> = {
+  1: "SIGHUP",
+  2: "SIGINT",
+  3: "SIGQUIT",
+  4: "SIGILL",
+  5: "SIGTRAP",
+  6: "SIGABRT",
+  7: "SIGBUS",
+  8: "SIGFPE",
+  9: "SIGKILL",
+  10: "SIGUSR1",
+  11: "SIGSEGV",
+  12: "SIGUSR2",
+  13: "SIGPIPE",
+  14: "SIGALRM",
+  15: "SIGTERM",
+};
+
+/**
+ * The signal an exit code stands for (`-15` is `"SIGTERM"`), as Python's
+ * Process repr names it; `null` for a code that is not `-N`.
+ */
+export function signalName(exitcode: number | null): string | null {
+  if (exitcode === null || exitcode >= 0) return null;
+  return SIGNALS[-exitcode] ?? `SIG${-exitcode}`;
+}

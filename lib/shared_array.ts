@@ -584,16 +584,24 @@ export class RawArray<C extends Typecode = Typecode> {
   }
 
   /**
-   * Custom inspect for `console.log` / `Deno.inspect`.
+   * Custom inspect for `console.log` / `Deno.inspect`: the typecode, the
+   * length and the first ten elements, as `SharedArray("i", 20) [ 0, 1, ...
+   * 10 more items ]`.
    *
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    const shown = this.slice(0, 10).map((v) =>
-      typeof v === "bigint" ? `${v}n` : String(v)
-    );
-    if (this.length > 10) shown.push(`... ${this.length - 10} more`);
-    return `${this.constructor.name}("${this.#t.code}", [${shown.join(", ")}])`;
+    const view = this.#view;
+    const n = view.length;
+    const shown: string[] = [];
+    for (let i = 0; i < Math.min(n, 10); i++) {
+      const v = view[i]!;
+      shown.push(typeof v === "bigint" ? `${v}n` : String(v));
+    }
+    if (n > 10) shown.push(`... ${n - 10} more item${n === 11 ? "" : "s"}`);
+    return `${this.constructor.name}("${this.#t.code}", ${n}) ${
+      n === 0 ? "[]" : `[ ${shown.join(", ")} ]`
+    }`;
   }
 }
 

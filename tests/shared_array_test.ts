@@ -221,3 +221,19 @@ Deno.test("SharedArray.set() and view stop a terminated Process's busy thread wi
     });
   }
 });
+
+Deno.test("SharedArray and RawArray inspect as their typecode, length and first items", () => {
+  assert.equal(
+    Deno.inspect(new SharedArray("i", 20)),
+    'SharedArray("i", 20) [ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... 10 more items ]',
+  );
+  assert.equal(
+    Deno.inspect(new RawArray("d", [1.5, -2])),
+    'RawArray("d", 2) [ 1.5, -2 ]',
+  );
+  assert.equal(
+    Deno.inspect(new RawArray("q", Array.from({ length: 11 }, () => 7n))),
+    'RawArray("q", 11) [ 7n, 7n, 7n, 7n, 7n, 7n, 7n, 7n, 7n, 7n, ... 1 more item ]',
+  );
+  assert.equal(Deno.inspect(new SharedArray("b", 0)), 'SharedArray("b", 0) []');
+});

@@ -287,3 +287,12 @@ Deno.test("Value.value setter is fenced on a pool worker replaced after a timeou
     Atomics.store(flags, 2, 1);
   }
 });
+
+Deno.test("Value and RawValue inspect as their typecode and value", () => {
+  assert.equal(Deno.inspect(new Value("d", 1.5)), 'Value("d", 1.5)');
+  assert.equal(Deno.inspect(new RawValue("q", -5n)), 'RawValue("q", -5n)');
+  assert.equal(
+    Deno.inspect({ v: new Value("i", 3, { lock: false }) }),
+    '{ v: Value("i", 3) }',
+  );
+});
