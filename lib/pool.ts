@@ -687,6 +687,11 @@ export class Pool {
     const timeout = taskTimeout(what, options?.timeout);
     const chunksize = checkChunksize(what, options?.chunksize);
     checkCallbacks(what, callback, errorCallback);
+    // A sync input is read in full now, as Python's map_async does: an input
+    // that throws throws here.
+    const items = Symbol.iterator in Object(iterable)
+      ? Array.from(iterable as Iterable<unknown>)
+      : null;
     const result = results.create(
       callback as ResultCallback | undefined,
       errorCallback,
@@ -702,10 +707,8 @@ export class Pool {
         signal,
         result,
       );
-    if (Symbol.iterator in Object(iterable)) {
-      // Read in full now, as Python's map_async does: an input that throws
-      // throws here.
-      job(Array.from(iterable as Iterable<unknown>));
+    if (items !== null) {
+      job(items);
       return result;
     }
     // An async input is read in the background; join() waits for it.
