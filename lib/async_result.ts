@@ -71,27 +71,26 @@ export class AsyncResult<T> {
   #state: typeof PENDING | typeof SUCCEEDED | typeof FAILED = PENDING;
   #value: T | undefined = undefined;
   #error: unknown = undefined;
-  #callback: ResultCallback | undefined;
-  #errorCallback: ((error: unknown) => void) | undefined;
+  #callback: ResultCallback | undefined = undefined;
+  #errorCallback: ((error: unknown) => void) | undefined = undefined;
   #listeners: (() => void)[] = [];
   #settling = false;
 
   static {
     installResultControl({
-      create: (callback, errorCallback) =>
-        new AsyncResult<unknown>(callback, errorCallback),
+      create: (callback, errorCallback) => {
+        const result = new AsyncResult<unknown>();
+        result.#callback = callback;
+        result.#errorCallback = errorCallback;
+        return result;
+      },
       resolve: (result, value) => result.#settle(SUCCEEDED, value),
       reject: (result, error) => result.#settle(FAILED, error),
     });
   }
 
-  private constructor(
-    callback: ResultCallback | undefined,
-    errorCallback: ((error: unknown) => void) | undefined,
-  ) {
-    this.#callback = callback;
-    this.#errorCallback = errorCallback;
-  }
+  /** Only the pool makes AsyncResults. */
+  private constructor() {}
 
   /**
    * Whether the task has finished (succeeded or failed).
