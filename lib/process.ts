@@ -521,6 +521,8 @@ export class Process<A extends unknown[] = unknown[]> {
   /**
    * A short description, for `console.log`: what Python's repr shows (name,
    * pid, parent, state, exit code and the signal it stands for, daemon).
+   *
+   * @returns The description.
    */
   [Symbol.for("Deno.customInspect")](): string {
     const fields = [`name: ${JSON.stringify(this.#name)}`];

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { assertLive, assertLiveRelaxed } from "./_context.ts";
+import { assertLive, selfStatus, throwEnded } from "./_context.ts";
+import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import { checkLockOption, makeLock } from "./sync/lock_option.ts";
 import {
   registerShareable,
@@ -145,6 +146,8 @@ function checkBound(what: string, bound: unknown, length: number): number {
 export class RawArray<C extends Typecode = Typecode> {
   #t: TypecodeInfo;
   #view: AnyTypedArray;
+  /** The status word of this thread's Process (see `selfStatus()`). */
+  #fence: Int32Array | null = selfStatus();
 
   static {
     viewOf = (array) => array.#view;
@@ -239,7 +242,8 @@ export class RawArray<C extends Typecode = Typecode> {
    * ```
    */
   get view(): TypedArrayOf<C> {
-    assertLiveRelaxed();
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     return this.#view as TypedArrayOf<C>;
   }
 
@@ -295,8 +299,9 @@ export class RawArray<C extends Typecode = Typecode> {
    */
   set(index: number, value: ValueType<C>): void {
     // A terminated Process's thread that Deno could not stop must not go on
-    // changing shared memory (one plain load; none on the main thread).
-    assertLiveRelaxed();
+    // changing shared memory (a plain load; nothing on the main thread).
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     const view = this.#view;
     const n = view.length;
     let i: number;

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { assertLive, assertLiveRelaxed } from "./_context.ts";
+import { assertLive, selfStatus, throwEnded } from "./_context.ts";
+import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   registerShareable,
   reviveDescriptor,
@@ -168,6 +169,8 @@ let viewOf: (value: RawValue) => AnyTypedArray;
 export class RawValue<C extends Typecode = Typecode> {
   #t: TypecodeInfo;
   #view: AnyTypedArray;
+  /** The status word of this thread's Process (see `selfStatus()`). */
+  #fence: Int32Array | null = selfStatus();
 
   static {
     viewOf = (value) => value.#view;
@@ -244,8 +247,9 @@ export class RawValue<C extends Typecode = Typecode> {
 
   set value(value: ValueType<C>) {
     // A terminated Process's thread that Deno could not stop must not go on
-    // changing shared memory (one plain load; none on the main thread).
-    assertLiveRelaxed();
+    // changing shared memory (a plain load; nothing on the main thread).
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     this.#view[0] = checkItem("Cannot set value", this.#t, value);
   }
 
