@@ -96,3 +96,9 @@ export async function terminateStuckWriter(
     if (p.isAlive()) p.terminate();
   }
 }
+
+/** Sets `ints[0]` to 1 and wakes its waiters: lets a blocked task go. */
+export function release(ints: Int32Array): void {
+  Atomics.store(ints, 0, 1);
+  Atomics.notify(ints, 0);
+}

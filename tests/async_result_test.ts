@@ -10,14 +10,9 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import * as t from "./fixtures/pool_targets.ts";
-import { sharedInts, untilSet } from "./_util.ts";
+import { release, sharedInts, untilSet } from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
-
-function release(ints: Int32Array): void {
-  Atomics.store(ints, 0, 1);
-  Atomics.notify(ints, 0);
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
