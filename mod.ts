@@ -35,6 +35,7 @@
  * @module
  */
 
+export * from "./lib/async_result.ts";
 export * from "./lib/barrier.ts";
 export * from "./lib/condition.ts";
 export * from "./lib/errors.ts";

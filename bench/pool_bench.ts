@@ -2,7 +2,12 @@
 // `deno bench` for Pool and ProcessPoolExecutor against the raw mechanism:
 // a bare Worker that squares each number it is posted, pipelined (every
 // message sent at once, one reply per message).
-import { asCompleted, Pool, ProcessPoolExecutor } from "../mod.ts";
+import {
+  asCompleted,
+  type AsyncResult,
+  Pool,
+  ProcessPoolExecutor,
+} from "../mod.ts";
 // The task lives in a module without side effects: a worker imports the
 // task's module, and this one starts pools at its top level.
 import { square } from "../tests/fixtures/pool_targets.ts";
@@ -113,6 +118,65 @@ Deno.bench({
     } finally {
       fresh.terminate();
     }
+  },
+});
+
+Deno.bench({
+  group: "20k tiny tasks",
+  name: "Pool(2): 20k applyAsync(square) + get()",
+  async fn() {
+    const results: AsyncResult<number>[] = [];
+    for (const x of xs) results.push(pool.applyAsync(square, [x]));
+    for (const result of results) await result.get();
+  },
+});
+
+Deno.bench({
+  group: "20k tiny tasks",
+  name: "Pool(2).mapAsync(square, chunksize 1).get()",
+  async fn() {
+    await pool.mapAsync(square, xs, { chunksize: 1 }).get();
+  },
+});
+
+// One task at a time: the round trip of one result.
+function rawRoundTrip(): Promise<void> {
+  return new Promise((resolve) => {
+    raw.onmessage = () => resolve();
+    raw.postMessage(3);
+  });
+}
+
+Deno.bench({
+  group: "one task round trip",
+  name: "raw Worker postMessage ping-pong",
+  baseline: true,
+  async fn() {
+    await rawRoundTrip();
+  },
+});
+
+Deno.bench({
+  group: "one task round trip",
+  name: "Pool.applyAsync(square).get()",
+  async fn() {
+    await pool.applyAsync(square, [3]).get();
+  },
+});
+
+Deno.bench({
+  group: "one task round trip",
+  name: "Pool.apply(square)",
+  async fn() {
+    await pool.apply(square, [3]);
+  },
+});
+
+Deno.bench({
+  group: "one task round trip",
+  name: "ProcessPoolExecutor.submit(square).result()",
+  async fn() {
+    await executor.submit(square, 3).result();
   },
 });
 

@@ -200,3 +200,52 @@ export async function park(
     releaseEventLoop();
   }
 }
+
+/**
+ * Waits for a one-time event for at most `timeout` milliseconds, or until
+ * `signal` aborts. `subscribe(wake)` registers `wake` to be called once when
+ * the event happens and returns a function that unregisters it. Resolves
+ * `true` when the event came, `false` when the timeout ran out first;
+ * rejects with `signal.reason` on abort. Every way out unregisters, clears
+ * its timer and removes its listener, so an abandoned wait (a poll with a
+ * short timeout, repeated) leaves nothing behind. The timeout and signal
+ * must have been validated ({@linkcode checkTimeout},
+ * {@linkcode checkSignal}).
+ */
+export function waitFor(
+  subscribe: (wake: () => void) => () => void,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let done = false;
+    let unsubscribe: (() => void) | undefined = undefined;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      unsubscribe?.();
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      return true;
+    };
+    const onAbort = () => {
+      if (finish()) reject(signal!.reason);
+    };
+    const off = subscribe(() => {
+      if (finish()) resolve(true);
+    });
+    if (done) {
+      off();
+      return;
+    }
+    unsubscribe = off;
+    if (timeout !== Infinity) {
+      timer = setTimeout(() => {
+        if (finish()) resolve(false);
+      }, timeout);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

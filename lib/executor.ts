@@ -15,6 +15,7 @@ import {
 } from "./pool/core.ts";
 import { buildCore, taskTimeout } from "./pool/options.ts";
 import { checkSignal, checkTimeout, describe } from "./_wait.ts";
+import { type InspectFn, inspectOutcome } from "./_inspect.ts";
 import { CancelledError, TimeoutError } from "./errors.ts";
 import type { ProcessPermissions } from "./process.ts";
 
@@ -373,11 +374,25 @@ export class Future<T> {
     }
   }
 
-  /** A short description, for `console.log`. */
-  [Symbol.for("Deno.customInspect")](): string {
-    return `Future { state: ${JSON.stringify(this.#state)}${
-      this.#state === "finished" ? this.#failed ? ", raised" : ", returned" : ""
-    } }`;
+  /**
+   * A short description, for `console.log`: the state, and the result or
+   * the exception once finished.
+   *
+   * @param inspect Deno's inspect function, for the result.
+   * @param options Deno's inspect options.
+   * @returns The description.
+   */
+  [Symbol.for("Deno.customInspect")](
+    inspect?: InspectFn,
+    options?: Deno.InspectOptions,
+  ): string {
+    const state = `Future { state: ${JSON.stringify(this.#state)}`;
+    if (this.#state !== "finished") return `${state} }`;
+    return this.#failed
+      ? `${state}, exception: ${
+        inspectOutcome(this.#error, inspect, options)
+      } }`
+      : `${state}, result: ${inspectOutcome(this.#value, inspect, options)} }`;
   }
 
   #wait(what: string, options: FutureWaitOptions): Promise<void> {

@@ -16,7 +16,11 @@ import {
   terminatedError,
 } from "./pool/core.ts";
 import { checkSignal, describe } from "./_wait.ts";
+import type { AsyncResult } from "./async_result.ts";
+// Loads AsyncResult, whose static block installs `results`.
+import "./async_result.ts";
 import { buildCore, taskTimeout } from "./pool/options.ts";
+import { type ResultCallback, results } from "./pool/result_control.ts";
 import type { ProcessPermissions } from "./process.ts";
 
 /** Options for {@linkcode Pool}. */
@@ -96,6 +100,56 @@ export interface ApplyOptions {
   timeout?: number;
 }
 
+/**
+ * Options for {@linkcode Pool.prototype.applyAsync}: those of `apply`, and
+ * Python's callbacks.
+ *
+ * @typeParam R The task's result type.
+ */
+export interface ApplyAsyncOptions<R> extends ApplyOptions {
+  /**
+   * Called once with the result, in this thread, before any `get()` of the
+   * {@linkcode AsyncResult} returns. It should return quickly (other results
+   * wait for it). An error it throws is reported as uncaught
+   * (`reportError`) and does not touch the pool.
+   *
+   * @default {undefined}
+   */
+  callback?: (result: R) => void;
+  /**
+   * Called once with the error instead, when the task fails (its own error,
+   * `TimeoutError`, `WorkerCrashedError`, `CancelledError` on terminate, or
+   * the signal's reason).
+   *
+   * @default {undefined}
+   */
+  errorCallback?: (error: unknown) => void;
+}
+
+/**
+ * Options for {@linkcode Pool.prototype.mapAsync} and `starmapAsync`: those
+ * of `map`, and Python's callbacks.
+ *
+ * @typeParam R The function's result type; `callback` gets an array of them.
+ */
+export interface MapAsyncOptions<R> extends MapOptions {
+  /**
+   * Called once with every result, in input order, in this thread, before
+   * any `get()` of the {@linkcode AsyncResult} returns. An error it throws is
+   * reported as uncaught (`reportError`) and does not touch the pool.
+   *
+   * @default {undefined}
+   */
+  callback?: (results: R[]) => void;
+  /**
+   * Called once with the first error instead (a task's error, the input's
+   * error when an async input throws, ...).
+   *
+   * @default {undefined}
+   */
+  errorCallback?: (error: unknown) => void;
+}
+
 /** Where a pool is in its life. */
 export type PoolState = "running" | "closed" | "terminated";
 
@@ -138,6 +192,8 @@ export class Pool {
   #core: PoolCore;
   #processes: number;
   #state: PoolState = "running";
+  /** Async inputs of mapAsync calls still being read. */
+  #reading = new Set<Promise<void>>();
 
   /**
    * Creates a pool. Workers start with the first task.
@@ -173,7 +229,8 @@ export class Pool {
   /**
    * Runs `fn` on every item, in parallel, and resolves with the results in
    * input order. The input is read in full first (as Python's `map` does);
-   * use {@linkcode Pool.prototype.imap} for long or endless inputs. The
+   * use {@linkcode Pool.prototype.imap} for long or endless inputs. If the
+   * input throws, the call rejects with that error and nothing runs. The
    * first task that throws rejects the whole call with that error, and the
    * tasks not yet started are dropped.
    *
@@ -203,10 +260,12 @@ export class Pool {
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
-    options ??= {};
-    return this.#mapAll("Cannot map", fn, iterable, options, 0) as Promise<
-      Awaited<R>[]
-    >;
+    try {
+      return this.#mapAsync("Cannot map", fn, iterable, options, 0)
+        .get() as Promise<Awaited<R>[]>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -236,16 +295,12 @@ export class Pool {
     iterable: Iterable<A> | AsyncIterable<A>,
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
-    options ??= {};
-    return this.#mapAll(
-      "Cannot starmap",
-      fn,
-      iterable,
-      options,
-      FLAG_STAR,
-    ) as Promise<
-      Awaited<R>[]
-    >;
+    try {
+      return this.#mapAsync("Cannot starmap", fn, iterable, options, FLAG_STAR)
+        .get() as Promise<Awaited<R>[]>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -275,37 +330,154 @@ export class Pool {
     args: A,
     options?: ApplyOptions,
   ): Promise<Awaited<R>> {
-    options ??= {};
-    const what = "Cannot apply";
     try {
-      this.#assertRunning(what);
-      if (!Array.isArray(args)) {
-        throw new TypeError(
-          `${what}: args must be an array, received ${describe(args)}`,
-        );
-      }
-      const { signal } = options;
-      checkSignal(what, signal);
-      const timeout = taskTimeout(what, options.timeout);
-      const fnId = this.#core.fnId(what, fn);
-      const items = [args.slice()];
-      const flags = FLAG_STAR |
-        this.#core.encodeItems(what, items, "argument list");
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      const job = new MapJob(this.#core, 1, signal);
-      job.start([{
-        fn: fnId,
-        flags,
-        items,
-        timeout,
-        owner: job,
-        tag: 0,
-        state: ChunkState.Queued,
-      }]);
-      return job.promise.then((values) => values[0]) as Promise<Awaited<R>>;
+      return this.#applyAsync("Cannot apply", fn, args, options)
+        .get() as Promise<Awaited<R>>;
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker, as Python's `apply_async`: returns at
+   * once with an {@linkcode AsyncResult}, and calls `callback` with the
+   * result (or `errorCallback` with the error) when the task ends.
+   *
+   * What can be checked at the call is: a bad argument, an argument that
+   * cannot be sent, or a pool that is not running throw here, as `submit()`
+   * of the executor does; everything that happens later (the task's error,
+   * a crash, a timeout, an abort, `terminate()`) fails the result.
+   *
+   * @typeParam A The function's parameter types, checked against `args`.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param args The arguments.
+   * @param options `callback`, `errorCallback`, `signal`, `timeout`.
+   * @returns The result, to wait for with `get()`.
+   * @throws {Error} If the pool is closed or terminated.
+   * @throws {TypeError} If `fn` is not an exported function, `args` is not
+   * an array, an argument cannot be sent to a worker, or an option has the
+   * wrong type.
+   * @throws {RangeError} If `timeout` is negative.
+   *
+   * @example Usage
+   * ```ts
+   * import { type AsyncResult, Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { add } from "../tests/fixtures/pool_targets.ts";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 1, module });
+   * const seen: number[] = [];
+   * const result: AsyncResult<number> = pool.applyAsync(add, [2, 3], {
+   *   callback: (sum) => seen.push(sum),
+   * });
+   * assert.equal(await result.get({ timeout: 10_000 }), 5);
+   * assert.deepEqual(seen, [5]); // the callback ran before get() returned
+   * ```
+   */
+  applyAsync<A extends unknown[], R>(
+    fn: ((...args: A) => R) | string,
+    args: A,
+    options?: ApplyAsyncOptions<Awaited<R>>,
+  ): AsyncResult<Awaited<R>> {
+    return this.#applyAsync(
+      "Cannot applyAsync",
+      fn,
+      args,
+      options,
+    ) as AsyncResult<Awaited<R>>;
+  }
+
+  /**
+   * Like {@linkcode Pool.prototype.map}, as Python's `map_async`: returns at
+   * once with an {@linkcode AsyncResult} for the list of results, and calls
+   * `callback` with that list (or `errorCallback` with the first error).
+   *
+   * A synchronous input is read in full at the call (as Python's does), so
+   * an input that throws throws here, as do bad arguments, an item that
+   * cannot be sent and a pool that is not running. An async input is read
+   * in the background; if it throws, the result fails with its error.
+   *
+   * @typeParam T The item type.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param iterable The items (sync or async).
+   * @param options `chunksize`, `callback`, `errorCallback`, `signal`,
+   * `timeout`.
+   * @returns The result: every value, in input order.
+   * @throws {Error} If the pool is closed or terminated.
+   * @throws {TypeError} If `fn` is not an exported function, `iterable` is
+   * not iterable, an item cannot be sent, or an option has the wrong type.
+   * @throws {RangeError} If `chunksize` is not a positive integer or
+   * `timeout` is negative.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { square } from "../tests/fixtures/pool_targets.ts";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 2, module });
+   * const result = pool.mapAsync(square, [1, 2, 3], { chunksize: 1 });
+   * const squares: number[] = await result.get();
+   * assert.deepEqual(squares, [1, 4, 9]);
+   * ```
+   */
+  mapAsync<T, R>(
+    fn: ((item: T) => R) | string,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: MapAsyncOptions<Awaited<R>>,
+  ): AsyncResult<Awaited<R>[]> {
+    return this.#mapAsync(
+      "Cannot mapAsync",
+      fn,
+      iterable,
+      options,
+      0,
+    ) as AsyncResult<Awaited<R>[]>;
+  }
+
+  /**
+   * Like {@linkcode Pool.prototype.mapAsync}, but each item is an argument
+   * list spread into `fn`, as Python's `starmap_async`.
+   *
+   * @typeParam A The function's parameter types.
+   * @typeParam R The function's return type.
+   * @param fn An exported function of the pool's module, or its name.
+   * @param iterable Argument lists (sync or async).
+   * @param options `chunksize`, `callback`, `errorCallback`, `signal`,
+   * `timeout`.
+   * @returns The result: every value, in input order.
+   * @throws {Error} If the pool is closed or terminated.
+   * @throws {TypeError} If an item is not an array, or as for `mapAsync`.
+   * @throws {RangeError} As for `mapAsync`.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   * import { add } from "../tests/fixtures/pool_targets.ts";
+   *
+   * const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);
+   * await using pool = new Pool({ processes: 2, module });
+   * const result = pool.starmapAsync(add, [[1, 2], [3, 4]]);
+   * assert.deepEqual(await result.get(), [3, 7]);
+   * ```
+   */
+  starmapAsync<A extends unknown[], R>(
+    fn: ((...args: A) => R) | string,
+    iterable: Iterable<A> | AsyncIterable<A>,
+    options?: MapAsyncOptions<Awaited<R>>,
+  ): AsyncResult<Awaited<R>[]> {
+    return this.#mapAsync(
+      "Cannot starmapAsync",
+      fn,
+      iterable,
+      options,
+      FLAG_STAR,
+    ) as AsyncResult<Awaited<R>[]>;
   }
 
   /**
@@ -313,6 +485,12 @@ export class Pool {
    * become ready. The input is pulled lazily (an endless generator works)
    * and only a bounded number of chunks is in flight at a time. Leaving the
    * loop early drops the tasks not yet started.
+   *
+   * A task that throws ends the loop with its error when the loop reaches
+   * its result. If the input itself throws, the results of the items read
+   * before are yielded first, then the loop throws the input's error; as in
+   * CPython, a chunk the input failed in the middle of is not run (with
+   * `chunksize` 1, every item read before the failure gets its result).
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -359,7 +537,8 @@ export class Pool {
 
   /**
    * Like {@linkcode Pool.prototype.imap}, but yields results in the order
-   * they complete.
+   * they complete. If the input throws, its error comes after every result
+   * of the chunks read before it.
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -426,6 +605,9 @@ export class Pool {
         "Cannot join pool: it is still running; call close() or terminate() first",
       );
     }
+    // Maps given before close() whose async input is still being read
+    // queue their tasks first.
+    while (this.#reading.size > 0) await Promise.all(this.#reading);
     await this.#core.shutdown();
   }
 
@@ -453,47 +635,131 @@ export class Pool {
     }
   }
 
-  async #mapAll(
+  #applyAsync(
+    what: string,
+    fn: unknown,
+    args: unknown,
+    options: ApplyAsyncOptions<never> | undefined,
+  ): AsyncResult<unknown> {
+    this.#assertRunning(what);
+    if (!Array.isArray(args)) {
+      throw new TypeError(
+        `${what}: args must be an array, received ${describe(args)}`,
+      );
+    }
+    const { signal, callback, errorCallback } = options ?? {};
+    checkSignal(what, signal);
+    const timeout = taskTimeout(what, options?.timeout);
+    checkCallbacks(what, callback, errorCallback);
+    const core = this.#core;
+    const fnId = core.fnId(what, fn);
+    const items = [args.slice()];
+    const flags = FLAG_STAR | core.encodeItems(what, items, "argument list");
+    const result = results.create(
+      callback as ResultCallback | undefined,
+      errorCallback,
+    );
+    const job = new MapJob(core, 1, signal, result, true);
+    job.start([{
+      fn: fnId,
+      flags,
+      items,
+      timeout,
+      owner: job,
+      tag: 0,
+      state: ChunkState.Queued,
+    }]);
+    return result;
+  }
+
+  #mapAsync(
     what: string,
     fn: unknown,
     iterable: Iterable<unknown> | AsyncIterable<unknown>,
-    options: MapOptions,
+    options: MapAsyncOptions<never> | undefined,
     flags: number,
-  ): Promise<unknown[]> {
+  ): AsyncResult<unknown> {
     this.#assertRunning(what);
     const fnId = this.#core.fnId(what, fn);
     checkIterable(what, iterable);
-    const { signal } = options;
+    const { signal, callback, errorCallback } = options ?? {};
     checkSignal(what, signal);
-    const timeout = taskTimeout(what, options.timeout);
-    let chunksize = checkChunksize(what, options.chunksize);
+    const timeout = taskTimeout(what, options?.timeout);
+    const chunksize = checkChunksize(what, options?.chunksize);
+    checkCallbacks(what, callback, errorCallback);
+    // A sync input is read in full now, as Python's map_async does: an input
+    // that throws throws here.
     const items = Symbol.iterator in Object(iterable)
       ? Array.from(iterable as Iterable<unknown>)
-      : await Array.fromAsync(iterable as AsyncIterable<unknown>);
-    if (signal?.aborted) throw signal.reason;
-    const n = items.length;
-    if (n === 0) return [];
-    chunksize ??= defaultChunksize(n, this.#processes);
-    const job = new MapJob(this.#core, n, signal);
-    const chunks: Chunk[] = [];
-    for (let base = 0; base < n; base += chunksize) {
-      const slice = chunksize === 1
-        ? [items[base]]
-        : items.slice(base, base + chunksize);
-      const chunkFlags = flags | this.#core.encodeItems(what, slice, "item");
-      if (flags & FLAG_STAR) checkArgLists(what, slice, base);
-      chunks.push({
-        fn: fnId,
-        flags: chunkFlags,
-        items: slice,
+      : null;
+    const result = results.create(
+      callback as ResultCallback | undefined,
+      errorCallback,
+    );
+    const job = (items: unknown[]) =>
+      this.#startMap(
+        what,
+        fnId,
+        items,
+        flags,
+        chunksize,
         timeout,
-        owner: job,
-        tag: base,
-        state: ChunkState.Queued,
-      });
+        signal,
+        result,
+      );
+    if (items !== null) {
+      job(items);
+      return result;
     }
-    job.start(chunks);
-    return job.promise;
+    // An async input is read in the background; join() waits for it.
+    const reading = Array.fromAsync(iterable as AsyncIterable<unknown>).then(
+      (items) => {
+        try {
+          job(items);
+        } catch (error) {
+          results.reject(result, error);
+        }
+      },
+      (error) => results.reject(result, error),
+    ).finally(() => this.#reading.delete(reading));
+    this.#reading.add(reading);
+    return result;
+  }
+
+  /** Cuts the items into chunks for one map and queues them. */
+  #startMap(
+    what: string,
+    fnId: number,
+    items: unknown[],
+    flags: number,
+    chunksize: number | undefined,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    result: AsyncResult<unknown>,
+  ): void {
+    const n = items.length;
+    const job = new MapJob(this.#core, n, signal, result, false);
+    const chunks: Chunk[] = [];
+    if (this.#state !== "terminated") {
+      chunksize ??= defaultChunksize(n, this.#processes);
+      for (let base = 0; base < n; base += chunksize) {
+        const slice = chunksize === 1
+          ? [items[base]]
+          : items.slice(base, base + chunksize);
+        if (flags & FLAG_STAR) checkArgLists(what, slice, base);
+        const chunkFlags = flags | this.#core.encodeItems(what, slice, "item");
+        chunks.push({
+          fn: fnId,
+          flags: chunkFlags,
+          items: slice,
+          timeout,
+          owner: job,
+          tag: base,
+          state: ChunkState.Queued,
+        });
+      }
+    }
+    job.start(chunks, this.#state === "terminated");
   }
 
   #imap(
@@ -564,33 +830,63 @@ function checkArgLists(what: string, items: unknown[], base: number): void {
   }
 }
 
-/** Collects every chunk of a map into one result array. */
+function checkCallbacks(
+  what: string,
+  callback: unknown,
+  errorCallback: unknown,
+): void {
+  for (
+    const [name, value] of [["callback", callback], [
+      "errorCallback",
+      errorCallback,
+    ]]
+  ) {
+    if (value !== undefined && typeof value !== "function") {
+      throw new TypeError(
+        `${what}: ${name} must be a function, received ${describe(value)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Collects every chunk of one map (or the one chunk of an apply) into its
+ * AsyncResult: the values in input order, or the first error (the chunks
+ * not yet started are then dropped).
+ */
 class MapJob implements ChunkOwner {
-  readonly promise: Promise<unknown[]>;
   #core: PoolCore;
-  #results: unknown[];
+  #result: AsyncResult<unknown>;
+  #single: boolean;
+  #values: unknown[];
   #remaining = 0;
   #chunks: Chunk[] = [];
   #settled = false;
-  #resolve!: (values: unknown[]) => void;
-  #reject!: (error: unknown) => void;
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | null = null;
 
-  constructor(core: PoolCore, n: number, signal: AbortSignal | undefined) {
+  constructor(
+    core: PoolCore,
+    n: number,
+    signal: AbortSignal | undefined,
+    result: AsyncResult<unknown>,
+    single: boolean,
+  ) {
     this.#core = core;
-    this.#results = new Array(n);
+    this.#values = new Array(n);
     this.#signal = signal;
-    this.promise = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
+    this.#result = result;
+    this.#single = single;
   }
 
-  start(chunks: Chunk[]): void {
+  /** Queues the chunks; `terminated` fails the job instead. */
+  start(chunks: Chunk[], terminated = false): void {
+    const signal = this.#signal;
+    if (terminated) return this.#fail(terminatedError("Cannot map"));
+    if (signal?.aborted) return this.#fail(signal.reason);
+    if (chunks.length === 0) return this.#done();
     this.#chunks = chunks;
     this.#remaining = chunks.length;
-    const signal = this.#signal;
     if (signal !== undefined) {
       this.#onAbort = () => this.#fail(signal.reason);
       signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -600,21 +896,24 @@ class MapJob implements ChunkOwner {
 
   chunkDone(chunk: Chunk, values: unknown[], offset: number): void {
     if (this.#settled) return;
-    const results = this.#results;
+    const out = this.#values;
     const base = chunk.tag;
     const n = chunk.items.length;
-    for (let i = 0; i < n; i++) {
-      results[base + i] = values[offset + i];
-    }
-    if (--this.#remaining === 0) {
-      this.#settled = true;
-      this.#cleanup();
-      this.#resolve(results);
-    }
+    for (let i = 0; i < n; i++) out[base + i] = values[offset + i];
+    if (--this.#remaining === 0) this.#done();
   }
 
   chunkFailed(_chunk: Chunk, error: Error): void {
     this.#fail(error);
+  }
+
+  #done(): void {
+    this.#settled = true;
+    this.#cleanup();
+    results.resolve(
+      this.#result,
+      this.#single ? this.#values[0] : this.#values,
+    );
   }
 
   #fail(error: unknown): void {
@@ -622,7 +921,7 @@ class MapJob implements ChunkOwner {
     this.#settled = true;
     this.#cleanup();
     for (const chunk of this.#chunks) this.#core.cancel(chunk);
-    this.#reject(error);
+    results.reject(this.#result, error);
   }
 
   #cleanup(): void {
@@ -658,6 +957,11 @@ async function* imapGenerator(
   let nextSeq = 0;
   let nextOut = 0;
   let exhausted = false;
+  // Set when the input itself throws. As CPython does, every chunk read in
+  // full before that still runs and is yielded first; the chunk being filled
+  // is dropped, and the error comes in its place (after every result, for
+  // imapUnordered).
+  let inputError: { error: unknown } | null = null;
   const owner: ChunkOwner = {
     chunkDone(chunk, values, offset) {
       live.delete(chunk);
@@ -687,9 +991,17 @@ async function* imapGenerator(
       while (!exhausted && live.size + ready.size < window) {
         const slice: unknown[] = [];
         while (slice.length < chunksize) {
-          const step = sync
-            ? (iterator as Iterator<unknown>).next()
-            : await (iterator as AsyncIterator<unknown>).next();
+          let step: IteratorResult<unknown>;
+          try {
+            step = sync
+              ? (iterator as Iterator<unknown>).next()
+              : await (iterator as AsyncIterator<unknown>).next();
+          } catch (error) {
+            inputError = { error };
+            exhausted = true;
+            slice.length = 0;
+            break;
+          }
           if (step.done) {
             exhausted = true;
             break;
@@ -711,7 +1023,11 @@ async function* imapGenerator(
         live.add(chunk);
         core.enqueue(chunk);
       }
-      if (exhausted && live.size === 0 && ready.size === 0) return;
+      if (exhausted && live.size === 0 && ready.size === 0) {
+        // Every result before the input's failure has been yielded.
+        if (inputError !== null) throw inputError.error;
+        return;
+      }
       // Wait for the next result we may yield.
       let seq: number | undefined;
       while (true) {

@@ -17,6 +17,7 @@ import {
   selfProcess,
 } from "./_context.ts";
 import { deserializeError, serializeError } from "./_error_wire.ts";
+import { signalName } from "./_inspect.ts";
 import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   type ChildMessage,
@@ -517,16 +518,33 @@ export class Process<A extends unknown[] = unknown[]> {
     this.#closed = true;
   }
 
-  /** A short description, for `console.log`. */
+  /**
+   * A short description, for `console.log`: what Python's repr shows (name,
+   * pid, parent, state, exit code and the signal it stands for, daemon).
+   *
+   * @returns The description.
+   */
   [Symbol.for("Deno.customInspect")](): string {
-    const state = this.#status === null
+    const fields = [`name: ${JSON.stringify(this.#name)}`];
+    if (this.#pid !== null) fields.push(`pid: ${this.#pid}`);
+    // A Process object stays on the thread that made it: its parent.
+    fields.push(`parent: ${selfProcess().pid}`);
+    const state = this.#closed
+      ? "closed"
+      : this.#status === null
       ? "initial"
       : this.isAlive()
       ? "started"
-      : `stopped exitcode=${this.exitcode}`;
-    return `Process { name: ${
-      JSON.stringify(this.#name)
-    }, pid: ${this.#pid}, ${state}${this.#daemon ? ", daemon" : ""} }`;
+      : "stopped";
+    fields.push(`state: "${state}"`);
+    if (state === "stopped") {
+      const code = this.exitcode;
+      fields.push(`exitcode: ${code}`);
+      const signal = signalName(code);
+      if (signal !== null) fields.push(`signal: "${signal}"`);
+    }
+    if (this.#daemon) fields.push("daemon: true");
+    return `Process { ${fields.join(", ")} }`;
   }
 
   #requireStarted(what: string): Int32Array {

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { assertLive } from "./_context.ts";
+import { assertLive, selfStatus, throwEnded } from "./_context.ts";
+import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import { checkLockOption, makeLock } from "./sync/lock_option.ts";
 import {
   registerShareable,
@@ -145,6 +146,8 @@ function checkBound(what: string, bound: unknown, length: number): number {
 export class RawArray<C extends Typecode = Typecode> {
   #t: TypecodeInfo;
   #view: AnyTypedArray;
+  /** The status word of this thread's Process (see `selfStatus()`). */
+  #fence: Int32Array | null = selfStatus();
 
   static {
     viewOf = (array) => array.#view;
@@ -217,6 +220,17 @@ export class RawArray<C extends Typecode = Typecode> {
    * The typed array over the shared memory (`Float64Array` for `d`, ...):
    * the fastest way to read and write in a hot loop, unchecked.
    *
+   * Writes through a typed array cannot be fenced: a thread whose Process
+   * is terminated while it loops over a view it already holds goes on
+   * writing until Deno stops it (a thread busy in synchronous code is not
+   * stopped in Deno 2.9). Reading `view` itself on such a thread throws
+   * `ProcessEndedError`, as `set()` and the atomic operations do; so a loop
+   * that must stop writing once terminated takes the view again per batch
+   * of writes, or uses `set()`.
+   *
+   * @throws {ProcessEndedError} When read from the thread of a Process that
+   * has been terminated or killed.
+   *
    * @example Usage
    * ```ts
    * import { RawArray } from "@denomp/multiprocessing";
@@ -228,6 +242,8 @@ export class RawArray<C extends Typecode = Typecode> {
    * ```
    */
   get view(): TypedArrayOf<C> {
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     return this.#view as TypedArrayOf<C>;
   }
 
@@ -267,6 +283,8 @@ export class RawArray<C extends Typecode = Typecode> {
    * @throws {TypeError} If `index` is not an integer or `value` has the wrong
    * type.
    * @throws {RangeError} If `index` or `value` is out of range.
+   * @throws {ProcessEndedError} If called from the thread of a Process that
+   * has been terminated or killed.
    *
    * @example Usage
    * ```ts
@@ -280,6 +298,10 @@ export class RawArray<C extends Typecode = Typecode> {
    * ```
    */
   set(index: number, value: ValueType<C>): void {
+    // A terminated Process's thread that Deno could not stop must not go on
+    // changing shared memory (a plain load; nothing on the main thread).
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     const view = this.#view;
     const n = view.length;
     let i: number;
@@ -567,16 +589,24 @@ export class RawArray<C extends Typecode = Typecode> {
   }
 
   /**
-   * Custom inspect for `console.log` / `Deno.inspect`.
+   * Custom inspect for `console.log` / `Deno.inspect`: the typecode, the
+   * length and the first ten elements, as `SharedArray("i", 20) [ 0, 1, ...
+   * 10 more items ]`.
    *
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    const shown = this.slice(0, 10).map((v) =>
-      typeof v === "bigint" ? `${v}n` : String(v)
-    );
-    if (this.length > 10) shown.push(`... ${this.length - 10} more`);
-    return `${this.constructor.name}("${this.#t.code}", [${shown.join(", ")}])`;
+    const view = this.#view;
+    const n = view.length;
+    const shown: string[] = [];
+    for (let i = 0; i < Math.min(n, 10); i++) {
+      const v = view[i]!;
+      shown.push(typeof v === "bigint" ? `${v}n` : String(v));
+    }
+    if (n > 10) shown.push(`... ${n - 10} more item${n === 11 ? "" : "s"}`);
+    return `${this.constructor.name}("${this.#t.code}", ${n}) ${
+      n === 0 ? "[]" : `[ ${shown.join(", ")} ]`
+    }`;
   }
 }
 

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { assertLive } from "./_context.ts";
+import { assertLive, selfStatus, throwEnded } from "./_context.ts";
+import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   registerShareable,
   reviveDescriptor,
@@ -168,6 +169,8 @@ let viewOf: (value: RawValue) => AnyTypedArray;
 export class RawValue<C extends Typecode = Typecode> {
   #t: TypecodeInfo;
   #view: AnyTypedArray;
+  /** The status word of this thread's Process (see `selfStatus()`). */
+  #fence: Int32Array | null = selfStatus();
 
   static {
     viewOf = (value) => value.#view;
@@ -220,10 +223,13 @@ export class RawValue<C extends Typecode = Typecode> {
 
   /**
    * The value. Setting it checks the type and range first and leaves the
-   * memory untouched on bad input.
+   * memory untouched on bad input. On the thread of a Process that has been
+   * terminated or killed (which Deno may not have stopped yet) setting it
+   * throws, as every toolkit call that changes shared state does.
    *
    * @throws {TypeError} When set to a value of the wrong type.
    * @throws {RangeError} When set to an integer out of range.
+   * @throws {ProcessEndedError} When set from a terminated Process's thread.
    *
    * @example Usage
    * ```ts
@@ -240,6 +246,10 @@ export class RawValue<C extends Typecode = Typecode> {
   }
 
   set value(value: ValueType<C>) {
+    // A terminated Process's thread that Deno could not stop must not go on
+    // changing shared memory (a plain load; nothing on the main thread).
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     this.#view[0] = checkItem("Cannot set value", this.#t, value);
   }
 

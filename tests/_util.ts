@@ -3,6 +3,7 @@
 // them that never sleep and never block the event loop.
 
 import { park } from "../lib/_wait.ts";
+import { Process } from "../lib/process.ts";
 
 /** `n` Int32 slots in a new SharedArrayBuffer, all 0. */
 export function sharedInts(n = 4): Int32Array {
@@ -43,4 +44,61 @@ export function untilAtLeast(
 /** Waits until `ints[index]` is no longer 0. */
 export function untilSet(ints: Int32Array, index: number): Promise<void> {
   return waitUntil(ints, index, (now) => now !== 0);
+}
+
+/**
+ * Waits until `ints[index]` is no longer 0, for at most `ms` milliseconds
+ * (parking between changes); returns whether it was set. Only a fail-safe for
+ * tests whose failure mode is a thread that never answers: the test fails
+ * instead of hanging, and nothing is timed.
+ */
+export async function untilSetWithin(
+  ints: Int32Array,
+  index: number,
+  ms: number,
+): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (Atomics.load(ints, index) === 0) {
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    await park(ints, index, 0, { timeout: Math.min(50, left) });
+  }
+  return true;
+}
+
+/**
+ * Starts a Process running `writeUntilStopped(target, how, flags)` (a busy
+ * loop Deno cannot stop: tests/fixtures/shared_targets.ts), terminates it
+ * once it is writing, and waits (at most 20 s, as a fail-safe) for the loop
+ * to report how it ended. Returns that report (flags[1]) and the Process.
+ */
+export async function terminateStuckWriter(
+  target: unknown,
+  how: "value" | "set" | "view",
+): Promise<{ outcome: number; process: Process }> {
+  const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
+  const flags = sharedInts(3);
+  const p = new Process({
+    target: "writeUntilStopped",
+    args: [target, how, flags],
+    module,
+  });
+  try {
+    await p.start();
+    await untilSet(flags, 0);
+    p.terminate();
+    if (!await untilSetWithin(flags, 1, 20_000)) {
+      throw new Error(`the terminated writer (${how}) never stopped`);
+    }
+    return { outcome: Atomics.load(flags, 1), process: p };
+  } finally {
+    Atomics.store(flags, 2, 1); // the fail-safe: let a stuck loop go
+    if (p.isAlive()) p.terminate();
+  }
+}
+
+/** Sets `ints[0]` to 1 and wakes its waiters: lets a blocked task go. */
+export function release(ints: Int32Array): void {
+  Atomics.store(ints, 0, 1);
+  Atomics.notify(ints, 0);
 }

@@ -621,3 +621,29 @@ Deno.test("ProcessPoolExecutor and helpers reject bad input", async () => {
   );
   assert.equal(await executor.submit(t.square, 2).result(), 4);
 });
+
+Deno.test("Future inspects as its state, and its result or exception once finished", async () => {
+  const pending = new Future<number>();
+  assert.equal(Deno.inspect(pending), 'Future { state: "pending" }');
+  pending.cancel();
+  assert.equal(Deno.inspect(pending), 'Future { state: "cancelled" }');
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  const ok = executor.submit(t.square, 7);
+  await ok.result();
+  assert.equal(
+    Deno.inspect(ok),
+    'Future { state: "finished", result: 49 }',
+  );
+  const failed = executor.submit(t.failOn, 1, 1);
+  await failed.exception();
+  assert.equal(
+    Deno.inspect(failed),
+    'Future { state: "finished", exception: RangeError: bad value 1 }',
+  );
+  const named = executor.submit(t.name);
+  await named.result();
+  assert.match(
+    Deno.inspect([named]),
+    /^\[ Future \{ state: "finished", result: "PoolWorker-\d+" \} \]$/,
+  );
+});

@@ -121,6 +121,142 @@ Deno.test("Pool.imap() throws a task's error when the loop reaches it", async ()
   );
 });
 
+// CPython's _test_multiprocessing.py: SayWhenError and
+// exception_throwing_generator(total, when), in a sync and an async form.
+class SayWhenError extends Error {
+  override name = "SayWhenError";
+}
+
+function* throwingGenerator(total: number, when: number) {
+  if (when === -1) throw new SayWhenError("Somebody said when");
+  for (let i = 0; i < total; i++) {
+    if (i === when) throw new SayWhenError("Somebody said when");
+    yield i;
+  }
+}
+
+async function* throwingAsyncGenerator(total: number, when: number) {
+  for (const x of throwingGenerator(total, when)) {
+    await Promise.resolve();
+    yield x;
+  }
+}
+
+const throwingInputs = [
+  ["sync", throwingGenerator],
+  ["async", throwingAsyncGenerator],
+] as const;
+
+/** Iterates to the end: the values yielded, then the error (or null). */
+async function drain<T>(
+  it: AsyncIterable<T>,
+): Promise<{ values: T[]; error: unknown }> {
+  const values: T[] = [];
+  try {
+    for await (const value of it) values.push(value);
+  } catch (error) {
+    return { values, error };
+  }
+  return { values, error: null };
+}
+
+Deno.test("Pool.imap() yields the results before a failing input, then throws its error (CPython's test_imap_handle_iterable_exception)", async (s) => {
+  await using pool = new Pool({ processes: 2, module });
+  const squares = (n: number) => Array.from({ length: n }, (_, i) => i * i);
+  for (const [kind, gen] of throwingInputs) {
+    await s.step(kind, async () => {
+      // The input fails at once, twice (the pool is reentrant).
+      for (let i = 0; i < 2; i++) {
+        const it = pool.imap(t.square, gen(1, -1), { chunksize: 1 });
+        await assert.rejects(it.next(), SayWhenError);
+      }
+      // [total, when, chunksize, results yielded first]: a chunk the input
+      // failed in the middle of is not run, as in CPython.
+      const cases: [number, number, number, number][] = [
+        [10, 3, 1, 3],
+        [20, 7, 2, 6],
+        [20, 7, 4, 4],
+      ];
+      for (const [total, when, chunksize, before] of cases) {
+        const out = await drain(
+          pool.imap(t.square, gen(total, when), { chunksize }),
+        );
+        assert.deepEqual(out.values, squares(before));
+        assert.ok(out.error instanceof SayWhenError, String(out.error));
+      }
+    });
+  }
+  // The pool is still usable.
+  assert.deepEqual(await pool.map(t.square, [1, 2, 3]), [1, 4, 9]);
+});
+
+Deno.test("Pool.imapUnordered() yields every result before a failing input, then throws its error (CPython's test_imap_unordered_handle_iterable_exception)", async (s) => {
+  await using pool = new Pool({ processes: 2, module });
+  const squares = (n: number) => Array.from({ length: n }, (_, i) => i * i);
+  for (const [kind, gen] of throwingInputs) {
+    await s.step(kind, async () => {
+      for (let i = 0; i < 2; i++) {
+        const it = pool.imapUnordered(t.square, gen(1, -1));
+        await assert.rejects(it.next(), SayWhenError);
+      }
+      // CPython only checks that each value is expected and that the error
+      // comes; here it comes after every result of the chunks run.
+      const cases: [number, number, number, number][] = [
+        [10, 3, 1, 3],
+        [20, 7, 2, 6],
+      ];
+      for (const [total, when, chunksize, before] of cases) {
+        const out = await drain(
+          pool.imapUnordered(t.doubleLater, gen(total, when), { chunksize }),
+        );
+        assert.deepEqual(
+          out.values.sort((a, b) => a - b),
+          squares(before).map((_, i) => 2 * i),
+        );
+        assert.ok(out.error instanceof SayWhenError, String(out.error));
+      }
+    });
+  }
+  assert.deepEqual(await pool.map(t.square, [4]), [16]);
+});
+
+Deno.test("Pool.map() and starmap() reject with a failing input's error; the pool stays usable (CPython's test_map_handle_iterable_exception)", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  for (const gen of [throwingGenerator, throwingAsyncGenerator]) {
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(
+        pool.map(t.square, gen(1, -1), { chunksize: 1 }),
+        SayWhenError,
+      );
+    }
+    await assert.rejects(
+      pool.map(t.square, gen(10, 3), { chunksize: 1 }),
+      SayWhenError,
+    );
+  }
+  // An iterable whose every next() throws (CPython's SpecialIterable).
+  const special: Iterable<number> = {
+    [Symbol.iterator]: () => ({
+      next(): IteratorResult<number> {
+        throw new SayWhenError();
+      },
+    }),
+  };
+  await assert.rejects(pool.map(t.square, special), SayWhenError);
+  await assert.rejects(
+    pool.starmap(t.add, {
+      [Symbol.iterator]: () => ({
+        next(): IteratorResult<[number, number]> {
+          throw new SayWhenError();
+        },
+      }),
+    }),
+    SayWhenError,
+  );
+  assert.deepEqual(await pool.map(t.square, [1, 2, 3]), [1, 4, 9]);
+  assert.equal(pool.state, "running");
+});
+
 Deno.test("Pool.map() rejects with the first task error, its class, message and worker stack", async () => {
   await using pool = new Pool({ processes: 2, module });
   const error = await pool.starmap(

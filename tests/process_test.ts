@@ -407,3 +407,39 @@ Deno.test("Process.daemon is kept and can only change before start()", async () 
   }, /already been started/);
   await p.join();
 });
+
+Deno.test("Process inspects as Python's repr: name, pid, parent, state, exitcode and signal, daemon", async () => {
+  const parent = currentProcess().pid;
+  const p = new Process({ target: "idle", module, name: "worker-a" });
+  assert.equal(
+    Deno.inspect(p),
+    `Process { name: "worker-a", parent: ${parent}, state: "initial" }`,
+  );
+  await p.start();
+  assert.equal(
+    Deno.inspect(p),
+    `Process { name: "worker-a", pid: ${p.pid}, parent: ${parent}, state: "started" }`,
+  );
+  p.terminate();
+  assert.equal(
+    Deno.inspect(p),
+    `Process { name: "worker-a", pid: ${p.pid}, parent: ${parent}, state: "stopped", exitcode: -15, signal: "SIGTERM" }`,
+  );
+  p.close();
+  assert.equal(
+    Deno.inspect(p),
+    `Process { name: "worker-a", pid: ${p.pid}, parent: ${parent}, state: "closed" }`,
+  );
+
+  const d = new Process({ target: "idle", module, daemon: true });
+  await d.start();
+  d.kill();
+  assert.match(
+    Deno.inspect(d),
+    /state: "stopped", exitcode: -9, signal: "SIGKILL", daemon: true \}$/,
+  );
+  const e = new Process({ target: "exitWith", args: [3], module });
+  await e.start();
+  await e.join();
+  assert.match(Deno.inspect(e), /state: "stopped", exitcode: 3 \}$/);
+});

@@ -5,6 +5,8 @@ import { Process } from "../lib/process.ts";
 import { RLock } from "../lib/rlock.ts";
 import { RawArray, SharedArray } from "../lib/shared_array.ts";
 import type { Typecode } from "../lib/value.ts";
+import { STOPPED_BY_FENCE } from "./fixtures/shared_targets.ts";
+import { terminateStuckWriter } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
 
@@ -147,10 +149,10 @@ Deno.test("SharedArray iterates and copies into plain arrays", () => {
   const copy = arr.toArray();
   copy[0] = 9n;
   assert.equal(arr.get(0), 1n);
-  assert.equal(Deno.inspect(arr), 'SharedArray("q", [1n, 2n, 3n])');
+  assert.equal(Deno.inspect(arr), 'SharedArray("q", 3) [ 1n, 2n, 3n ]');
   assert.match(
     Deno.inspect(new RawArray("b", 12)),
-    /^RawArray\("b", \[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, \.\.\. 2 more\]\)$/,
+    /^RawArray\("b", 12\) \[ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, \.\.\. 2 more items \]$/,
   );
 });
 
@@ -202,4 +204,36 @@ Deno.test("SharedArray element atomics keep 4 Processes x 50k exact", async () =
   ]];
   await run("incrElement", args);
   assert.deepEqual(arr.toArray(), [100_000n, 100_000n]);
+});
+
+Deno.test("SharedArray.set() and view stop a terminated Process's busy thread with ProcessEndedError", async (t) => {
+  for (const how of ["set", "view"] as const) {
+    await t.step(how, async () => {
+      for (const arr of [new SharedArray("d", 4), new RawArray("d", 4)]) {
+        const { outcome, process } = await terminateStuckWriter(arr, how);
+        assert.equal(outcome, STOPPED_BY_FENCE);
+        assert.equal(process.exitcode, -15);
+        assert.ok(arr.get(0) > 0);
+        const final = arr.get(0);
+        await process.join();
+        assert.equal(arr.get(0), final);
+      }
+    });
+  }
+});
+
+Deno.test("SharedArray and RawArray inspect as their typecode, length and first items", () => {
+  assert.equal(
+    Deno.inspect(new SharedArray("i", 20)),
+    'SharedArray("i", 20) [ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ... 10 more items ]',
+  );
+  assert.equal(
+    Deno.inspect(new RawArray("d", [1.5, -2])),
+    'RawArray("d", 2) [ 1.5, -2 ]',
+  );
+  assert.equal(
+    Deno.inspect(new RawArray("q", Array.from({ length: 11 }, () => 7n))),
+    'RawArray("q", 11) [ 7n, 7n, 7n, 7n, 7n, 7n, 7n, 7n, 7n, 7n, ... 1 more item ]',
+  );
+  assert.equal(Deno.inspect(new SharedArray("b", 0)), 'SharedArray("b", 0) []');
 });

@@ -5,6 +5,10 @@ import { Process } from "../lib/process.ts";
 import { RLock } from "../lib/rlock.ts";
 import { SharedArray } from "../lib/shared_array.ts";
 import { RawValue, type Typecode, Value } from "../lib/value.ts";
+import { Pool } from "../lib/pool.ts";
+import { TimeoutError } from "../lib/errors.ts";
+import { STOPPED_BY_FENCE } from "./fixtures/shared_targets.ts";
+import { sharedInts, terminateStuckWriter, untilSetWithin } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);
 
@@ -245,4 +249,50 @@ Deno.test("Value keeps 4 Processes x 5k async-locked increments exact", async ()
   const v = new Value("i", 0, { lock: new Lock() });
   await runAll(4, "incrLockedAsync", [v, 5_000]);
   assert.equal(v.value, 20_000);
+});
+
+Deno.test("Value.value setter stops a terminated Process's busy thread with ProcessEndedError", async () => {
+  // The thread loops on `v.value = v.value + 1`; Deno cannot stop it, so
+  // the setter must (issue 10): its next write throws and the loop ends.
+  for (const v of [new Value("d", 0), new RawValue("d", 0)]) {
+    const { outcome, process } = await terminateStuckWriter(v, "value");
+    assert.equal(outcome, STOPPED_BY_FENCE);
+    assert.equal(process.exitcode, -15);
+    assert.ok(v.value > 0);
+    // The loop has ended (it said so after its last write): the value stays.
+    const final = v.value;
+    await process.join();
+    assert.equal(v.value, final);
+  }
+});
+
+Deno.test("Value.value setter is fenced on a pool worker replaced after a timeout", async () => {
+  const v = new Value("d", 0);
+  const flags = sharedInts(3);
+  await using pool = new Pool({ processes: 1, module });
+  try {
+    await assert.rejects(
+      pool.apply("writeUntilStopped", [v, "value", flags], { timeout: 20 }),
+      TimeoutError,
+    );
+    assert.ok(
+      await untilSetWithin(flags, 1, 20_000),
+      "the writer never stopped",
+    );
+    assert.equal(Atomics.load(flags, 1), STOPPED_BY_FENCE);
+    // The replacement worker writes normally.
+    await pool.apply("writeValue", [v, 7]);
+    assert.equal(v.value, 7);
+  } finally {
+    Atomics.store(flags, 2, 1);
+  }
+});
+
+Deno.test("Value and RawValue inspect as their typecode and value", () => {
+  assert.equal(Deno.inspect(new Value("d", 1.5)), 'Value("d", 1.5)');
+  assert.equal(Deno.inspect(new RawValue("q", -5n)), 'RawValue("q", -5n)');
+  assert.equal(
+    Deno.inspect({ v: new Value("i", 3, { lock: false }) }),
+    '{ v: Value("i", 3) }',
+  );
 });
