@@ -67,6 +67,39 @@ export function spawnWorker(url: URL, options: SpawnOptions): Worker {
 }
 
 /**
+ * Deno's own switch for whether a Web Worker keeps the program alive: a
+ * method of `Worker.prototype` under a symbol without a description, which
+ * counts references (`true` adds one, `false` drops one) and unrefs the
+ * worker's message polling at zero. It is what `node:worker_threads`'
+ * `unref()` uses; Deno exposes no public API for Web Workers. Found by
+ * shape, so that a Deno without it leaves workers ref'd, as before.
+ */
+const workerRef: symbol | undefined = (() => {
+  if (typeof Worker !== "function") return undefined;
+  const proto = Worker.prototype as unknown as Record<symbol, unknown>;
+  return Object.getOwnPropertySymbols(proto).find((key) =>
+    key.description === undefined && typeof proto[key] === "function" &&
+    (proto[key] as (on: boolean) => void).length === 1
+  );
+})();
+
+/**
+ * Makes a worker keep the program alive (`true`, as every worker does at
+ * first) or not (`false`). Calls must alternate, starting with `false`.
+ * Returns whether this Deno supports it.
+ */
+export function setWorkerRef(worker: Worker, on: boolean): boolean {
+  if (workerRef === undefined) return false;
+  (worker as unknown as Record<symbol, (on: boolean) => void>)[workerRef]!(on);
+  return true;
+}
+
+/** Whether {@linkcode setWorkerRef} works on this Deno. */
+export function canUnrefWorkers(): boolean {
+  return workerRef !== undefined;
+}
+
+/**
  * Lets a worker go. `busy` says that its thread may still be running
  * synchronous code that `terminate()` cannot stop.
  */

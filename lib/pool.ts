@@ -18,6 +18,7 @@ import {
 import { checkSignal, describe } from "./_wait.ts";
 import { buildCore, taskTimeout } from "./pool/options.ts";
 import type { ProcessPermissions } from "./process.ts";
+import type { StartMethod } from "./_start_method.ts";
 
 /** Options for {@linkcode Pool}. */
 export interface PoolOptions {
@@ -55,12 +56,28 @@ export interface PoolOptions {
    */
   module?: string | URL;
   /**
-   * Deno permissions of the workers, at most the parent's. Needs Deno's
-   * `--unstable-worker-options` flag.
+   * Deno permissions of the workers, at most the parent's. With the thread
+   * start method this needs Deno's `--unstable-worker-options` flag; with
+   * `"spawn"` they become each child's `--allow-*` flags (see
+   * {@linkcode ProcessOptions.permissions}).
    *
    * @default {"inherit"}
    */
   permissions?: ProcessPermissions;
+  /**
+   * How workers run: `"thread"` (Web Workers in this OS process) or
+   * `"spawn"` (`deno run` subprocesses: a task `timeout` kills its worker
+   * for real, and a crash or out-of-memory fails only the task it held).
+   *
+   * @default {getStartMethod()}
+   */
+  startMethod?: StartMethod;
+  /**
+   * Start method `"spawn"` only: V8's heap limit for each worker, in MiB.
+   *
+   * @default {undefined}
+   */
+  maxHeapMb?: number;
 }
 
 /** Options for {@linkcode Pool.prototype.map} and its kin. */

@@ -1,0 +1,170 @@
+// Copyright 2026 the denomp authors. MIT license.
+// Starting a `deno run` subprocess of ours with Deno's own binary: the one
+// way the Manager's server and every spawned Process or pool worker start.
+// The child's stdin is a pipe this program keeps open for the child's whole
+// life; its end of file (this program closed it, exited or was killed, even
+// by SIGKILL) is the child's signal to exit. Private.
+
+import { programMain } from "../_context.ts";
+import { chosenStartMethod } from "../_start_method.ts";
+import { selfProcess } from "../_context.ts";
+import type { WorkerPermissions } from "../_workers.ts";
+import { type NeededGrants, pathOf, permissionFlags } from "./permissions.ts";
+import type { SpawnBoot } from "./wire.ts";
+
+/** Options for {@linkcode spawnDeno}. */
+export interface DenoChildOptions {
+  /** The module to run: a URL. */
+  entry: string;
+  /** Flags for `deno run` (permissions, config, ...). */
+  flags: string[];
+  /** Arguments after the module. */
+  args?: string[];
+  /** The child's stdout. */
+  stdout: "piped" | "inherit" | "null";
+  /** The child's stderr. */
+  stderr: "piped" | "inherit" | "null";
+}
+
+/**
+ * Starts `deno run` of one of the toolkit's modules, with stdin piped as the
+ * child's lifeline. The child never prompts for a permission.
+ *
+ * @throws {Deno.errors.NotCapable} Without run permission for Deno itself.
+ */
+export function spawnDeno(options: DenoChildOptions): Deno.ChildProcess {
+  const { entry, flags, args = [], stdout, stderr } = options;
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", ...flags, entry, ...args],
+    stdin: "piped",
+    stdout,
+    stderr,
+  }).spawn();
+}
+
+/** Throws the error a program without run permission for Deno gets. */
+export function assertMaySpawn(what: string): void {
+  let state: Deno.PermissionState;
+  try {
+    state = Deno.permissions.querySync({
+      name: "run",
+      command: Deno.execPath(),
+    }).state;
+  } catch {
+    return; // Let Deno say it.
+  }
+  if (state !== "granted") {
+    throw new Deno.errors.NotCapable(
+      `${what}: the spawn start method runs Deno itself and needs --allow-run (or --allow-run=${Deno.execPath()})`,
+    );
+  }
+}
+
+const CHILD_ENTRY = new URL("../../workers/spawn_child.ts", import.meta.url);
+/** The toolkit's modules, which a child may import to revive a value. */
+const LIB = new URL("../", import.meta.url);
+
+/** What to run in a spawned child, and how. */
+export interface ChildSpec {
+  role: SpawnBoot["role"];
+  /** Its process name. */
+  name: string;
+  /**
+   * Modules the child loads before it starts (the target's, the modules of
+   * the shared kinds in its arguments): they are part of its main module
+   * graph, which Deno loads without asking for read permission.
+   */
+  modules: string[];
+  permissions: WorkerPermissions | undefined;
+  /** What the values sent to the child need. */
+  needed: NeededGrants;
+  /** V8's heap limit for the child, in MiB. */
+  maxHeapMb: number | undefined;
+}
+
+/** The command line of a spawned child: what {@linkcode spawnDeno} takes. */
+export interface ChildCommandLine {
+  entry: string;
+  flags: string[];
+  args: string[];
+}
+
+/** The command line of a spawned child. */
+export function childCommand(
+  what: string,
+  spec: ChildSpec,
+): ChildCommandLine {
+  const flags = permissionFlags(what, spec.permissions, spec.needed, {
+    read: LIB.protocol === "file:" ? [pathOf(LIB)] : [],
+  });
+  const boot: SpawnBoot = {
+    role: spec.role,
+    name: spec.name,
+    parent: { ...selfProcess() },
+    main: programMain(),
+    startMethod: chosenStartMethod(),
+    config: configFile(),
+  };
+  if (boot.config !== null) flags.push(`--config=${boot.config}`);
+  if (spec.maxHeapMb !== undefined) {
+    flags.push(`--v8-flags=--max-old-space-size=${spec.maxHeapMb}`);
+  }
+  // The entry is a data: module that imports ours first (it sets the child
+  // up from its command line), then the modules the child needs (all of
+  // them load as its main module graph, without read permission), then
+  // starts the child's work.
+  const imports = [
+    `import { start } from ${JSON.stringify(CHILD_ENTRY.href)};`,
+    ...[...new Set(spec.modules)].map((url) =>
+      `import ${JSON.stringify(url)};`
+    ),
+    "start();",
+  ].join("\n");
+  return {
+    entry: `data:application/javascript,${encodeURIComponent(imports)}`,
+    flags,
+    args: [JSON.stringify(boot), ...Deno.args],
+  };
+}
+
+let config: string | null | undefined;
+let configOverride: string | null | undefined;
+
+/** Inside a spawned child: the config its own children should use. */
+export function setInheritedConfig(path: string | null): void {
+  configOverride = path;
+}
+
+/**
+ * The deno.json (or deno.jsonc) Deno found for this program: the first up
+ * from the main module's directory, as Deno looks for it. A data: entry
+ * finds none by itself, so the child is told. `null` when there is none, or
+ * when this program may not read where it would be.
+ */
+function configFile(): string | null {
+  if (configOverride !== undefined) return configOverride;
+  if (config !== undefined) return config;
+  config = null;
+  const main = programMain();
+  if (!main.startsWith("file:")) return config;
+  let dir = new URL(".", main);
+  while (true) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      const path = pathOf(new URL(name, dir));
+      try {
+        if (
+          Deno.permissions.querySync({ name: "read", path }).state ===
+            "granted" && Deno.statSync(path).isFile
+        ) {
+          config = path;
+          return config;
+        }
+      } catch {
+        // Not there.
+      }
+    }
+    const parent = new URL("..", dir);
+    if (parent.href === dir.href) return config;
+    dir = parent;
+  }
+}
