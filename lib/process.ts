@@ -35,7 +35,11 @@ import {
   stateOf,
 } from "./process/status.ts";
 import { encodeShared, type SharedDescriptor } from "./_registry.ts";
-import { resolveStartMethod, type StartMethod } from "./_start_method.ts";
+import {
+  currentStartMethod,
+  resolveStartMethod,
+  type StartMethod,
+} from "./_start_method.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
 import { checkEncodable } from "./channel/codec.ts";
 import { checkMaxHeap } from "./pool/options.ts";
@@ -292,7 +296,7 @@ export class Process<A extends unknown[] = unknown[]> {
     }
     if (startMethod !== undefined) resolveStartMethod(what, startMethod);
     if (maxHeapMb !== undefined) {
-      checkMaxHeap(what, maxHeapMb, startMethod ?? "spawn");
+      checkMaxHeap(what, maxHeapMb, startMethod ?? currentStartMethod());
     }
     this.#args = args.slice();
     this.#daemon = daemon;

@@ -6,8 +6,10 @@
 // child's pid as it starts and ends; at end of file on its own stdin (this
 // program is gone, even by SIGKILL) it sends SIGKILL to those still
 // registered, then exits. It runs only while children do, one per thread
-// that starts children (the pool's on the main thread, the Process broker),
-// and needs nothing but run permission for Deno itself (`Deno.kill`).
+// that starts children (the pool's on the main thread, the Process broker).
+// It is the toolkit's own code and gets --allow-run, which `Deno.kill`
+// needs in full (a program that may run Deno, as spawn requires, may run
+// anything through it anyway).
 // Private; the reaper's own side is entered from workers/spawn_reaper.ts.
 
 import { spawnDeno } from "./launch.ts";
@@ -37,7 +39,7 @@ export function watchChild(pid: number): void {
     try {
       const child = spawnDeno({
         entry: REAPER_URL.href,
-        flags: [`--allow-run=${Deno.execPath()}`],
+        flags: ["--allow-run"],
         stdout: "null",
         stderr: "inherit",
       });
