@@ -133,7 +133,7 @@ Deno.test("Process (spawn) arguments cross by copy through the codec", async () 
   assert.deepEqual(back, value);
 });
 
-Deno.test("Process.start() (spawn) refuses shared-memory objects with a TypeError naming the argument", async () => {
+Deno.test("Process.start() (spawn) refuses shared-memory objects with a TypeError naming the argument", () => {
   const cases: [unknown[], RegExp][] = [
     [[1, new Value("i", 0)], /args\[1\] is a Value.*manager\.value\(\)/],
     [[new Lock()], /args\[0\] is a Lock.*Manager/],
