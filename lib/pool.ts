@@ -497,7 +497,8 @@ export class Pool {
       const slice = chunksize === 1
         ? [items[base]]
         : items.slice(base, base + chunksize);
-      const chunkFlags = flags | this.#core.encodeItems(what, slice, "item");
+      const chunkFlags = flags |
+        this.#core.encodeItems(what, slice, "item", base);
       if (flags & FLAG_STAR) checkArgLists(what, slice, base);
       chunks.push({
         fn: fnId,

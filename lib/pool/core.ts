@@ -185,8 +185,14 @@ export class PoolCore {
   /**
    * Encodes one item for a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
+   * Errors name an item as `${path} ${base + i}`.
    */
-  encodeItems(what: string, items: unknown[], path: string): number {
+  encodeItems(
+    what: string,
+    items: unknown[],
+    path: string,
+    base = 0,
+  ): number {
     const transport = this.#options.transport;
     let flags = 0;
     for (let i = 0; i < items.length; i++) {
@@ -196,7 +202,7 @@ export class PoolCore {
         type === "number" || type === "string" || type === "boolean" ||
         type === "undefined" || type === "bigint" || item === null
       ) continue;
-      const encoded = transport.encode(item, what, `${path} ${i}`);
+      const encoded = transport.encode(item, what, `${path} ${base + i}`);
       if (encoded.shared) flags |= FLAG_SHARED;
       items[i] = encoded.value;
     }

@@ -65,6 +65,8 @@ export function unwatchChild(pid: number): Promise<void> {
   const { child, writer } = reaper;
   reaper = null;
   writer.close().catch(() => {});
+  // Waiting for it must keep the program up (it was unref'd).
+  child.ref();
   return child.status.then(() => {}, () => {});
 }
 
