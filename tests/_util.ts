@@ -93,6 +93,8 @@ export async function runFixture(
     ],
     stdout: "piped",
     stderr: "piped",
+    // A program that hangs fails its test instead of hanging it.
+    signal: AbortSignal.timeout(60_000),
   }).output();
   const decoder = new TextDecoder();
   return {

@@ -14,7 +14,11 @@ import {
   WorkerCrashedError,
 } from "../mod.ts";
 import * as t from "./fixtures/pool_targets.ts";
-import { sharedInts as shared, untilSet as until } from "./_util.ts";
+import {
+  runFixture,
+  sharedInts as shared,
+  untilSet as until,
+} from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
 
@@ -420,4 +424,20 @@ Deno.test("ProcessPoolExecutor and helpers reject bad input", async () => {
     TypeError,
   );
   assert.equal(await executor.submit(t.square, 2).result(), 4);
+});
+
+Deno.test("a program that never shuts its executor down finishes the work it gave, then exits", async () => {
+  for (const method of ["thread", "spawn"]) {
+    const { code, stdout, stderr } = await runFixture("unclosed_main.ts", [
+      "--allow-read=.",
+      "--allow-run",
+    ], ["executor", method]);
+    assert.equal(code, 0, stderr);
+    const done = stdout.split("\n").filter((line) => line.endsWith(" done"));
+    assert.deepEqual(
+      done.filter((line) => line.startsWith("task")).sort(),
+      [0, 1, 2, 3, 4, 5].map((i) => `task ${i} done`),
+    );
+    assert.ok(done.includes("main module done"));
+  }
 });

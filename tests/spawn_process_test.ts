@@ -304,7 +304,7 @@ Deno.test("Process (spawn) without --allow-run fails start() with NotCapable nam
   assert.match(stdout, /NotCapable: Cannot start process: .*--allow-run/);
 });
 
-Deno.test("a Process created inside a spawned child without module defaults to the program's main module", async () => {
+Deno.test("a Process or Pool created inside a Process without module defaults to the program's main module", async () => {
   const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
     "--allow-read=.",
     "--allow-run",
