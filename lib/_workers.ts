@@ -30,6 +30,10 @@ export interface SpawnOptions {
 
 let live = 0;
 let abandoned = 0;
+/** Workers started by spawnWorker (counted in `live`). */
+const counted = new WeakSet<Worker>();
+/** Counted workers that are unref'd: they keep nothing alive. */
+const unrefd = new WeakSet<Worker>();
 let loaded = false;
 let guardTimer: ReturnType<typeof setInterval> | undefined;
 let quietTicks = 0;
@@ -63,6 +67,7 @@ export function spawnWorker(url: URL, options: SpawnOptions): Worker {
     onError?.(event);
   });
   live++;
+  counted.add(worker);
   return worker;
 }
 
@@ -91,6 +96,16 @@ const workerRef: symbol | undefined = (() => {
 export function setWorkerRef(worker: Worker, on: boolean): boolean {
   if (workerRef === undefined) return false;
   (worker as unknown as Record<symbol, (on: boolean) => void>)[workerRef]!(on);
+  // An unref'd worker does not hold the program: the exit guard need not
+  // wait for it.
+  if (counted.has(worker)) {
+    if (!on && !unrefd.has(worker)) {
+      unrefd.add(worker);
+      live--;
+    } else if (on && unrefd.delete(worker)) {
+      live++;
+    }
+  }
   return true;
 }
 
@@ -105,7 +120,8 @@ export function canUnrefWorkers(): boolean {
  */
 export function retireWorker(worker: Worker, busy: boolean): void {
   worker.terminate();
-  live--;
+  if (!unrefd.delete(worker)) live--;
+  counted.delete(worker);
   if (busy) {
     abandoned++;
     startGuard();

@@ -39,6 +39,17 @@ Deno.test("Pool (spawn) maps in order on workers that are OS processes", async (
   assert.ok(!pids.has(Deno.pid));
 });
 
+Deno.test("Pool (spawn) moves large values both ways", async () => {
+  await using p = pool(1);
+  const text = "é".repeat(1 << 20);
+  assert.equal(await p.apply(t.same, [text]), text);
+  const list = Array.from({ length: 100_000 }, (_, i) => ({ i, s: `${i}` }));
+  assert.deepEqual(await p.apply(t.same, [list]), list);
+  // Every byte value, the stderr framing's marker bytes included.
+  const bytes = Uint8Array.from({ length: 3 << 20 }, (_, i) => (i * 7) & 255);
+  assert.deepEqual(await p.apply(t.same, [bytes]), bytes);
+});
+
 Deno.test("Pool (spawn) stress: 20k one-item tasks give the exact sum", async () => {
   await using p = pool(2);
   const xs = Array.from({ length: 20_000 }, (_, i) => i);

@@ -296,12 +296,17 @@ Deno.test("a spawned child prints the traceback of an uncaught error, as Python 
   );
 });
 
-Deno.test("Process (spawn) without --allow-run fails start() with NotCapable naming the flag", async () => {
+Deno.test("Process and Pool (spawn) without --allow-run fail with NotCapable naming the flag", async () => {
   const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
     "--allow-read=.",
   ], ["norun"]);
   assert.equal(code, 0, stderr);
-  assert.match(stdout, /NotCapable: Cannot start process: .*--allow-run/);
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 3, stdout);
+  assert.match(lines[0]!, /^NotCapable: Cannot start process: .*--allow-run/);
+  for (const line of lines.slice(1)) {
+    assert.match(line, /^NotCapable: Cannot start pool worker: .*--allow-run/);
+  }
 });
 
 Deno.test("a Process or Pool created inside a Process without module defaults to the program's main module", async () => {

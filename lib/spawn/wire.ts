@@ -79,7 +79,17 @@ piece[3] = M3;
  * @throws When stderr is closed (the parent is gone).
  */
 export function writeMessage(message: unknown, what: string): void {
-  const body = encodeScratch(message, what);
+  forEachPiece(encodeScratch(message, what), writeAll);
+}
+
+/**
+ * Cuts an encoded message into pieces and hands each to `write` (a view of
+ * a reused buffer, valid during the call).
+ */
+export function forEachPiece(
+  body: Uint8Array,
+  write: (piece: Uint8Array) => void,
+): void {
   let at = 0;
   do {
     const n = Math.min(PIECE_MAX, body.length - at);
@@ -91,7 +101,7 @@ export function writeMessage(message: unknown, what: string): void {
     piece[6] = hi;
     piece[7] = check(flags, lo, hi);
     piece.set(body.subarray(at, at + n), PIECE_HEADER);
-    writeAll(piece.subarray(0, PIECE_HEADER + n));
+    write(piece.subarray(0, PIECE_HEADER + n));
     at += n;
   } while (at < body.length);
 }
