@@ -94,7 +94,7 @@ Deno.test("setStartMethod() follows Python's rules", async (t) => {
         await p.start();
         assert.notEqual(p.pid, Deno.pid);
         await p.join();
-        await using _pool = new Pool({ processes: 1, module });
+        await using pool = new Pool({ processes: 1, module });
         assert.notEqual(await pool.apply("osPid", []), Deno.pid);
       }),
   );

@@ -18,8 +18,7 @@ import { runPoolChild } from "../pool/child.ts";
 import type { ParentMessage, WorkerMessage } from "../pool/wire.ts";
 import { runProcess } from "../process/child.ts";
 import type { ChildMessage, StartMessage } from "../process/wire.ts";
-import { setInheritedConfig } from "./launch.ts";
-import { type SpawnBoot, writeMessage } from "./wire.ts";
+import { setInheritedConfig, type SpawnBoot, writeMessage } from "./wire.ts";
 
 let boot: SpawnBoot | null = null;
 let realExit: (code?: number) => never = Deno.exit;

@@ -10,7 +10,7 @@ import { chosenStartMethod } from "../_start_method.ts";
 import { selfProcess } from "../_context.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import { type NeededGrants, pathOf, permissionFlags } from "./permissions.ts";
-import type { SpawnBoot } from "./wire.ts";
+import { getInheritedConfig, type SpawnBoot } from "./wire.ts";
 
 /** Options for {@linkcode spawnDeno}. */
 export interface DenoChildOptions {
@@ -61,8 +61,14 @@ export function assertMaySpawn(what: string): void {
 }
 
 const CHILD_ENTRY = new URL("../../workers/spawn_child.ts", import.meta.url);
-/** The toolkit's modules, which a child may import to revive a value. */
-const LIB = new URL("../", import.meta.url);
+/**
+ * The toolkit's own modules, which a child may load at run time (to revive
+ * a shared value, or for a worker thread of its own).
+ */
+const TOOLKIT_DIRS = [
+  new URL("../", import.meta.url),
+  new URL("../../workers/", import.meta.url),
+];
 
 /** What to run in a spawned child, and how. */
 export interface ChildSpec {
@@ -95,7 +101,7 @@ export function childCommand(
   spec: ChildSpec,
 ): ChildCommandLine {
   const flags = permissionFlags(what, spec.permissions, spec.needed, {
-    read: LIB.protocol === "file:" ? [pathOf(LIB)] : [],
+    read: TOOLKIT_DIRS.filter((dir) => dir.protocol === "file:").map(pathOf),
   });
   const boot: SpawnBoot = {
     role: spec.role,
@@ -128,12 +134,6 @@ export function childCommand(
 }
 
 let config: string | null | undefined;
-let configOverride: string | null | undefined;
-
-/** Inside a spawned child: the config its own children should use. */
-export function setInheritedConfig(path: string | null): void {
-  configOverride = path;
-}
 
 /**
  * The deno.json (or deno.jsonc) Deno found for this program: the first up
@@ -142,7 +142,8 @@ export function setInheritedConfig(path: string | null): void {
  * when this program may not read where it would be.
  */
 function configFile(): string | null {
-  if (configOverride !== undefined) return configOverride;
+  const inherited = getInheritedConfig();
+  if (inherited !== undefined) return inherited;
   if (config !== undefined) return config;
   config = null;
   const main = programMain();

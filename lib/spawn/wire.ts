@@ -30,6 +30,18 @@ export interface SpawnBoot extends ProgramInit {
   config: string | null;
 }
 
+let inheritedConfig: string | null | undefined;
+
+/** Inside a spawned child: remembers the config its own children use. */
+export function setInheritedConfig(path: string | null): void {
+  inheritedConfig = path;
+}
+
+/** The config a spawned child was told to pass on (`undefined` elsewhere). */
+export function getInheritedConfig(): string | null | undefined {
+  return inheritedConfig;
+}
+
 /** Bytes in the length prefix of a stdin frame. */
 const FRAME_HEADER = 4;
 
