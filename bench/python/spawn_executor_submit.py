@@ -1,29 +1,6 @@
-# spawn_executor_submit: ProcessPoolExecutor(2, spawn context), 20k submit + as_completed.
-import json
-import multiprocessing as mp
-import sys
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-
-
-def square(x):
-    return x * x
-
-
-def main():
-    method = sys.argv[1] if len(sys.argv) > 1 else "spawn"
-    n = 20_000
-    with ProcessPoolExecutor(2, mp_context=mp.get_context(method)) as ex:
-        list(ex.map(square, range(100)))  # warm-up: start the workers
-        best = float("inf")
-        for _ in range(3):
-            t0 = time.perf_counter()
-            futures = [ex.submit(square, i) for i in range(n)]
-            total = sum(f.result() for f in as_completed(futures))
-            assert total == 2666466670000
-            best = min(best, time.perf_counter() - t0)
-    print(json.dumps({"value": n / best}))
-
+# spawn_executor_submit: executor_submit.py run with the spawn start method (the argument
+# "spawn" that bench/scenarios/spawn_executor_submit.ts passes).
+from executor_submit import main
 
 if __name__ == "__main__":
     main()

@@ -1,27 +1,6 @@
-# spawn_pool_map_chunk1: Pool(2).map(square, 20k items, chunksize=1), spawn context.
-import json
-import multiprocessing as mp
-import sys
-import time
-
-
-def square(x):
-    return x * x
-
-
-def main():
-    method = sys.argv[1] if len(sys.argv) > 1 else "spawn"
-    n = 20_000
-    xs = list(range(n))
-    with mp.get_context(method).Pool(2) as pool:
-        pool.map(square, xs[:1000], chunksize=1)  # warm-up
-        best = float("inf")
-        for _ in range(5):
-            t0 = time.perf_counter()
-            pool.map(square, xs, chunksize=1)
-            best = min(best, time.perf_counter() - t0)
-    print(json.dumps({"value": n / best}))
-
+# spawn_pool_map_chunk1: pool_map_chunk1.py run with the spawn start method (the argument
+# "spawn" that bench/scenarios/spawn_pool_map_chunk1.ts passes).
+from pool_map_chunk1 import main
 
 if __name__ == "__main__":
     main()
