@@ -11,14 +11,18 @@
 // entered from workers/spawn_child.ts.
 
 import { installChildContext } from "../_context.ts";
-import { encodeScratch } from "../channel/codec.ts";
+import { decode, encodeScratch } from "../channel/codec.ts";
 import { FrameReader } from "../manager/rpc.ts";
-import { decode } from "../channel/codec.ts";
 import { runPoolChild } from "../pool/child.ts";
 import type { ParentMessage, WorkerMessage } from "../pool/wire.ts";
 import { runProcess } from "../process/child.ts";
 import type { ChildMessage, StartMessage } from "../process/wire.ts";
-import { setInheritedConfig, type SpawnBoot, writeMessage } from "./wire.ts";
+import {
+  readStdin,
+  setInheritedConfig,
+  type SpawnBoot,
+  writeMessage,
+} from "./wire.ts";
 
 let boot: SpawnBoot | null = null;
 let realExit: (code?: number) => never = Deno.exit;
@@ -68,7 +72,7 @@ export function startSpawnChild(): void {
       });
     };
   }
-  void readStdin(deliver);
+  void readMessages(deliver);
 }
 
 /** Writes a message to the parent; a parent that is gone ends the child. */
@@ -90,22 +94,17 @@ function encodable(values: unknown[]): boolean {
   }
 }
 
-async function readStdin(deliver: (message: unknown) => void): Promise<void> {
+async function readMessages(
+  deliver: (message: unknown) => void,
+): Promise<void> {
   const frames = new FrameReader(0xffffffff);
-  const buf = new Uint8Array(64 * 1024);
-  while (true) {
-    let n: number | null;
-    try {
-      n = await Deno.stdin.read(buf);
-    } catch {
-      n = null;
-    }
-    // End of file: the parent closed the pipe, exited or was killed.
-    if (n === null) realExit(0);
-    frames.push(buf.subarray(0, n));
+  await readStdin((bytes) => {
+    frames.push(bytes);
     let frame: Uint8Array | null;
     while ((frame = frames.next()) !== null) {
       deliver(decode(frame) as ParentMessage | StartMessage);
     }
-  }
+  });
+  // End of file: the parent closed the pipe, exited or was killed.
+  realExit(0);
 }

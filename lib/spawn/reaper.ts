@@ -13,6 +13,7 @@
 // Private; the reaper's own side is entered from workers/spawn_reaper.ts.
 
 import { spawnDeno } from "./launch.ts";
+import { readStdin } from "./wire.ts";
 
 const REAPER_URL = new URL("../../workers/spawn_reaper.ts", import.meta.url);
 const encoder = new TextEncoder();
@@ -78,17 +79,9 @@ function write(line: string): void {
 export async function runReaper(): Promise<void> {
   const live = new Set<number>();
   const decoder = new TextDecoder();
-  const buf = new Uint8Array(4096);
   let text = "";
-  while (true) {
-    let n: number | null;
-    try {
-      n = await Deno.stdin.read(buf);
-    } catch {
-      n = null;
-    }
-    if (n === null) break;
-    text += decoder.decode(buf.subarray(0, n), { stream: true });
+  await readStdin((bytes) => {
+    text += decoder.decode(bytes, { stream: true });
     let end: number;
     while ((end = text.indexOf("\n")) >= 0) {
       const line = text.slice(0, end);
@@ -98,7 +91,7 @@ export async function runReaper(): Promise<void> {
       if (line[0] === "+") live.add(pid);
       else live.delete(pid);
     }
-  }
+  });
   for (const pid of live) {
     try {
       Deno.kill(pid, "SIGKILL");

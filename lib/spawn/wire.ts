@@ -123,6 +123,27 @@ function writeAll(bytes: Uint8Array): void {
   while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
 }
 
+/**
+ * Reads this process's stdin until end of file (or until it breaks),
+ * handing every chunk to `onChunk` (a view of a reused buffer, valid during
+ * the call). The end of file is how a child learns that its parent is gone.
+ */
+export async function readStdin(
+  onChunk: (bytes: Uint8Array) => void,
+): Promise<void> {
+  const buf = new Uint8Array(64 * 1024);
+  while (true) {
+    let n: number | null;
+    try {
+      n = await Deno.stdin.read(buf);
+    } catch {
+      n = null;
+    }
+    if (n === null) return;
+    onChunk(buf.subarray(0, n));
+  }
+}
+
 /** Keeps the end of a child's own stderr text, for error messages. */
 const TAIL_BYTES = 4096;
 
