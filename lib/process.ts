@@ -42,9 +42,8 @@ import {
 } from "./_start_method.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
 import { checkEncodable } from "./channel/codec.ts";
-import { checkMaxHeap } from "./pool/options.ts";
 import { signalSpawned, startSpawned } from "./process/spawn.ts";
-import { assertMaySpawn, childCommand } from "./spawn/launch.ts";
+import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
 import { neededFor } from "./spawn/permissions.ts";
 import { stdinFrame } from "./spawn/wire.ts";
 import {

@@ -4,6 +4,7 @@
 import { PoolCore } from "./core.ts";
 import type { Transport } from "./transport.ts";
 import { SpawnTransport } from "./transport_spawn.ts";
+import { checkMaxHeap } from "../spawn/launch.ts";
 import { ThreadTransport } from "./transport_thread.ts";
 import { targetModule, targetRef } from "../_target.ts";
 import {
@@ -136,34 +137,6 @@ function startMethodOf(what: string, options: CoreInput): StartMethod {
     );
   }
   return method;
-}
-
-/**
- * Validates a heap limit in MiB: spawn only (a Web Worker's heap cannot be
- * capped).
- */
-export function checkMaxHeap(
-  what: string,
-  value: unknown,
-  method: StartMethod,
-): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `${what}: maxHeapMb must be a number, received ${describe(value)}`,
-    );
-  }
-  if (!Number.isInteger(value) || value < 8) {
-    throw new RangeError(
-      `${what}: maxHeapMb must be an integer of at least 8, received ${value}`,
-    );
-  }
-  if (method !== "spawn") {
-    throw new TypeError(
-      `${what}: maxHeapMb needs startMethod "spawn" (a thread's heap cannot be capped)`,
-    );
-  }
-  return value;
 }
 
 /** Validates a per-task timeout; 0 in the result means none. */

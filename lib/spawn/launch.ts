@@ -5,9 +5,9 @@
 // life; its end of file (this program closed it, exited or was killed, even
 // by SIGKILL) is the child's signal to exit. Private.
 
-import { programMain } from "../_context.ts";
-import { chosenStartMethod } from "../_start_method.ts";
-import { selfProcess } from "../_context.ts";
+import { programMain, selfProcess } from "../_context.ts";
+import { chosenStartMethod, type StartMethod } from "../_start_method.ts";
+import { describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import { type NeededGrants, pathOf, permissionFlags } from "./permissions.ts";
 import { getInheritedConfig, type SpawnBoot } from "./wire.ts";
@@ -40,6 +40,34 @@ export function spawnDeno(options: DenoChildOptions): Deno.ChildProcess {
     stdout,
     stderr,
   }).spawn();
+}
+
+/**
+ * Validates a heap limit in MiB: spawn only (a Web Worker's heap cannot be
+ * capped).
+ */
+export function checkMaxHeap(
+  what: string,
+  value: unknown,
+  method: StartMethod,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `${what}: maxHeapMb must be a number, received ${describe(value)}`,
+    );
+  }
+  if (!Number.isInteger(value) || value < 8) {
+    throw new RangeError(
+      `${what}: maxHeapMb must be an integer of at least 8, received ${value}`,
+    );
+  }
+  if (method !== "spawn") {
+    throw new TypeError(
+      `${what}: maxHeapMb needs startMethod "spawn" (a thread's heap cannot be capped)`,
+    );
+  }
+  return value;
 }
 
 /** Throws the error a program without run permission for Deno gets. */
