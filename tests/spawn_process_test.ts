@@ -321,6 +321,20 @@ Deno.test("a Process or Pool created inside a Process without module defaults to
   assert.match(stdout, /thread: nested exitcode 5/);
 });
 
+Deno.test("a running non-daemonic spawned Process keeps the program alive; a daemonic one ends with it", async () => {
+  const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
+    "--allow-read=.",
+    "--allow-run",
+  ], ["exit"]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines[1], "main module done");
+  assert.equal(lines[2], "non-daemonic child done");
+  const pid = Number(lines[0]!.replace("daemon pid ", ""));
+  assert.ok(Number.isInteger(pid) && pid > 0, stdout);
+  await untilOsPidsGone([pid]);
+});
+
 Deno.test("the parent SIGKILLed from outside leaves no spawned child behind", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
