@@ -53,5 +53,6 @@ export * from "./lib/rlock.ts";
 export * from "./lib/semaphore.ts";
 export * from "./lib/shared_array.ts";
 export * from "./lib/simple_queue.ts";
+export * from "./lib/start_method.ts";
 export * from "./lib/value.ts";
 export { SharedArray as Array } from "./lib/shared_array.ts";

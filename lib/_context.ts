@@ -6,6 +6,11 @@
 
 import { ProcessEndedError } from "./errors.ts";
 import {
+  chosenStartMethod,
+  inheritStartMethod,
+  type StartMethod,
+} from "./_start_method.ts";
+import {
   PROC_STATE,
   PROC_STATE_ENDED,
   TABLE_HEADER,
@@ -26,16 +31,29 @@ export interface ProcessIdentity {
   pid: number;
 }
 
+/** What every child (thread or subprocess) is told about its program. */
+export interface ProgramInit {
+  /** The program's main module: where targets are looked up by default. */
+  main: string;
+  /** The start method the program chose, if any. */
+  startMethod: StartMethod | null;
+}
+
 /** What a worker is told about itself when it starts. */
-export interface WorkerContextInit {
+export interface WorkerContextInit extends ProgramInit {
   table: SharedArrayBuffer;
   self: ProcessIdentity;
   parent: ProcessIdentity;
   status: SharedArrayBuffer;
 }
 
-/** True on a thread started by the toolkit (a Process or a pool worker). */
+/**
+ * True on a thread started by the toolkit (a Process or a pool worker), and
+ * on the main thread of a spawned child process.
+ */
 export let isWorkerThread = false;
+/** The program's main module, as the parent told it (see `programMain`). */
+let programMainModule: string | null = null;
 
 let table: Int32Array | null = null;
 const MAIN_PID = mainPid();
@@ -68,11 +86,39 @@ export function processTable(): Int32Array {
 
 /** Installs what a worker was told about itself. Called once per worker. */
 export function installWorkerContext(init: WorkerContextInit): void {
-  isWorkerThread = true;
+  installChildContext(init.self, init.parent, init);
   table = new Int32Array(init.table);
-  selfIdentity = init.self;
-  parentIdentity = init.parent;
   ownStatus = new Int32Array(init.status);
+}
+
+/**
+ * Installs who this child is: a worker thread, or the main thread of a
+ * spawned subprocess (which has its own process table and no status word).
+ */
+export function installChildContext(
+  self: ProcessIdentity,
+  parent: ProcessIdentity,
+  program: ProgramInit,
+): void {
+  isWorkerThread = true;
+  selfIdentity = self;
+  parentIdentity = parent;
+  programMainModule = program.main;
+  inheritStartMethod(program.startMethod);
+}
+
+/**
+ * The program's main module: `Deno.mainModule` on the main thread, and the
+ * parent's inside a Process or pool worker (where Deno's own is not the
+ * program's), as Python's spawn re-imports the parent's `__main__`.
+ */
+export function programMain(): string {
+  return programMainModule ?? Deno.mainModule;
+}
+
+/** What a child is told about the program (see {@linkcode ProgramInit}). */
+export function programInit(): ProgramInit {
+  return { main: programMain(), startMethod: chosenStartMethod() };
 }
 
 /** This thread's name and pid. */
@@ -116,8 +162,12 @@ export function allocatePid(): number {
   );
 }
 
-/** Marks a pid as ended in the process table (idempotent). */
+/**
+ * Marks a pid as ended in the process table (idempotent). Pid 0 is not in
+ * the table (a spawned Process, whose OS pid the table does not hold).
+ */
 export function markPidEnded(pid: number): void {
+  if (pid <= 0) return;
   const t = processTable();
   const base = slotBase(pid);
   if (Atomics.load(t, base + TABLE_SLOT_PID) !== pid) return;

@@ -27,6 +27,8 @@ export const PROC_STATE = 0;
 export const PROC_EXITCODE = 1;
 /** Byte length of the JSON error record that follows the header. */
 export const PROC_ERROR_LENGTH = 2;
+/** A spawned Process's OS pid, written by its broker once it is known. */
+export const PROC_OS_PID = 3;
 /** Ints in the header; the error record's bytes follow. */
 export const PROC_HEADER_INTS = 4;
 /** Room for the error record (name, message, stack as JSON). */

@@ -78,7 +78,26 @@ export interface Encoded {
   value: unknown;
   /** Whether any shared object was found (so the decoder can skip walking). */
   shared: boolean;
+  /** The descriptors found, in copy mode (else empty). */
+  descriptors: SharedDescriptor[];
 }
+
+/** Where a kind held in shared memory can live instead, for errors. */
+const MANAGER_HINTS: Record<string, string> = {
+  Value: "manager.value()",
+  RawValue: "manager.value()",
+  SharedArray: "manager.list()",
+  RawArray: "manager.list()",
+  Lock: "manager.lock()",
+  RLock: "manager.rlock()",
+  Semaphore: "manager.semaphore()",
+  BoundedSemaphore: "manager.semaphore()",
+  Event: "manager.event()",
+  Queue: "manager.queue()",
+  SimpleQueue: "manager.queue()",
+  JoinableQueue: "manager.queue()",
+  Connection: "manager.queue()",
+};
 
 /**
  * Prepares a value for `postMessage`: shared objects found in it (at any
@@ -87,25 +106,65 @@ export interface Encoded {
  * input is never modified; containers are copied only where something inside
  * them was replaced.
  *
+ * With `copy`, the value is going to another OS process, where shared
+ * memory cannot follow: a kind whose descriptor holds a SharedArrayBuffer
+ * (Value, Lock, Queue, ...), or a SharedArrayBuffer itself, fails with a
+ * `TypeError` that names it and points to a Manager; the descriptors found
+ * (Manager proxies) are returned.
+ *
  * @param value The value to send.
  * @param what The sentence start for errors, as `"Cannot start process"`.
  * @param path Where the value sits, as `"argument 0"`.
+ * @param copy Whether the value is copied into another process.
  */
 export function encodeShared(
   value: unknown,
   what: string,
   path: string,
+  copy = false,
 ): Encoded {
-  const state = { shared: false, seen: new Set<object>() };
+  const state: WalkState = {
+    shared: false,
+    seen: new Set<object>(),
+    copy: copy ? [] : null,
+  };
   const out = walkEncode(value, what, path, state);
-  return { value: out, shared: state.shared };
+  return { value: out, shared: state.shared, descriptors: state.copy ?? [] };
+}
+
+interface WalkState {
+  shared: boolean;
+  seen: Set<object>;
+  /** In copy mode, the descriptors found; else null. */
+  copy: SharedDescriptor[] | null;
+}
+
+/** Whether a descriptor's data holds shared memory. */
+function holdsSharedMemory(data: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof data !== "object" || data === null || seen.has(data)) {
+    return false;
+  }
+  seen.add(data);
+  if (data instanceof SharedArrayBuffer) return true;
+  if (ArrayBuffer.isView(data)) return data.buffer instanceof SharedArrayBuffer;
+  if (Array.isArray(data)) {
+    return data.some((item) => holdsSharedMemory(item, seen));
+  }
+  return Object.values(data).some((item) => holdsSharedMemory(item, seen));
+}
+
+function notCopyable(what: string, path: string, kind: string): TypeError {
+  const hint = MANAGER_HINTS[kind] ?? "a Manager proxy";
+  return new TypeError(
+    `${what}: ${path} is a ${kind}, which lives in shared memory and cannot cross into another process (start method "spawn"); share it through a Manager instead (await ${hint}), or use the "thread" start method`,
+  );
 }
 
 function walkEncode(
   value: unknown,
   what: string,
   path: string,
-  state: { shared: boolean; seen: Set<object> },
+  state: WalkState,
 ): unknown {
   switch (typeof value) {
     case "function":
@@ -122,6 +181,12 @@ function walkEncode(
   if (isShareable(value)) {
     state.shared = true;
     const descriptor = value[SHARE]();
+    if (state.copy !== null) {
+      if (holdsSharedMemory(descriptor.data)) {
+        throw notCopyable(what, path, descriptor.kind);
+      }
+      state.copy.push(descriptor);
+    }
     const marked: Marked = {
       [MARK]: true,
       kind: descriptor.kind,
@@ -171,6 +236,15 @@ function walkEncode(
       for (const key of value.keys()) walkEncode(key, what, path, state);
     }
     return value;
+  }
+  if (
+    state.copy !== null &&
+    (value instanceof SharedArrayBuffer ||
+      (ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer))
+  ) {
+    throw new TypeError(
+      `${what}: ${path} is a SharedArrayBuffer (or a view of one), whose memory cannot be shared with another process (start method "spawn"); pass a copy (.slice()), share state through a Manager, or use the "thread" start method`,
+    );
   }
   // Anything else (Date, typed arrays, class instances...) is left to the
   // structured clone; it fails there with DataCloneError if it cannot cross.

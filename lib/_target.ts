@@ -5,6 +5,8 @@
 // it finds (never evaluates) so that a function that is not exported under
 // that name is refused instead of silently running a different one. Private.
 
+import { programMain } from "./_context.ts";
+
 /** A function reference that can cross into a worker. */
 export interface TargetRef {
   /** URL of the module that exports the function. */
@@ -15,12 +17,15 @@ export interface TargetRef {
   source: string | null;
 }
 
-/** Resolves which module a target lives in: the option, else the main module. */
+/**
+ * Resolves which module a target lives in: the option, else the program's
+ * main module (also inside a Process or pool worker).
+ */
 export function targetModule(
   what: string,
   module: string | URL | undefined,
 ): string {
-  if (module === undefined) return Deno.mainModule;
+  if (module === undefined) return programMain();
   if (module instanceof URL) return module.href;
   if (typeof module === "string") {
     try {

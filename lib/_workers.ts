@@ -30,6 +30,10 @@ export interface SpawnOptions {
 
 let live = 0;
 let abandoned = 0;
+/** Workers started by spawnWorker (counted in `live`). */
+const counted = new WeakSet<Worker>();
+/** Counted workers that are unref'd: they keep nothing alive. */
+const unrefd = new WeakSet<Worker>();
 let loaded = false;
 let guardTimer: ReturnType<typeof setInterval> | undefined;
 let quietTicks = 0;
@@ -63,7 +67,51 @@ export function spawnWorker(url: URL, options: SpawnOptions): Worker {
     onError?.(event);
   });
   live++;
+  counted.add(worker);
   return worker;
+}
+
+/**
+ * Deno's own switch for whether a Web Worker keeps the program alive: a
+ * method of `Worker.prototype` under a symbol without a description, which
+ * counts references (`true` adds one, `false` drops one) and unrefs the
+ * worker's message polling at zero. It is what `node:worker_threads`'
+ * `unref()` uses; Deno exposes no public API for Web Workers. Found by
+ * shape, so that a Deno without it leaves workers ref'd, as before.
+ */
+const workerRef: symbol | undefined = (() => {
+  if (typeof Worker !== "function") return undefined;
+  const proto = Worker.prototype as unknown as Record<symbol, unknown>;
+  return Object.getOwnPropertySymbols(proto).find((key) =>
+    key.description === undefined && typeof proto[key] === "function" &&
+    (proto[key] as (on: boolean) => void).length === 1
+  );
+})();
+
+/**
+ * Makes a worker keep the program alive (`true`, as every worker does at
+ * first) or not (`false`). Calls must alternate, starting with `false`.
+ * Returns whether this Deno supports it.
+ */
+export function setWorkerRef(worker: Worker, on: boolean): boolean {
+  if (workerRef === undefined) return false;
+  (worker as unknown as Record<symbol, (on: boolean) => void>)[workerRef]!(on);
+  // An unref'd worker does not hold the program: the exit guard need not
+  // wait for it.
+  if (counted.has(worker)) {
+    if (!on && !unrefd.has(worker)) {
+      unrefd.add(worker);
+      live--;
+    } else if (on && unrefd.delete(worker)) {
+      live++;
+    }
+  }
+  return true;
+}
+
+/** Whether {@linkcode setWorkerRef} works on this Deno. */
+export function canUnrefWorkers(): boolean {
+  return workerRef !== undefined;
 }
 
 /**
@@ -72,7 +120,8 @@ export function spawnWorker(url: URL, options: SpawnOptions): Worker {
  */
 export function retireWorker(worker: Worker, busy: boolean): void {
   worker.terminate();
-  live--;
+  if (!unrefd.delete(worker)) live--;
+  counted.delete(worker);
   if (busy) {
     abandoned++;
     startGuard();

@@ -18,6 +18,8 @@ import { checkSignal, checkTimeout, describe } from "./_wait.ts";
 import { type InspectFn, inspectOutcome } from "./_inspect.ts";
 import { CancelledError, TimeoutError } from "./errors.ts";
 import type { ProcessPermissions } from "./process.ts";
+import type { StartMethod } from "./_start_method.ts";
+import type { Context } from "./start_method.ts";
 
 /** Options for {@linkcode ProcessPoolExecutor}. */
 export interface ProcessPoolExecutorOptions {
@@ -54,11 +56,33 @@ export interface ProcessPoolExecutorOptions {
    */
   module?: string | URL;
   /**
-   * Deno permissions of the workers. Needs `--unstable-worker-options`.
+   * Deno permissions of the workers. With the thread start method this
+   * needs `--unstable-worker-options`; with `"spawn"` they become each
+   * child's `--allow-*` flags.
    *
    * @default {"inherit"}
    */
   permissions?: ProcessPermissions;
+  /**
+   * How workers run: `"thread"` or `"spawn"` (see {@linkcode Pool}'s
+   * option).
+   *
+   * @default {getStartMethod()}
+   */
+  startMethod?: StartMethod;
+  /**
+   * The start method as Python's `mp_context`: a {@linkcode getContext}
+   * result.
+   *
+   * @default {undefined}
+   */
+  mpContext?: Context;
+  /**
+   * Start method `"spawn"` only: V8's heap limit for each worker, in MiB.
+   *
+   * @default {undefined}
+   */
+  maxHeapMb?: number;
 }
 
 /** Options for {@linkcode ProcessPoolExecutor.prototype.submitWith}. */

@@ -42,6 +42,7 @@ import {
   SemaphoreProxy,
   ValueProxy,
 } from "./manager_proxies.ts";
+import { spawnDeno } from "./spawn/launch.ts";
 
 /**
  * Where a manager listens: the path of a Unix socket, or a TCP host and
@@ -309,19 +310,12 @@ export class Manager {
     const server = new URL("../workers/manager_server.ts", import.meta.url);
     let child: Deno.ChildProcess;
     try {
-      child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--quiet",
-          "--no-config",
-          "--no-lock",
-          ...flags,
-          server.href,
-        ],
-        stdin: "piped",
+      child = spawnDeno({
+        entry: server.href,
+        flags: ["--quiet", "--no-config", "--no-lock", ...flags],
         stdout: "piped",
         stderr: "piped",
-      }).spawn();
+      });
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) throw error;
       throw new ManagerError(`${what}: the subprocess did not spawn`, {

@@ -22,6 +22,7 @@ import "./async_result.ts";
 import { buildCore, taskTimeout } from "./pool/options.ts";
 import { type ResultCallback, results } from "./pool/result_control.ts";
 import type { ProcessPermissions } from "./process.ts";
+import type { StartMethod } from "./_start_method.ts";
 
 /** Options for {@linkcode Pool}. */
 export interface PoolOptions {
@@ -59,12 +60,28 @@ export interface PoolOptions {
    */
   module?: string | URL;
   /**
-   * Deno permissions of the workers, at most the parent's. Needs Deno's
-   * `--unstable-worker-options` flag.
+   * Deno permissions of the workers, at most the parent's. With the thread
+   * start method this needs Deno's `--unstable-worker-options` flag; with
+   * `"spawn"` they become each child's `--allow-*` flags (see
+   * {@linkcode ProcessOptions.permissions}).
    *
    * @default {"inherit"}
    */
   permissions?: ProcessPermissions;
+  /**
+   * How workers run: `"thread"` (Web Workers in this OS process) or
+   * `"spawn"` (`deno run` subprocesses: a task `timeout` kills its worker
+   * for real, and a crash or out-of-memory fails only the task it held).
+   *
+   * @default {getStartMethod()}
+   */
+  startMethod?: StartMethod;
+  /**
+   * Start method `"spawn"` only: V8's heap limit for each worker, in MiB.
+   *
+   * @default {undefined}
+   */
+  maxHeapMb?: number;
 }
 
 /** Options for {@linkcode Pool.prototype.map} and its kin. */
@@ -747,7 +764,8 @@ export class Pool {
           ? [items[base]]
           : items.slice(base, base + chunksize);
         if (flags & FLAG_STAR) checkArgLists(what, slice, base);
-        const chunkFlags = flags | this.#core.encodeItems(what, slice, "item");
+        const chunkFlags = flags |
+          this.#core.encodeItems(what, slice, "item", base);
         chunks.push({
           fn: fnId,
           flags: chunkFlags,

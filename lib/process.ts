@@ -14,11 +14,12 @@ import {
   isWorkerThread,
   parentOfSelf,
   processTable,
+  programInit,
   selfProcess,
 } from "./_context.ts";
 import { deserializeError, serializeError } from "./_error_wire.ts";
 import { signalName } from "./_inspect.ts";
-import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
+import { PROC_OS_PID, PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   type ChildMessage,
   ExitSignal,
@@ -34,8 +35,18 @@ import {
   newStatus,
   stateOf,
 } from "./process/status.ts";
-import { encodeShared } from "./_registry.ts";
+import { encodeShared, type SharedDescriptor } from "./_registry.ts";
+import {
+  currentStartMethod,
+  resolveStartMethod,
+  type StartMethod,
+} from "./_start_method.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
+import { checkEncodable } from "./channel/codec.ts";
+import { signalSpawned, startSpawned } from "./process/spawn.ts";
+import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
+import { neededFor } from "./spawn/permissions.ts";
+import { stdinFrame } from "./spawn/wire.ts";
 import {
   checkSignal,
   checkTimeout,
@@ -48,7 +59,8 @@ import { retireWorker, spawnWorker } from "./_workers.ts";
 /**
  * Deno permissions for a worker, as in Deno's `WorkerOptions`:
  * `"inherit"`, `"none"`, or an object naming each permission. A key left out
- * of the object means "none".
+ * of the object means "none". With the spawn start method they become the
+ * child's `--allow-*` flags.
  */
 export type ProcessPermissions =
   | "inherit"
@@ -98,13 +110,34 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
    */
   module?: string | URL;
   /**
-   * Deno permissions of the worker, at most the parent's. Needs Deno's
-   * `--unstable-worker-options` flag. The worker needs read access to the
-   * target's module.
+   * Deno permissions of the worker, at most the parent's. With the thread
+   * start method this needs Deno's `--unstable-worker-options` flag, and the
+   * worker needs read access to the target's module. With `"spawn"` they
+   * become the child's `--allow-*` flags: `"inherit"` gives it what this
+   * program can show it holds (every permission held in full; of scoped
+   * ones, the working directory and the main module's directory, loopback
+   * hosts, sys APIs, Deno itself), and a list is checked against this
+   * program's grants.
    *
    * @default {"inherit"}
    */
   permissions?: ProcessPermissions;
+  /**
+   * How the process runs: `"thread"`, a Web Worker in this OS process, or
+   * `"spawn"`, a `deno run` subprocess with a real pid, exit code and kill
+   * (see {@linkcode setStartMethod}).
+   *
+   * @default {getStartMethod()}
+   */
+  startMethod?: StartMethod;
+  /**
+   * Start method `"spawn"` only: V8's heap limit for the child, in MiB
+   * (`--max-old-space-size`), so that a task that eats memory fails alone
+   * and soon.
+   *
+   * @default {undefined}
+   */
+  maxHeapMb?: number;
 }
 
 /** Options for {@linkcode Process.prototype.join}. */
@@ -135,9 +168,10 @@ export interface ProcessInfo {
   /** The process's name (`"MainProcess"` for the program itself). */
   readonly name: string;
   /**
-   * Unique per Process. Every Process lives in the one OS process of the
-   * program, on its own thread, so this is not an OS pid; the main program's
-   * is its OS pid (`Deno.pid`) and children count up from there.
+   * Unique per Process. A thread Process lives in the one OS process of the
+   * program, on its own thread, so its pid is not an OS pid: the main
+   * program's is its OS pid (`Deno.pid`) and thread children count up from
+   * there. A spawned Process's pid is its OS pid.
    */
   readonly pid: number;
 }
@@ -162,10 +196,14 @@ onSelfFinish(() => {
  * module), just as Python's spawn re-imports `__main__`: put the code that
  * starts processes under `if (import.meta.main)`.
  *
- * `terminate()` and `kill()` end the Process at once (exit code `-15` and
- * `-9`). Deno 2.9 cannot stop a thread that is running synchronous code, so
- * such a thread may go on computing, but every toolkit call it makes fails
- * with `ProcessEndedError`: it can take no message and hold no lock.
+ * With the thread start method (the default), `terminate()` and `kill()`
+ * end the Process at once (exit code `-15` and `-9`). Deno 2.9 cannot stop
+ * a thread that is running synchronous code, so such a thread may go on
+ * computing, but every toolkit call it makes fails with
+ * `ProcessEndedError`: it can take no message and hold no lock. With
+ * `startMethod: "spawn"` the Process is a `deno run` subprocess:
+ * `terminate()` and `kill()` send SIGTERM and SIGKILL, which stop any code,
+ * and `exitcode` is the real one (`-N` for signal N) once it has ended.
  *
  * @typeParam A The target's parameter types.
  *
@@ -189,9 +227,13 @@ export class Process<A extends unknown[] = unknown[]> {
   #target: TargetRef;
   #args: unknown[];
   #permissions: ProcessPermissions | undefined;
+  #startMethod: StartMethod | undefined;
+  #maxHeapMb: unknown;
   #status: Int32Array | null = null;
   #pid: number | null = null;
   #worker: Worker | null = null;
+  /** A spawned Process's id at its broker; 0 for a thread. */
+  #spawnId = 0;
   #closed = false;
   #started: Promise<void> | null = null;
 
@@ -200,8 +242,8 @@ export class Process<A extends unknown[] = unknown[]> {
    * called.
    *
    * @param options What to run and how.
-   * @throws {TypeError} If `target`, `args`, `name`, `daemon`, `module` or
-   * `permissions` has the wrong type.
+   * @throws {TypeError} If `target`, `args`, `name`, `daemon`, `module`,
+   * `permissions` or `startMethod` has the wrong type.
    */
   constructor(options: ProcessOptions<A>) {
     const what = "Cannot create process";
@@ -219,6 +261,8 @@ export class Process<A extends unknown[] = unknown[]> {
       daemon = false,
       module,
       permissions,
+      startMethod,
+      maxHeapMb,
     } = options;
     if (target === undefined) {
       throw new TypeError(`${what}: options.target is required`);
@@ -250,9 +294,15 @@ export class Process<A extends unknown[] = unknown[]> {
         }`,
       );
     }
+    if (startMethod !== undefined) resolveStartMethod(what, startMethod);
+    if (maxHeapMb !== undefined) {
+      checkMaxHeap(what, maxHeapMb, startMethod ?? currentStartMethod());
+    }
     this.#args = args.slice();
     this.#daemon = daemon;
     this.#permissions = permissions;
+    this.#startMethod = startMethod;
+    this.#maxHeapMb = maxHeapMb;
     this.#name = name ?? defaultName();
   }
 
@@ -288,10 +338,15 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 
   /**
-   * Unique id of the started process, `null` before `start()`. See
-   * {@linkcode ProcessInfo.pid}.
+   * Unique id of the started process, `null` before `start()`: a spawned
+   * Process's OS pid, a thread Process's toolkit pid (see
+   * {@linkcode ProcessInfo.pid}). Reading a spawned Process's pid right
+   * after `start()` waits the few milliseconds its child takes to exist.
    */
   get pid(): number | null {
+    if (this.#pid === null && this.#spawnId !== 0) {
+      this.#pid = osPid(this.#status!);
+    }
     return this.#pid;
   }
 
@@ -323,7 +378,12 @@ export class Process<A extends unknown[] = unknown[]> {
    * @returns A promise that settles when the target starts running.
    * @throws {Error} If the process was already started or closed.
    * @throws {TypeError} If an argument cannot be sent to a worker (a
-   * function or a symbol), naming its position.
+   * function or a symbol), naming its position; with the spawn start
+   * method, also a SharedArrayBuffer kind (Value, Lock, Queue, ...), which
+   * cannot cross into another process: use a Manager.
+   * @throws {Deno.errors.NotCapable} With the spawn start method, without
+   * `--allow-run`, or when `permissions` asks for more than this program
+   * holds.
    */
   start(): Promise<void> {
     const what = "Cannot start process";
@@ -331,6 +391,11 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#closed) throw new Error(`${what}: the process is closed`);
     if (this.#status !== null) {
       throw new Error(`${what}: a process can only be started once`);
+    }
+    const method = resolveStartMethod(what, this.#startMethod);
+    if (method === "spawn") return this.#startSpawned(what);
+    if (this.#maxHeapMb !== undefined) {
+      checkMaxHeap(what, this.#maxHeapMb, method);
     }
     let shared = false;
     const args = this.#args.map((arg, i) => {
@@ -388,6 +453,7 @@ export class Process<A extends unknown[] = unknown[]> {
       args,
       shared,
       context: {
+        ...programInit(),
         table: processTable().buffer as SharedArrayBuffer,
         self: { name: this.#name, pid },
         parent: { ...selfProcess() },
@@ -406,6 +472,67 @@ export class Process<A extends unknown[] = unknown[]> {
         { cause: error },
       );
     }
+    return started;
+  }
+
+  #startSpawned(what: string): Promise<void> {
+    let shared = false;
+    const descriptors: SharedDescriptor[] = [];
+    const args = this.#args.map((arg, i) => {
+      const encoded = encodeShared(arg, what, `args[${i}]`, true);
+      checkEncodable(encoded.value, what, `args[${i}]`);
+      shared ||= encoded.shared;
+      descriptors.push(...encoded.descriptors);
+      return encoded.value;
+    });
+    assertMaySpawn(what);
+    const maxHeapMb = this.#maxHeapMb === undefined
+      ? undefined
+      : checkMaxHeap(what, this.#maxHeapMb, "spawn");
+    const command = childCommand(what, {
+      role: "process",
+      name: this.#name,
+      modules: [
+        this.#target.module,
+        ...descriptors.map((descriptor) => descriptor.module),
+      ],
+      permissions: this.#permissions,
+      needed: neededFor(descriptors),
+      maxHeapMb,
+    });
+    const start: StartMessage = {
+      type: "start",
+      target: this.#target,
+      args,
+      shared,
+      context: null,
+    };
+    const frame = stdinFrame(start, what);
+    const status = newStatus();
+    let resolveStarted!: () => void;
+    let rejectStarted!: (error: unknown) => void;
+    const started = new Promise<void>((resolve, reject) => {
+      resolveStarted = resolve;
+      rejectStarted = reject;
+    });
+    // A caller that does not await start() learns of a failure from join().
+    started.catch(() => {});
+    this.#status = status;
+    this.#started = started;
+    children.add(this);
+    this.#spawnId = startSpawned(command, frame, {
+      keepAlive: !this.#daemon,
+      status,
+      started: resolveStarted,
+      failed: (error) => rejectStarted(deserializeError(error)),
+      exited: () => {
+        children.delete(this);
+        rejectStarted(
+          this.error ??
+            new Error(`${what}: the child exited before its target started`),
+        );
+      },
+    });
     return started;
   }
 
@@ -557,6 +684,13 @@ export class Process<A extends unknown[] = unknown[]> {
 
   #stop(code: number, what: string): void {
     const status = this.#requireStarted(what);
+    if (this.#spawnId !== 0) {
+      // A real signal; the broker records the end once the child is gone.
+      if (!hasEnded(status)) {
+        signalSpawned(this.#spawnId, code === -9 ? "SIGKILL" : "SIGTERM");
+      }
+      return;
+    }
     if (this.#pid !== null && endProcess(status, this.#pid, code)) {
       this.#release(true);
     }
@@ -569,6 +703,19 @@ export class Process<A extends unknown[] = unknown[]> {
     this.#worker = null;
     worker.onmessage = null;
     retireWorker(worker, busy);
+  }
+}
+
+/** A spawned Process's OS pid, waiting briefly for its broker to tell it. */
+function osPid(status: Int32Array): number | null {
+  const deadline = performance.now() + 10_000;
+  while (true) {
+    const pid = Atomics.load(status, PROC_OS_PID);
+    if (pid !== 0) return pid;
+    const remaining = deadline - performance.now();
+    // A child that could not be spawned never gets one.
+    if (hasEnded(status) || remaining <= 0) return null;
+    Atomics.wait(status, PROC_OS_PID, 0, Math.min(remaining, 50));
   }
 }
 

@@ -102,3 +102,62 @@ export function release(ints: Int32Array): void {
   Atomics.store(ints, 0, 1);
   Atomics.notify(ints, 0);
 }
+
+/** Whether an OS process with this pid exists (signal 0 checks only). */
+export function osPidAlive(pid: number): boolean {
+  try {
+    Deno.kill(pid, 0 as unknown as Deno.Signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until none of these OS processes exists: a bounded poll on their
+ * liveness (another OS process cannot be waited on), failing after
+ * `limitMs`.
+ */
+export async function untilOsPidsGone(
+  pids: number[],
+  limitMs = 20_000,
+): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (pids.some(osPidAlive)) {
+    if (performance.now() > deadline) {
+      throw new Error(
+        `OS processes still alive after ${limitMs} ms: ${
+          pids.filter(osPidAlive).join(", ")
+        }`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Runs a fixture program with `deno run`, returning its code and output. */
+export async function runFixture(
+  file: string,
+  flags: string[],
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      ...flags,
+      new URL(`./fixtures/${file}`, import.meta.url).href,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    // A program that hangs fails its test instead of hanging it.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}

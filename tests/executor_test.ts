@@ -15,7 +15,11 @@ import {
   WorkerCrashedError,
 } from "../mod.ts";
 import * as t from "./fixtures/pool_targets.ts";
-import { sharedInts as shared, untilSet as until } from "./_util.ts";
+import {
+  runFixture,
+  sharedInts as shared,
+  untilSet as until,
+} from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
 
@@ -646,4 +650,20 @@ Deno.test("Future inspects as its state, and its result or exception once finish
     Deno.inspect([named]),
     /^\[ Future \{ state: "finished", result: "PoolWorker-\d+" \} \]$/,
   );
+});
+
+Deno.test("a program that never shuts its executor down finishes the work it gave, then exits", async () => {
+  for (const method of ["thread", "spawn"]) {
+    const { code, stdout, stderr } = await runFixture("unclosed_main.ts", [
+      "--allow-read=.",
+      "--allow-run",
+    ], ["executor", method]);
+    assert.equal(code, 0, stderr);
+    const done = stdout.split("\n").filter((line) => line.endsWith(" done"));
+    assert.deepEqual(
+      done.filter((line) => line.startsWith("task")).sort(),
+      [0, 1, 2, 3, 4, 5].map((i) => `task ${i} done`),
+    );
+    assert.ok(done.includes("main module done"));
+  }
 });

@@ -9,7 +9,11 @@ import {
 } from "../mod.ts";
 import { isPidAlive } from "../lib/_context.ts";
 import * as t from "./fixtures/pool_targets.ts";
-import { sharedInts as shared, untilSet as until } from "./_util.ts";
+import {
+  runFixture,
+  sharedInts as shared,
+  untilSet as until,
+} from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
 
@@ -358,7 +362,12 @@ Deno.test("Pool.apply() timeout fails the task and replaces the busy worker with
   try {
     const blocked = pool.apply(t.pidThenBlock, [out], { timeout: 50 });
     const after = pool.apply(t.square, [7]);
-    await assert.rejects(blocked, TimeoutError);
+    await assert.rejects(blocked, (error: Error) => {
+      assert.ok(error instanceof TimeoutError);
+      // A thread Deno cannot stop may still run: the message says so.
+      assert.match(error.message, /may still run.*startMethod: "spawn"/);
+      return true;
+    });
     // The abandoned worker's pid reads dead at once: its toolkit calls fail.
     assert.equal(isPidAlive(out[1]!), false);
     assert.equal(await after, 49);
@@ -564,4 +573,31 @@ Deno.test("Pool: workers that cannot be created fail the tasks, not the program"
   });
   await assert.rejects(pool.apply(t.square, [3]), /escalate/);
   await assert.rejects(pool.apply(t.square, [3]), /escalate/);
+});
+
+Deno.test("a program that never closes its Pool exits once its main module has finished", async () => {
+  for (const method of ["thread", "spawn"]) {
+    const { code, stdout, stderr } = await runFixture("unclosed_main.ts", [
+      "--allow-read=.",
+      "--allow-run",
+    ], ["pool", method]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /squares 1,4,9\nmain module done/);
+  }
+});
+
+Deno.test("Pool workers that cannot start for a missing permission fail the call with NotCapable naming the flag, without restarting", async () => {
+  const { code, stdout, stderr } = await runFixture("pool_no_read.ts", []);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 6, stdout);
+  for (const i of [0, 2]) {
+    assert.match(
+      lines[i]!,
+      /^NotCapable: Cannot start pool worker: Requires read access to .*pool_worker\.ts.*--allow-read/,
+    );
+    assert.equal(lines[i + 1], "NotCapable: true");
+  }
+  assert.equal(lines[4], "executor NotCapable");
+  assert.equal(lines[5], "exited normally");
 });

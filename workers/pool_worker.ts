@@ -1,8 +1,8 @@
 // Copyright 2026 the denomp authors. MIT license.
-// Entry module of a pool worker (Pool and ProcessPoolExecutor). The logic is
-// in lib/pool/child.ts.
+// Entry module of a pool worker (Pool and ProcessPoolExecutor) on a Web
+// Worker. The logic is in lib/pool/child.ts and lib/pool/port_thread.ts.
 /// <reference lib="deno.worker" />
 
-import { runPoolChild } from "../lib/pool/child.ts";
+import { runThreadPoolChild } from "../lib/pool/port_thread.ts";
 
-runPoolChild();
+runThreadPoolChild();

@@ -1,7 +1,8 @@
 // Copyright 2026 the denomp authors. MIT license.
-// Entry module of a Process's worker. The logic is in lib/process/child.ts.
+// Entry module of a Process's Web Worker. The logic is in
+// lib/process/child.ts and lib/process/port_thread.ts.
 /// <reference lib="deno.worker" />
 
-import { runProcessChild } from "../lib/process/child.ts";
+import { runThreadProcessChild } from "../lib/process/port_thread.ts";
 
-runProcessChild();
+runThreadProcessChild();

@@ -1,5 +1,8 @@
 # executor_submit: ProcessPoolExecutor(2), 20k submit + as_completed.
+# An argument names a start method (spawn_executor_submit passes "spawn").
 import json
+import multiprocessing as mp
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -10,7 +13,8 @@ def square(x):
 
 def main():
     n = 20_000
-    with ProcessPoolExecutor(2) as ex:
+    ctx = mp.get_context(sys.argv[1]) if len(sys.argv) > 1 else None
+    with ProcessPoolExecutor(2, mp_context=ctx) as ex:
         list(ex.map(square, range(100)))  # warm-up: start the workers
         best = float("inf")
         for _ in range(3):

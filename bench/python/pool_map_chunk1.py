@@ -1,6 +1,8 @@
 # pool_map_chunk1: Pool(2).map(square, 20k items, chunksize=1).
+# An argument names a start method (spawn_pool_map_chunk1 passes "spawn").
 import json
 import multiprocessing as mp
+import sys
 import time
 
 
@@ -11,7 +13,8 @@ def square(x):
 def main():
     n = 20_000
     xs = list(range(n))
-    with mp.Pool(2) as pool:
+    ctx = mp.get_context(sys.argv[1]) if len(sys.argv) > 1 else mp
+    with ctx.Pool(2) as pool:
         pool.map(square, xs[:1000], chunksize=1)  # warm-up
         best = float("inf")
         for _ in range(5):

@@ -169,6 +169,24 @@ export function decode(bytes: Uint8Array): unknown {
 }
 
 /**
+ * Checks, without encoding, that a value can be encoded (used where a value
+ * is refused when it is given and encoded later, such as a task for a
+ * spawned worker).
+ *
+ * @param value The value.
+ * @param what The sentence start for a `TypeError`.
+ * @param path Where the value sits, as `"item 3"`.
+ * @throws {TypeError} As {@linkcode encode} would, naming `path`.
+ */
+export function checkEncodable(
+  value: unknown,
+  what: string,
+  path: string,
+): void {
+  if (!isJsonSafe(value, 0)) validate(value, what, path, new Set());
+}
+
+/**
  * Encodes into this thread's scratch buffer and returns a view of it, valid
  * only until the next encoding on this thread. Queues copy it into shared
  * memory at once, so the common case allocates nothing.

@@ -1,20 +1,20 @@
 // Copyright 2026 the denomp authors. MIT license.
-// What runs inside a pool worker: install the process context, run the
+// What runs inside a pool worker, whatever its start method: run the
 // initializer, then run batches of chunks for ever. Functions arrive by
 // reference (loaded once per worker and cached); arguments are decoded only
 // when the parent marked a chunk as carrying shared objects. Results of a
-// batch go back in one message. When the worker dies in the middle of a
-// batch (Deno.exit, exit(), self.close(), an uncaught error in a callback)
-// it first reports which chunk it was running and flushes the results it
-// already has, so that only that chunk fails. Private; entered from
-// workers/pool_worker.ts.
+// batch go back in one message, or in a few when chunks are slow (see
+// wire.ts). When the worker dies in the middle of a batch (Deno.exit,
+// exit(), close(), an uncaught error in a callback) it first reports which
+// chunk it was running and flushes the results it already has, so that only
+// that chunk fails.
+//
+// The runner talks to its parent through a small port: a Web Worker's
+// postMessage (port_thread.ts) or a subprocess's stdio (spawn/child.ts).
+// Private.
 
-/// <reference lib="deno.worker" />
-
-import { installWorkerContext } from "../_context.ts";
 import { serializeError } from "../_error_wire.ts";
 import { ExitSignal } from "../process/wire.ts";
-import { endProcess } from "../process/status.ts";
 import { decodeShared } from "../_registry.ts";
 import { loadTarget } from "../_target.ts";
 import type { SerializedError } from "../errors.ts";
@@ -27,25 +27,63 @@ import {
   type WorkerMessage,
 } from "./wire.ts";
 
+/** How the runner talks to its parent. */
+export interface PoolChildPort {
+  /**
+   * Sends a message to the parent.
+   *
+   * @throws When a value in it cannot be sent; nothing was sent.
+   */
+  post(message: WorkerMessage): void;
+  /** Whether these values can be sent (to find a result that cannot). */
+  sendable(values: unknown[]): boolean;
+  /** Ends this worker with `code`, after a crash was reported. */
+  exit(code: number): void;
+}
+
+/**
+ * A chunk that starts this long after the last message to the parent is
+ * announced with a `part` message (see wire.ts). Short enough that a dead
+ * worker leaves few chunks in doubt, long enough that fast chunks never
+ * pay for it.
+ */
+const PROGRESS_MS = 5;
+/**
+ * The clock is read before a chunk only every `stride` chunks: while chunks
+ * take less than this many ms in all between two reads, the stride doubles
+ * (up to MAX_STRIDE), so that quick tasks do not pay a clock read each.
+ */
+const QUICK_MS = 1;
+const MAX_STRIDE = 64;
+
 type Fn = (...args: unknown[]) => unknown;
 
 const fns = new Map<number, Fn>();
 const loadErrors = new Map<number, unknown>();
 const queue: RunMessage[] = [];
+let port: PoolChildPort;
 let draining = false;
 let dead = false;
 let ready: Promise<void> | null = null;
-let status: Int32Array | null = null;
-let pid = 0;
 /** The batch being run, its chunk index and the results so far. */
 let current: RunMessage | null = null;
 let currentChunk = -1;
 let out: unknown[] = [];
 let errors: [number, SerializedError][] | null = null;
+/** When the parent last heard from this worker (performance.now()). */
+let lastPost = 0;
+let lastCheck = 0;
+let stride = 1;
+let countdown = 1;
 
-/** Runs the worker side of a pool. */
-export function runPoolChild(): void {
-  const realClose = self.close.bind(self);
+/**
+ * Runs the worker side of a pool over `childPort` and returns the function
+ * that takes the parent's messages. Says `ready` at once.
+ */
+export function runPoolChild(
+  childPort: PoolChildPort,
+): (message: ParentMessage) => void {
+  port = childPort;
   const crash = (code: number, error?: unknown): void => {
     if (dead) return;
     dead = true;
@@ -58,32 +96,32 @@ export function runPoolChild(): void {
       r: out,
       e: errors,
     };
-    if (status !== null) endProcess(status, pid, code);
     try {
-      self.postMessage(message);
+      port.post(message);
     } catch {
-      // A result could not be cloned: report the crash without results.
-      self.postMessage({ ...message, r: [], e: null, k: 0 });
+      // A result could not be sent: report the crash without results.
+      port.post({ ...message, r: [], e: null, k: 0 });
     }
-    realClose();
+    port.exit(code);
   };
   Deno.exit = ((code?: number) => {
     crash(code ?? 0);
     throw new ExitSignal(code ?? 0);
   }) as typeof Deno.exit;
-  self.close = () => crash(0);
-  self.addEventListener("error", (event) => {
+  const global = globalThis as { close?: () => void };
+  if (typeof global.close === "function") global.close = () => crash(0);
+  globalThis.addEventListener("error", (event) => {
     event.preventDefault();
     if (event.error instanceof ExitSignal) return;
     crash(1, event.error ?? new Error(event.message));
   });
-  self.addEventListener("unhandledrejection", (event) => {
+  globalThis.addEventListener("unhandledrejection", (event) => {
     event.preventDefault();
     if (event.reason instanceof ExitSignal) return;
     crash(1, event.reason);
   });
-  self.onmessage = (event: MessageEvent<ParentMessage>) => {
-    const message = event.data;
+  post({ t: "ready" });
+  return (message: ParentMessage) => {
     if (message.t === "run") {
       queue.push(message);
       if (!draining) void drain();
@@ -94,9 +132,6 @@ export function runPoolChild(): void {
 }
 
 async function init(message: InitMessage): Promise<void> {
-  installWorkerContext(message.context);
-  status = new Int32Array(message.context.status);
-  pid = message.context.self.pid;
   if (message.initializer === null) return;
   try {
     const fn = await loadTarget("Cannot run initializer", message.initializer);
@@ -144,8 +179,28 @@ async function runBatch(batch: RunMessage): Promise<void> {
   const c = batch.c;
   if (batch.timed) post({ t: "start", id: batch.id });
   const n = c.length / 3;
+  let from = 0;
   for (let k = 0; k < n; k++) {
     currentChunk = k;
+    if (--countdown === 0) {
+      const now = performance.now();
+      if (now - lastPost >= PROGRESS_MS) {
+        // A slow run: say which chunk starts, with the results so far.
+        if (!flush({ t: "part", id: batch.id, k, r: out, e: errors }, from)) {
+          return;
+        }
+        from = k;
+        out = [];
+        errors = null;
+        stride = 1;
+      } else {
+        stride = now - lastCheck < QUICK_MS
+          ? Math.min(stride * 2, MAX_STRIDE)
+          : 1;
+      }
+      lastCheck = now;
+      countdown = stride;
+    }
     const fnId = c[3 * k] as number;
     const flags = c[3 * k + 1] as number;
     let items = c[3 * k + 2] as unknown[];
@@ -175,57 +230,66 @@ async function runBatch(batch: RunMessage): Promise<void> {
       (errors ??= []).push([k, serializeError(error)]);
     }
   }
+  flush({ t: "done", id: batch.id, r: out, e: errors }, from);
   currentChunk = -1;
   current = null;
-  const message: WorkerMessage = { t: "done", id: batch.id, r: out, e: errors };
-  try {
-    self.postMessage(message);
-  } catch (error) {
-    self.postMessage(uncloneable(batch, message, error));
-  }
   out = [];
   errors = null;
 }
 
 /**
- * A result that cannot be structured-cloned fails its own chunk with a
- * `TypeError`; the other chunks of the batch keep their results.
+ * Posts a `done` or `part` message for the chunks from `from` on; a result
+ * that cannot be sent fails its own chunk with a `TypeError` and the other
+ * chunks keep theirs. Returns false when the worker died meanwhile.
  */
-function uncloneable(
-  batch: RunMessage,
-  message: WorkerMessage & { t: "done" },
+function flush(
+  message: WorkerMessage & { t: "done" | "part"; id: number },
+  from: number,
+): boolean {
+  try {
+    post(message);
+  } catch (error) {
+    post(unsendable(message, from, error));
+  }
+  return !dead;
+}
+
+function unsendable(
+  message: WorkerMessage & { t: "done" | "part"; id: number },
+  from: number,
   cause: unknown,
 ): WorkerMessage {
+  const batch = current!;
   const failed = new Set((message.e ?? []).map(([k]) => k));
   const r: unknown[] = [];
   const e: [number, SerializedError][] = [...(message.e ?? [])];
   let offset = 0;
-  const n = batch.c.length / 3;
-  for (let k = 0; k < n; k++) {
+  const to = message.t === "part" ? message.k : batch.c.length / 3;
+  for (let k = from; k < to; k++) {
     if (failed.has(k)) continue;
     const count = (batch.c[3 * k + 2] as unknown[]).length;
     const values = message.r.slice(offset, offset + count);
     offset += count;
-    try {
-      structuredClone(values);
+    if (port.sendable(values)) {
       r.push(...values);
-    } catch {
-      e.push([
-        k,
-        serializeError(
-          new TypeError(
-            `Cannot return result: a task's result cannot be sent from a worker: ${
-              cause instanceof Error ? cause.message : String(cause)
-            }`,
-          ),
-        ),
-      ]);
+      continue;
     }
+    e.push([
+      k,
+      serializeError(
+        new TypeError(
+          `Cannot return result: a task's result cannot be sent from a worker: ${
+            cause instanceof Error ? cause.message : String(cause)
+          }`,
+        ),
+      ),
+    ]);
   }
   e.sort((a, b) => a[0] - b[0]);
-  return { t: "done", id: batch.id, r, e };
+  return { ...message, r, e };
 }
 
 function post(message: WorkerMessage): void {
-  self.postMessage(message);
+  port.post(message);
+  lastPost = performance.now();
 }

@@ -12,9 +12,21 @@
 // - A worker that crashes reports which chunk it was running and flushes the
 //   results it had, so only that chunk fails; every other chunk it was given
 //   goes back to the front of the queue.
+// - A worker that dies without a word (killed from outside, out of memory)
+//   leaves the chunks it had not finished in doubt: when more than one of
+//   them may have been running, each runs again alone ("suspects"), so that
+//   only the one that kills its worker fails.
 // - A worker stopped after a timeout may still be running (a thread Deno
-//   cannot stop): its transport fences it, its messages are ignored from
-//   then on, and it no longer counts against the pool's size.
+//   cannot stop): its transport fences or kills it, its messages are
+//   ignored from then on, and it no longer counts against the pool's size.
+// - A worker lost before it said `ready` could not start (a missing
+//   permission, a module that fails to load): every worker would fail the
+//   same way, so the pool breaks with that error instead of starting worker
+//   after worker.
+//
+// Workers keep the program alive only while the pool has work: an idle
+// pool's workers are unref'd, so that a program whose main module has
+// finished exits without closing its pool, as Python's does.
 
 import { deserializeError } from "../_error_wire.ts";
 import { type TargetRef, targetRef } from "../_target.ts";
@@ -84,6 +96,8 @@ interface Batch {
   id: number;
   chunks: Chunk[];
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Chunks settled by `part` messages so far (they come in order). */
+  settled: number;
 }
 
 interface Slot {
@@ -94,6 +108,8 @@ interface Slot {
   known: Set<number>;
   retiring: boolean;
   gone: boolean;
+  /** Whether the worker said `ready` (it could start). */
+  ready: boolean;
 }
 
 let workerCounter = 0;
@@ -117,6 +133,10 @@ export class PoolCore {
   #idleWaiters: (() => void)[] = [];
   #rr = 0;
   #initargs: { value: unknown[]; shared: boolean } | null = null;
+  /** Chunks that may have killed a worker: each runs alone. */
+  #suspects = new Set<Chunk>();
+  /** Stopped workers not yet gone. */
+  #exits = new Set<Promise<void>>();
 
   constructor(options: CoreOptions) {
     this.#options = options;
@@ -165,8 +185,14 @@ export class PoolCore {
   /**
    * Encodes one item for a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
+   * Errors name an item as `${path} ${base + i}`.
    */
-  encodeItems(what: string, items: unknown[], path: string): number {
+  encodeItems(
+    what: string,
+    items: unknown[],
+    path: string,
+    base = 0,
+  ): number {
     const transport = this.#options.transport;
     let flags = 0;
     for (let i = 0; i < items.length; i++) {
@@ -176,7 +202,7 @@ export class PoolCore {
         type === "number" || type === "string" || type === "boolean" ||
         type === "undefined" || type === "bigint" || item === null
       ) continue;
-      const encoded = transport.encode(item, what, `${path} ${i}`);
+      const encoded = transport.encode(item, what, `${path} ${base + i}`);
       if (encoded.shared) flags |= FLAG_SHARED;
       items[i] = encoded.value;
     }
@@ -191,7 +217,7 @@ export class PoolCore {
       return;
     }
     this.#queue.push(chunk);
-    this.#outstanding++;
+    if (this.#outstanding++ === 0) this.#keepAlive(true);
     this.#schedulePump();
   }
 
@@ -226,11 +252,15 @@ export class PoolCore {
     this.#failAll(reason);
   }
 
-  /** Lets idle workers go once every chunk is done. */
+  /**
+   * Lets idle workers go once every chunk is done, and resolves once they
+   * (and every worker stopped before) are gone.
+   */
   async shutdown(): Promise<void> {
     await this.idle();
     this.#stopped = true;
     for (const slot of [...this.#slots]) this.#retire(slot, 0, false);
+    while (this.#exits.size > 0) await Promise.all([...this.#exits]);
   }
 
   #failAll(reason: Error): void {
@@ -282,16 +312,8 @@ export class PoolCore {
       },
       lost: (code, cause) => {
         if (slot === null || slot.gone) return;
-        // Nothing says which task it held: blame the first one it was given.
-        this.#crashed(slot, {
-          t: "crash",
-          code,
-          error: null,
-          id: slot.inflight[0]?.id ?? -1,
-          k: 0,
-          r: [],
-          e: null,
-        }, cause);
+        if (slot.ready) this.#lost(slot, code, cause);
+        else this.#breakPool(slot, startError(cause, code));
       },
     });
     slot = {
@@ -302,7 +324,9 @@ export class PoolCore {
       known: new Set(),
       retiring: false,
       gone: false,
+      ready: false,
     };
+    if (this.#outstanding === 0) link.ref(false);
     this.#slots.push(slot);
   }
 
@@ -383,12 +407,19 @@ export class PoolCore {
     const c: unknown[] = [];
     let defs: [number, TargetRef][] | null = null;
     let items = 0;
+    const suspects = this.#suspects;
     const timed = first.timeout > 0;
+    const alone = timed || (suspects.size > 0 && suspects.has(first));
     while (chunks.length < room && items < BATCH_ITEMS) {
       const chunk = this.#peek();
       if (chunk === undefined) break;
-      // A timed chunk travels alone so that its clock starts with it.
-      if (chunks.length > 0 && (timed || chunk.timeout > 0)) break;
+      // A timed chunk travels alone so that its clock starts with it, and a
+      // suspect so that a death can be blamed on it alone.
+      if (
+        chunks.length > 0 &&
+        (alone || chunk.timeout > 0 ||
+          (suspects.size > 0 && suspects.has(chunk)))
+      ) break;
       this.#next();
       chunk.state = ChunkState.Dispatched;
       chunks.push(chunk);
@@ -399,10 +430,15 @@ export class PoolCore {
         (defs ??= []).push([chunk.fn, this.#fnRefs[chunk.fn]!]);
       }
       chunk.owner.chunkDispatched?.(chunk);
-      if (timed) break;
+      if (alone) break;
     }
     if (chunks.length === 0) return false;
-    const batch: Batch = { id: ++this.#batchId, chunks, timer: undefined };
+    const batch: Batch = {
+      id: ++this.#batchId,
+      chunks,
+      timer: undefined,
+      settled: 0,
+    };
     const message: RunMessage = { t: "run", id: batch.id, defs, c, timed };
     slot.inflight.push(batch);
     slot.assigned += chunks.length;
@@ -421,11 +457,20 @@ export class PoolCore {
   #onMessage(slot: Slot, message: WorkerMessage): void {
     if (slot.gone) return;
     switch (message.t) {
+      case "ready":
+        slot.ready = true;
+        break;
+      case "part": {
+        const batch = slot.inflight[0];
+        if (batch === undefined || batch.id !== message.id) return;
+        this.#settle(batch, message.k, message.r, message.e);
+        break;
+      }
       case "done": {
         const batch = slot.inflight.shift();
         if (batch === undefined || batch.id !== message.id) return;
         if (batch.timer !== undefined) clearTimeout(batch.timer);
-        this.#settle(batch.chunks, batch.chunks.length, message.r, message.e);
+        this.#settle(batch, batch.chunks.length, message.r, message.e);
         if (slot.retiring && slot.inflight.length === 0) this.#replace(slot);
         else if (
           this.#options.maxTasksPerChild > 0 &&
@@ -453,16 +498,22 @@ export class PoolCore {
     }
   }
 
-  /** Settles the first `count` chunks of a batch from a result message. */
+  /**
+   * Settles the chunks of a batch from where the last message left off up
+   * to (not including) `to`, from a result message.
+   */
   #settle(
-    chunks: Chunk[],
-    count: number,
+    batch: Batch,
+    to: number,
     values: unknown[],
     errors: [number, SerializedError][] | null,
   ): void {
+    const chunks = batch.chunks;
+    const from = batch.settled;
+    if (to > from) batch.settled = to;
     let offset = 0;
     let e = 0;
-    for (let k = 0; k < count; k++) {
+    for (let k = from; k < to; k++) {
       const chunk = chunks[k]!;
       if (errors !== null && e < errors.length && errors[e]![0] === k) {
         this.#failOne(chunk, deserializeError(errors[e]![1]));
@@ -489,13 +540,22 @@ export class PoolCore {
     this.#finished();
   }
 
+  /** Whether workers keep the program alive: only while there is work. */
+  #keepAlive(on: boolean): void {
+    for (const slot of this.#slots) slot.link.ref(on);
+  }
+
   #fail(chunk: Chunk, error: Error): void {
     chunk.state = ChunkState.Done;
     chunk.owner.chunkFailed(chunk, error);
   }
 
   #finished(): void {
-    if (--this.#outstanding === 0) this.#notifyIdle();
+    if (--this.#outstanding === 0) {
+      this.#suspects.clear();
+      this.#keepAlive(false);
+      this.#notifyIdle();
+    }
   }
 
   #notifyIdle(): void {
@@ -513,33 +573,63 @@ export class PoolCore {
     const inflight = slot.inflight;
     slot.inflight = [];
     this.#retire(slot, message.code, false);
-    let requeue: Chunk[] = [];
+    const requeue: Chunk[] = [];
     for (const batch of inflight) {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
       if (batch.id !== message.id) {
         requeue.push(...batch.chunks);
         continue;
       }
-      this.#settle(batch.chunks, message.k, message.r, message.e);
+      this.#settle(batch, message.k, message.r, message.e);
       const held = batch.chunks[message.k];
       if (held !== undefined) {
         const remote = message.error === null
           ? cause
           : deserializeError(message.error);
-        this.#failOne(
-          held,
-          new WorkerCrashedError(
-            `Worker ${slot.pid} exited with code ${message.code} while running a task`,
-            message.code,
-            remote === null || remote === undefined
-              ? undefined
-              : { cause: remote },
-          ),
-        );
+        this.#failOne(held, crashError(slot.pid, message.code, remote));
       }
       requeue.push(...batch.chunks.slice(message.k + 1));
     }
-    requeue = requeue.filter((chunk) => chunk.state === ChunkState.Dispatched);
+    this.#requeue(requeue);
+  }
+
+  /**
+   * A worker died without saying which chunk it was running. The chunks of
+   * the batch it was running that it did not report finished are in doubt:
+   * one alone is the culprit; several run again one per batch.
+   */
+  #lost(slot: Slot, code: number, cause: unknown): void {
+    const inflight = slot.inflight;
+    slot.inflight = [];
+    this.#retire(slot, code, false);
+    const requeue: Chunk[] = [];
+    for (let b = 0; b < inflight.length; b++) {
+      const batch = inflight[b]!;
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      if (b > 0) {
+        // Never started: the worker runs its batches one after another.
+        requeue.push(...batch.chunks);
+        continue;
+      }
+      const doubt = batch.chunks.slice(batch.settled).filter((chunk) =>
+        chunk.state === ChunkState.Dispatched
+      );
+      if (doubt.length === 1) {
+        this.#suspects.delete(doubt[0]!);
+        this.#failOne(doubt[0]!, crashError(slot.pid, code, cause));
+        continue;
+      }
+      for (const chunk of doubt) this.#suspects.add(chunk);
+      requeue.push(...doubt);
+    }
+    this.#requeue(requeue);
+  }
+
+  /** Puts dispatched chunks back at the front of the queue; replaces the worker. */
+  #requeue(chunks: Chunk[]): void {
+    const requeue = chunks.filter((chunk) =>
+      chunk.state === ChunkState.Dispatched
+    );
     for (const chunk of requeue) chunk.state = ChunkState.Queued;
     this.#retry = [...requeue, ...this.#retry];
     if (!this.#stopped) this.#spawnReplacement();
@@ -550,9 +640,9 @@ export class PoolCore {
     if (slot.gone) return;
     const inflight = slot.inflight;
     slot.inflight = [];
-    // The thread may be busy: end its status word first so that its
-    // toolkit calls fail, then let it go without waiting for it.
-    this.#retire(slot, -15, true);
+    // The worker is busy: a subprocess is killed; a thread's status word is
+    // ended first so that its toolkit calls fail, then it is let go.
+    this.#retire(slot, -9, true);
     const requeue: Chunk[] = [];
     for (const other of inflight) {
       if (other.timer !== undefined) clearTimeout(other.timer);
@@ -568,7 +658,11 @@ export class PoolCore {
       this.#failOne(
         chunk,
         new TimeoutError(
-          `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was replaced`,
+          `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was ${
+            this.#options.transport.name === "thread"
+              ? 'replaced, but a thread busy in synchronous code may still run (Deno cannot stop it): use startMethod: "spawn" for tasks that must really stop'
+              : "killed and replaced"
+          }`,
         ),
       );
     }
@@ -578,8 +672,9 @@ export class PoolCore {
   }
 
   #breakPool(slot: Slot | null, error: SerializedError | Error): void {
+    if (this.#broken !== null) return;
     if (error instanceof Error) {
-      // A worker could not even be created (bad permissions, ...).
+      // A worker could not even be created or loaded (bad permissions, ...).
       this.#broken = error;
     } else {
       const remote = deserializeError(error);
@@ -625,10 +720,44 @@ export class PoolCore {
     for (const batch of slot.inflight) {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
     }
-    slot.link.stop(code, busy);
+    const exit = slot.link.stop(code, busy);
+    this.#exits.add(exit);
+    exit.then(() => this.#exits.delete(exit));
     const i = this.#slots.indexOf(slot);
     if (i >= 0) this.#slots.splice(i, 1);
   }
+}
+
+/** The error for the chunk a worker died running. */
+function crashError(pid: number, code: number, cause: unknown): Error {
+  const signal = code < 0 ? ` (signal ${-code})` : "";
+  return new WorkerCrashedError(
+    `Worker ${pid} exited with code ${code}${signal} while running a task`,
+    code,
+    cause === null || cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * The error for a worker that could not start: Deno's `NotCapable` when a
+ * permission is missing (its message names the flag), else an `Error`
+ * with what is known.
+ */
+function startError(cause: unknown, code: number): Error {
+  let text = cause instanceof Error ? cause.message : String(cause ?? "");
+  // A Web Worker's load error reads 'Uncaught (in worker "name") ...'.
+  text = text.replace(/^Uncaught \(in worker "[^"]*"\)\s*/, "").trim();
+  if (text === "") {
+    text = `the worker exited with code ${code} before it was ready`;
+  }
+  const what = `Cannot start pool worker: ${text}`;
+  if (
+    cause instanceof Deno.errors.NotCapable ||
+    /Requires \S+ access/.test(text)
+  ) {
+    return new Deno.errors.NotCapable(what, { cause });
+  }
+  return new Error(what, { cause });
 }
 
 /** The error for chunks left when a pool is terminated. */

@@ -2,8 +2,16 @@
 // Validating pool and executor options into a PoolCore. Private.
 
 import { PoolCore } from "./core.ts";
+import type { Transport } from "./transport.ts";
+import { SpawnTransport } from "./transport_spawn.ts";
+import { checkMaxHeap } from "../spawn/launch.ts";
 import { ThreadTransport } from "./transport_thread.ts";
 import { targetModule, targetRef } from "../_target.ts";
+import {
+  checkStartMethod,
+  resolveStartMethod,
+  type StartMethod,
+} from "../_start_method.ts";
 import { checkTimeout, describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import { cpuCount } from "../process.ts";
@@ -17,6 +25,10 @@ export interface CoreInput {
   maxTasksPerChild?: number | undefined;
   module?: string | URL | undefined;
   permissions?: WorkerPermissions | undefined;
+  startMethod?: StartMethod | undefined;
+  /** A `getContext()` result (executors). */
+  mpContext?: { readonly startMethod: StartMethod } | undefined;
+  maxHeapMb?: number | undefined;
 }
 
 /** Builds the worker set from pool or executor options. Private to lib. */
@@ -74,9 +86,18 @@ export function buildCore(
       }`,
     );
   }
+  const method = startMethodOf(what, options);
+  const maxHeapMb = checkMaxHeap(what, options.maxHeapMb, method);
   const initRef = initializer === undefined
     ? null
     : targetRef(what, initializer, module);
+  const transport: Transport = method === "spawn"
+    ? new SpawnTransport({
+      module: targetModule(what, module),
+      permissions,
+      maxHeapMb,
+    })
+    : new ThreadTransport(permissions);
   const core = new PoolCore({
     size,
     initializer: initRef,
@@ -84,12 +105,38 @@ export function buildCore(
     maxTasksPerChild: maxTasksPerChild ?? 0,
     module,
     namePrefix,
-    transport: new ThreadTransport(permissions),
+    transport,
   });
   // Validates the module option and the initargs now, not at first task.
   targetModule(what, module);
   core.encodeInitargs(what);
   return core;
+}
+
+/** The start method from `startMethod`, `mpContext` or the program's. */
+function startMethodOf(what: string, options: CoreInput): StartMethod {
+  const { startMethod, mpContext } = options;
+  if (mpContext === undefined) return resolveStartMethod(what, startMethod);
+  if (typeof mpContext !== "object" || mpContext === null) {
+    throw new TypeError(
+      `${what}: mpContext must be a context from getContext(), received ${
+        describe(mpContext)
+      }`,
+    );
+  }
+  const method = checkStartMethod(
+    what,
+    mpContext.startMethod,
+    "mpContext.startMethod",
+  );
+  if (startMethod !== undefined && startMethod !== method) {
+    throw new TypeError(
+      `${what}: startMethod ${JSON.stringify(startMethod)} and mpContext (${
+        JSON.stringify(method)
+      }) disagree; pass one of them`,
+    );
+  }
+  return method;
 }
 
 /** Validates a per-task timeout; 0 in the result means none. */

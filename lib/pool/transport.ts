@@ -2,21 +2,42 @@
 // What the pool core needs from a start method: how to start one worker,
 // send it a batch, hear from it, and stop it; and how to prepare values for
 // the way it sends them. One implementation per start method
-// (transport_thread.ts, ...); the scheduler in core.ts never knows which one
-// it drives. Private.
+// (transport_thread.ts, transport_spawn.ts, the cluster's); the scheduler in
+// core.ts never knows which one it drives. Private.
 //
 // The contract, seen from the core:
 // - `start()` returns at once with a link and delivers no event before it
-//   has returned; the worker loads in the background. Batches may be sent before it is ready (the transport or
-//   the worker queues them).
+//   has returned; the worker loads in the background. Batches may be sent
+//   before it is ready (the transport or the worker queues them).
+// - The worker's first message is `ready` (the runner in child.ts sends it
+//   when it is loaded). A worker lost before `ready` could not start: the
+//   core breaks the pool with the error `lost()` gives (a missing permission
+//   is a `Deno.errors.NotCapable`), instead of starting worker after worker.
 // - Every batch sent is answered by exactly one `done` message, unless the
 //   worker reports `crash` or `initfail`, or the transport calls `lost()`.
 //   After any of those three the core stops the link and sends it nothing.
+//   Before `done`, a batch may be answered in part by `part` messages (see
+//   wire.ts); `done` and `crash` then carry only the chunks after the last.
+// - Messages arrive in the order the worker sent them, and `lost()` comes
+//   after every message the worker sent before it died (a transport reading
+//   a stream drains it first): the core tells from them which chunks were
+//   finished and which one was running. When it cannot tell (a worker killed
+//   from outside, or out of memory, after a run of quick chunks), it runs
+//   the chunks in doubt again one per batch, so that only the one that
+//   kills its worker fails.
 // - A batch sent with `timed: true` is announced with a `start` message when
 //   the worker begins it, so that its clock starts then.
 // - `stop(code, busy)` is final and idempotent, and no event is delivered
 //   after it. `busy` means the worker may be in the middle of a task (a
-//   timeout, terminate): a transport that can stop it for real must.
+//   timeout, terminate): a transport that can stop it for real must (`code`
+//   -9 asks for a kill, -15 for a terminate, 0 for a graceful end). What it
+//   returns settles once the worker is gone; `shutdown()` waits for that, so
+//   that a joined pool leaves no process behind.
+// - `ref(false)` lets the program exit while this worker lives (the core
+//   calls it while the pool has nothing to do); `ref(true)` undoes it.
+// - `encode()` refuses, with a `TypeError`, a value that cannot travel the
+//   transport's way (for a subprocess: shared-memory objects and what the
+//   codec cannot carry), so that such a task fails at submit.
 
 import type { TargetRef } from "../_target.ts";
 import type { RunMessage, WorkerMessage } from "./wire.ts";
@@ -40,7 +61,8 @@ export interface WorkerEvents {
   /**
    * The worker is gone without a `crash` message (an error the worker could
    * not report, a process that exited or was killed). `code` is its exit
-   * code (`-N` for signal N); `cause` is what is known about why.
+   * code (`-N` for signal N); `cause` is what is known about why (for a
+   * worker that never became ready, the reason it could not start).
    */
   lost(code: number, cause: unknown): void;
 }
@@ -56,8 +78,13 @@ export interface WorkerLink {
    * the worker is still usable.
    */
   send(message: RunMessage): void;
-  /** Ends the worker for good, recording `code` as its exit code. */
-  stop(code: number, busy: boolean): void;
+  /**
+   * Ends the worker for good, recording `code` as its exit code. Settles
+   * once the worker is gone.
+   */
+  stop(code: number, busy: boolean): Promise<void>;
+  /** Whether this worker keeps the program alive (it does at first). */
+  ref(keepAlive: boolean): void;
 }
 
 /** The result of {@linkcode Transport.encode}. */

@@ -4,10 +4,16 @@
 // objects as live descriptors), and a worker's status word in shared memory
 // fences a thread that Deno could not stop. Private.
 
-import { allocatePid, processTable, selfProcess } from "../_context.ts";
+import {
+  allocatePid,
+  processTable,
+  programInit,
+  selfProcess,
+} from "../_context.ts";
 import { encodeShared } from "../_registry.ts";
 import {
   retireWorker,
+  setWorkerRef,
   spawnWorker,
   type WorkerPermissions,
 } from "../_workers.ts";
@@ -46,6 +52,7 @@ class ThreadLink implements WorkerLink {
   #worker: Worker;
   #status: Int32Array;
   #stopped = false;
+  #ref = true;
 
   constructor(
     spec: WorkerSpec,
@@ -57,7 +64,9 @@ class ThreadLink implements WorkerLink {
       permissions,
       what: "Cannot start pool worker",
       onError: (event) => {
-        if (!this.#stopped) events.lost(1, event.error);
+        if (!this.#stopped) {
+          events.lost(1, event.error ?? new Error(event.message));
+        }
       },
     });
     this.pid = allocatePid();
@@ -68,6 +77,7 @@ class ThreadLink implements WorkerLink {
     const init: InitMessage = {
       t: "init",
       context: {
+        ...programInit(),
         table: processTable().buffer as SharedArrayBuffer,
         self: { name: spec.name, pid: this.pid },
         parent: { ...selfProcess() },
@@ -93,13 +103,20 @@ class ThreadLink implements WorkerLink {
     }
   }
 
-  stop(code: number, busy: boolean): void {
-    if (this.#stopped) return;
+  stop(code: number, busy: boolean): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     this.#stopped = true;
     // End the status word first: a thread that may still be running can
     // then make no toolkit call that takes a message or holds a lock.
     endProcess(this.#status, this.pid, code);
     this.#worker.onmessage = null;
     retireWorker(this.#worker, busy);
+    return Promise.resolve();
+  }
+
+  ref(keepAlive: boolean): void {
+    if (this.#stopped || this.#ref === keepAlive) return;
+    this.#ref = keepAlive;
+    setWorkerRef(this.#worker, keepAlive);
   }
 }

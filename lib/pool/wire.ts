@@ -21,7 +21,8 @@ export const FLAG_SHARED = 2;
 /** The first message a pool worker receives. */
 export interface InitMessage {
   t: "init";
-  context: WorkerContextInit;
+  /** Who the worker is (a thread's; a subprocess learns it at boot). */
+  context: WorkerContextInit | null;
   initializer: TargetRef | null;
   initargs: unknown[];
   shared: boolean;
@@ -42,17 +43,25 @@ export interface RunMessage {
 /** What the parent sends. */
 export type ParentMessage = InitMessage | RunMessage;
 
+/** Results of a run of chunks: values concatenated, errors by chunk index. */
+export interface ChunkResults {
+  r: unknown[];
+  e: [number, SerializedError][] | null;
+}
+
 /** What a pool worker sends. */
 export type WorkerMessage =
-  | {
-    t: "done";
+  | { t: "ready" }
+  | ({ t: "done"; id: number } & ChunkResults)
+  | ({
+    t: "part";
     id: number;
-    r: unknown[];
-    e: [number, SerializedError][] | null;
-  }
+    /** The chunk starting now; the results are those of the chunks before. */
+    k: number;
+  } & ChunkResults)
   | { t: "start"; id: number }
   | { t: "initfail"; error: SerializedError }
-  | {
+  | ({
     t: "crash";
     code: number;
     error: SerializedError | null;
@@ -60,7 +69,4 @@ export type WorkerMessage =
     id: number;
     /** The chunk being run within that batch. */
     k: number;
-    /** Results of the chunks before `k`. */
-    r: unknown[];
-    e: [number, SerializedError][] | null;
-  };
+  } & ChunkResults);

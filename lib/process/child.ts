@@ -1,12 +1,12 @@
 // Copyright 2026 the denomp authors. MIT license.
-// What runs inside a Process's worker: install the context, import the
-// target by reference, revive shared arguments, run the target, record how it
-// ended, then close. Private; entered from workers/process_worker.ts.
+// What runs inside a Process, whatever its start method: import the target
+// by reference, revive shared arguments, run the target, record how it
+// ended (printing the traceback of an uncaught error, as Python does), then
+// leave. The runner talks to its parent through a small port: a Web
+// Worker's (port_thread.ts) or a subprocess's (spawn/child.ts). Private.
 
-/// <reference lib="deno.worker" />
-
-import { installWorkerContext } from "../_context.ts";
 import { serializeError } from "../_error_wire.ts";
+import type { SerializedError } from "../errors.ts";
 import {
   type ChildMessage,
   ExitSignal,
@@ -14,62 +14,62 @@ import {
   setFinishHook,
   type StartMessage,
 } from "./wire.ts";
-import { endProcess } from "./status.ts";
 import { decodeShared } from "../_registry.ts";
 import { loadTarget } from "../_target.ts";
 
-/** Runs the worker side of a Process. */
-export function runProcessChild(): void {
-  self.onmessage = (event: MessageEvent<StartMessage>) => {
-    self.onmessage = null;
-    void start(event.data);
-  };
+/** How the runner talks to its parent. */
+export interface ProcessPort {
+  /** Sends a message to the parent. */
+  post(message: ChildMessage): void;
+  /**
+   * Records how the Process ended. Returns false when it had already ended
+   * (the parent terminated it first).
+   */
+  end(code: number, error: SerializedError | undefined): boolean;
+  /** Leaves with `code`: closes the worker, or exits the subprocess. */
+  close(code: number): void;
 }
 
-async function start(message: StartMessage): Promise<void> {
-  installWorkerContext(message.context);
-  const status = new Int32Array(message.context.status);
-  const { name, pid } = message.context.self;
+/** Runs a Process's target as `name` and ends the Process. */
+export async function runProcess(
+  message: StartMessage,
+  name: string,
+  port: ProcessPort,
+): Promise<void> {
   let closed = false;
-
   const finish = (code: number, error?: unknown): void => {
     if (closed) return;
     closed = true;
     setFinishHook(null);
     runFinishListeners();
     const serialized = error === undefined ? undefined : serializeError(error);
-    if (endProcess(status, pid, code, serialized) && serialized) {
+    if (port.end(code, serialized) && serialized) {
       // Python prints the traceback of a process that died of an exception.
       writeStderr(
         `Process ${name}:\n${serialized.stack ?? serialized.message}\n`,
       );
     }
-    post({ type: "exit" });
-    realClose();
+    port.post({ type: "exit", code, error: serialized ?? null });
+    port.close(code);
   };
   setFinishHook(finish);
 
   // A target may end its Process the Deno way, too.
-  const realClose = self.close.bind(self);
   Deno.exit = ((code?: number) => {
     finish(code ?? 0);
     throw new ExitSignal(code ?? 0);
   }) as typeof Deno.exit;
-  self.close = () => finish(0);
+  const global = globalThis as { close?: () => void };
+  if (typeof global.close === "function") global.close = () => finish(0);
 
-  self.addEventListener("error", (event) => {
-    if (event.error instanceof ExitSignal) {
-      event.preventDefault();
-      return;
-    }
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    if (event.error instanceof ExitSignal) return;
     finish(1, event.error ?? new Error(event.message));
   });
-  self.addEventListener("unhandledrejection", (event) => {
-    if (event.reason instanceof ExitSignal) {
-      event.preventDefault();
-      return;
-    }
+  globalThis.addEventListener("unhandledrejection", (event) => {
     event.preventDefault();
+    if (event.reason instanceof ExitSignal) return;
     finish(1, event.reason);
   });
 
@@ -80,14 +80,14 @@ async function start(message: StartMessage): Promise<void> {
     args = await decodeShared(message.args, message.shared) as unknown[];
   } catch (error) {
     const serialized = serializeError(error);
-    endProcess(status, pid, 1, serialized);
     closed = true;
-    post({ type: "failed", error: serialized });
-    post({ type: "exit" });
-    realClose();
+    port.end(1, serialized);
+    port.post({ type: "failed", error: serialized });
+    port.post({ type: "exit", code: 1, error: serialized });
+    port.close(1);
     return;
   }
-  post({ type: "started" });
+  port.post({ type: "started" });
   try {
     await target(...args);
     finish(0);
@@ -95,10 +95,6 @@ async function start(message: StartMessage): Promise<void> {
     if (error instanceof ExitSignal) finish(error.code);
     else finish(1, error);
   }
-}
-
-function post(message: ChildMessage): void {
-  self.postMessage(message);
 }
 
 function writeStderr(text: string): void {

@@ -14,14 +14,15 @@ export interface StartMessage {
   target: TargetRef;
   args: unknown[];
   shared: boolean;
-  context: WorkerContextInit;
+  /** Who the worker is (a thread's; a subprocess learns it at boot). */
+  context: WorkerContextInit | null;
 }
 
 /** What a Process worker tells its parent. */
 export type ChildMessage =
   | { type: "started" }
   | { type: "failed"; error: SerializedError }
-  | { type: "exit" };
+  | { type: "exit"; code: number; error: SerializedError | null };
 
 /** Thrown by `exit()` to unwind the target; never reaches user code. */
 export class ExitSignal {
