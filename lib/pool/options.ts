@@ -3,13 +3,22 @@
 
 import { PoolCore } from "./core.ts";
 import { ThreadTransport } from "./transport_thread.ts";
+import type { Transport } from "./transport.ts";
 import { targetModule, targetRef } from "../_target.ts";
 import { checkTimeout, describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import { cpuCount } from "../process.ts";
 
+/**
+ * The key of a private option that hands a Pool or ProcessPoolExecutor a
+ * ready-made transport instead of its start method's: how `./cluster`
+ * drives the same classes over Redis. Not part of the public options.
+ */
+export const TRANSPORT: unique symbol = Symbol("denomp.transport");
+
 /** The options Pool and ProcessPoolExecutor share. */
 export interface CoreInput {
+  [TRANSPORT]?: Transport | undefined;
   processes?: number | undefined;
   maxWorkers?: number | undefined;
   initializer?: unknown;
@@ -84,7 +93,7 @@ export function buildCore(
     maxTasksPerChild: maxTasksPerChild ?? 0,
     module,
     namePrefix,
-    transport: new ThreadTransport(permissions),
+    transport: options[TRANSPORT] ?? new ThreadTransport(permissions),
   });
   // Validates the module option and the initargs now, not at first task.
   targetModule(what, module);
