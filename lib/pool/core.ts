@@ -6,7 +6,8 @@
 // to is its transport's business (transport.ts). Private.
 //
 // Memory: a queued task is one small record here; only
-// `workers * MAX_INFLIGHT` batches are ever posted and not yet answered.
+// `workers * inflight` batches (MAX_INFLIGHT unless the transport says
+// otherwise) are ever posted and not yet answered.
 //
 // Races this avoids:
 // - A worker that crashes reports which chunk it was running and flushes the
@@ -117,10 +118,12 @@ export class PoolCore {
   #idleWaiters: (() => void)[] = [];
   #rr = 0;
   #initargs: { value: unknown[]; shared: boolean } | null = null;
+  #inflight: number;
 
   constructor(options: CoreOptions) {
     this.#options = options;
     this.size = options.size;
+    this.#inflight = options.transport.inflight ?? MAX_INFLIGHT;
   }
 
   /** Outstanding (queued or running) chunks. */
@@ -163,6 +166,21 @@ export class PoolCore {
   }
 
   /**
+   * The id of a ready-made reference: a cluster worker host receives its
+   * tasks' references whole, for modules other than the core's own.
+   */
+  refId(ref: TargetRef): number {
+    const key = `${ref.module}\0${ref.name}\0${ref.source ?? ""}`;
+    let id = this.#fnIds.get(key);
+    if (id === undefined) {
+      id = this.#fnRefs.length;
+      this.#fnRefs.push(ref);
+      this.#fnIds.set(key, id);
+    }
+    return id;
+  }
+
+  /**
    * Encodes one item for a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
    */
@@ -200,6 +218,43 @@ export class PoolCore {
     if (chunk.state !== ChunkState.Queued) return false;
     chunk.state = ChunkState.Cancelled;
     this.#finished();
+    return true;
+  }
+
+  /**
+   * Stops a chunk wherever it is: a queued chunk is dropped (as by
+   * `cancel`); a dispatched one fails with `error`, and the worker that
+   * holds it is stopped for real (as after a timeout) and replaced, its
+   * other chunks going back to the queue. A cluster worker host calls this
+   * when a task it runs was cancelled by its client. Returns whether the
+   * chunk was stopped (false when it had already settled).
+   */
+  abort(chunk: Chunk, error: Error): boolean {
+    if (this.cancel(chunk)) return true;
+    if (chunk.state !== ChunkState.Dispatched) return false;
+    const slot = this.#slots.find((s) =>
+      s.inflight.some((batch) => batch.chunks.includes(chunk))
+    );
+    if (slot === undefined) {
+      this.#failOne(chunk, error);
+      return true;
+    }
+    const inflight = slot.inflight;
+    slot.inflight = [];
+    this.#retire(slot, -15, true);
+    const requeue: Chunk[] = [];
+    for (const batch of inflight) {
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      for (const other of batch.chunks) {
+        if (other === chunk || other.state !== ChunkState.Dispatched) continue;
+        other.state = ChunkState.Queued;
+        requeue.push(other);
+      }
+    }
+    this.#failOne(chunk, error);
+    this.#retry = [...requeue, ...this.#retry];
+    if (!this.#stopped) this.#spawnReplacement();
+    this.#pump();
     return true;
   }
 
@@ -318,7 +373,7 @@ export class PoolCore {
       progress = false;
       for (let j = 0; j < n; j++) {
         const slot = slots[(this.#rr + j) % n]!;
-        if (slot.retiring || slot.inflight.length >= MAX_INFLIGHT) continue;
+        if (slot.retiring || slot.inflight.length >= this.#inflight) continue;
         if (this.#dispatch(slot)) progress = true;
         if (this.#pending() === 0) break;
       }
@@ -374,7 +429,7 @@ export class PoolCore {
     }
     // Spread what is queued over every worker's in-flight window.
     const share = Math.ceil(
-      this.#pending() / (this.#slots.length * MAX_INFLIGHT),
+      this.#pending() / (this.#slots.length * this.#inflight),
     );
     room = Math.max(1, Math.min(room, share));
     const first = this.#peek();
@@ -422,8 +477,13 @@ export class PoolCore {
     if (slot.gone) return;
     switch (message.t) {
       case "done": {
-        const batch = slot.inflight.shift();
-        if (batch === undefined || batch.id !== message.id) return;
+        // Matched by id: a transport whose batches run on different
+        // machines (the cluster) may answer them out of order, or twice.
+        const i = slot.inflight[0]?.id === message.id
+          ? 0
+          : slot.inflight.findIndex((batch) => batch.id === message.id);
+        if (i < 0) return;
+        const batch = slot.inflight.splice(i, 1)[0]!;
         if (batch.timer !== undefined) clearTimeout(batch.timer);
         this.#settle(batch.chunks, batch.chunks.length, message.r, message.e);
         if (slot.retiring && slot.inflight.length === 0) this.#replace(slot);
@@ -438,8 +498,8 @@ export class PoolCore {
         break;
       }
       case "start": {
-        const batch = slot.inflight[0];
-        if (batch === undefined || batch.id !== message.id) return;
+        const batch = slot.inflight.find((b) => b.id === message.id);
+        if (batch === undefined || batch.timer !== undefined) return;
         const timeout = batch.chunks[0]!.timeout;
         batch.timer = setTimeout(() => this.#timedOut(slot, batch), timeout);
         break;
@@ -458,14 +518,18 @@ export class PoolCore {
     chunks: Chunk[],
     count: number,
     values: unknown[],
-    errors: [number, SerializedError][] | null,
+    errors: [number, SerializedError | Error][] | null,
   ): void {
     let offset = 0;
     let e = 0;
     for (let k = 0; k < count; k++) {
       const chunk = chunks[k]!;
       if (errors !== null && e < errors.length && errors[e]![0] === k) {
-        this.#failOne(chunk, deserializeError(errors[e]![1]));
+        const error = errors[e]![1];
+        this.#failOne(
+          chunk,
+          error instanceof Error ? error : deserializeError(error),
+        );
         e++;
         continue;
       }

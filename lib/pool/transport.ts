@@ -17,6 +17,11 @@
 // - `stop(code, busy)` is final and idempotent, and no event is delivered
 //   after it. `busy` means the worker may be in the middle of a task (a
 //   timeout, terminate): a transport that can stop it for real must.
+// - `done` and `start` name their batch by id, so a link may answer its
+//   batches out of order (the cluster's batches run on different machines);
+//   an answer for a batch that is not in flight (a duplicate) is ignored.
+// - A transport may keep more batches in flight per link than the default
+//   (`inflight`), when answering one costs a network round trip.
 
 import type { TargetRef } from "../_target.ts";
 import type { RunMessage, WorkerMessage } from "./wire.ts";
@@ -72,6 +77,11 @@ export interface EncodedValue {
 export interface Transport {
   /** The start method's name, for messages. */
   readonly name: string;
+  /**
+   * Batches sent to one link and not yet answered, at most; the core's
+   * default (2) when not given.
+   */
+  readonly inflight?: number;
   /**
    * Prepares a task argument (or argument list) for sending.
    *

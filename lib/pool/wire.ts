@@ -48,7 +48,13 @@ export type WorkerMessage =
     t: "done";
     id: number;
     r: unknown[];
-    e: [number, SerializedError][] | null;
+    /**
+     * Failed chunks by index in the batch. A transport that builds this
+     * message itself (the cluster) may give a ready-made `Error` (a
+     * `WorkerCrashedError` for a task whose worker host died), which the
+     * core passes on as it is.
+     */
+    e: [number, SerializedError | Error][] | null;
   }
   | { t: "start"; id: number }
   | { t: "initfail"; error: SerializedError }
