@@ -110,3 +110,220 @@ export function lineStream(): TransformStream<string, string> {
     },
   });
 }
+
+const ROOT = new URL("../", import.meta.url);
+const CLI = new URL("../workers/cluster_worker.ts", import.meta.url);
+
+/** Options for {@linkcode startHost}. */
+export interface HostOptions {
+  url: string;
+  queue?: string;
+  processes?: number;
+  /** The host's --root, relative to the repository. */
+  root?: string;
+  name?: string;
+  /** DENOMP_AUTHKEY of the host. */
+  authkey?: string;
+  /** DENOMP_TEST_HOST of the host (the hostTag fixture returns it). */
+  tag?: string;
+  /** Extra CLI arguments. */
+  args?: string[];
+}
+
+/** A worker host CLI running as a `deno run` subprocess. */
+export interface WorkerHost extends AsyncDisposable {
+  name: string;
+  pid: number;
+  /** Every line it printed so far. */
+  lines: string[];
+  /** Resolves with the first line (from now on or already printed) that matches. */
+  line(match: string): Promise<string>;
+  /** Sends a signal (SIGKILL: a machine that dies). */
+  kill(signal: Deno.Signal): void;
+  /** Resolves with its exit status. */
+  status: Promise<Deno.CommandStatus>;
+  /** Stops it (SIGTERM) and waits. Idempotent. */
+  stop(): Promise<Deno.CommandStatus>;
+}
+
+let hostCounter = 0;
+
+/**
+ * Starts the worker CLI (`deno run workers/cluster_worker.ts`) with the
+ * least permissions it needs, and resolves once it serves.
+ */
+export async function startHost(options: HostOptions): Promise<WorkerHost> {
+  const name = options.name ?? `host${++hostCounter}-${Deno.pid}`;
+  const env: Record<string, string> = {};
+  if (options.authkey !== undefined) env.DENOMP_AUTHKEY = options.authkey;
+  if (options.tag !== undefined) env.DENOMP_TEST_HOST = options.tag;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read=.",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      CLI.pathname,
+      "--url",
+      options.url,
+      "--queue",
+      options.queue ?? "mp",
+      "--processes",
+      String(options.processes ?? 1),
+      "--root",
+      options.root ?? "tests/fixtures",
+      "--name",
+      name,
+      ...(options.args ?? []),
+    ],
+    cwd: ROOT.pathname,
+    env,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const waiters: { match: string; resolve: (line: string) => void }[] = [];
+  const reader = child.stderr.pipeThrough(new TextDecoderStream())
+    .pipeThrough(lineStream()).getReader();
+  const reading = (async () => {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      lines.push(value);
+      for (const waiter of [...waiters]) {
+        if (value.includes(waiter.match)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(value);
+        }
+      }
+    }
+  })();
+  const status = (async () => {
+    const s = await child.status;
+    await reading;
+    return s;
+  })();
+  const line = (match: string): Promise<string> => {
+    const seen = lines.find((l) => l.includes(match));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      waiters.push({ match, resolve });
+      status.then(() =>
+        reject(
+          new Error(
+            `worker host ${name} exited before printing "${match}": ${
+              lines.slice(-5).join(" | ")
+            }`,
+          ),
+        )
+      );
+    });
+  };
+  let stopping: Promise<Deno.CommandStatus> | null = null;
+  const kill = (signal: Deno.Signal) => {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const stop = () => {
+    stopping ??= (kill("SIGTERM"), status);
+    return stopping;
+  };
+  const host: WorkerHost = {
+    name,
+    pid: child.pid,
+    lines,
+    line,
+    kill,
+    status,
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop();
+    },
+  };
+  try {
+    await line("serving queue");
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return host;
+}
+
+/** A call from a `gated` task (tests/fixtures/cluster_targets.ts). */
+export interface HomeCall {
+  /** DENOMP_TEST_HOST of the host that runs the task. */
+  tag: string;
+  /** The task's item. */
+  item: number;
+  /** Lets the task finish. */
+  release(): Promise<void>;
+  /** Resolves when the task's side is gone (its worker or host ended). */
+  gone: Promise<void>;
+}
+
+/** A TCP listener that gated tasks call while they run. */
+export interface Home extends Disposable {
+  port: number;
+  /** The next call. */
+  next(): Promise<HomeCall>;
+}
+
+/** Listens on 127.0.0.1 for gated tasks. */
+export function listenHome(): Home {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  let closed = false;
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    async next(): Promise<HomeCall> {
+      const conn = await listener.accept();
+      conns.add(conn);
+      const buffer = new Uint8Array(256);
+      let text = "";
+      while (!text.includes("\n")) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        text += new TextDecoder().decode(buffer.subarray(0, n));
+      }
+      const [tag = "", item = "NaN"] = text.trim().split("|");
+      const gone = (async () => {
+        try {
+          while ((await conn.read(buffer)) !== null) { /* drain */ }
+        } catch {
+          // Reset by a killed host: gone too.
+        }
+      })();
+      return {
+        tag,
+        item: Number(item),
+        async release() {
+          try {
+            await conn.write(new Uint8Array([1]));
+          } catch {
+            // The task is gone already.
+          }
+        },
+        gone: gone.finally(() => {
+          conns.delete(conn);
+          conn.close();
+        }),
+      };
+    },
+    [Symbol.dispose]() {
+      if (closed) return;
+      closed = true;
+      listener.close();
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // Closed.
+        }
+      }
+    },
+  };
+}

@@ -188,9 +188,9 @@ export class ClusterClient {
   }
 
   async #close(): Promise<void> {
+    this.#closed = true;
     for (const hook of [...this.#closeHooks]) hook();
     this.#closeHooks.clear();
-    this.#closed = true;
     const outbox = this.#outbox;
     this.#outbox = [];
     for (const item of outbox) item.entered(null, closedError());

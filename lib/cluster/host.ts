@@ -41,6 +41,7 @@ import { buildCore } from "../pool/options.ts";
 import { fieldOf } from "./client.ts";
 import {
   asBuffer,
+  bytesOf,
   closeRedis,
   connectRedis,
   duplicateRedis,
@@ -692,7 +693,7 @@ class Host {
         const [id, kind, count, f, v, m] = item;
         entries.push({
           id: textOf(id),
-          frame: f instanceof Uint8Array ? f : new Uint8Array(0),
+          frame: f instanceof Uint8Array ? bytesOf(f) : new Uint8Array(0),
           deliveries: Number(count),
           exhausted: textOf(kind) === "x",
           v: Number(textOf(v)),
@@ -860,17 +861,21 @@ function resultPayload(run: EntryRun): Uint8Array {
     for (let k = 0; k < run.outcomes.length; k++) {
       const outcome = run.outcomes[k]!;
       if (!("values" in outcome)) continue;
+      const what = "Cannot return result";
       try {
-        encode(outcome.values, "Cannot return result");
+        encode(outcome.values, what);
       } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
         run.outcomes[k] = {
           failure: [
             k,
             serializeError(
               new TypeError(
-                `Cannot return result: a task's result cannot be sent back from a worker host: ${
-                  error instanceof Error ? error.message : String(error)
-                }`,
+                `${what}: a task's result cannot be sent back from a worker host (${
+                  reason.startsWith(`${what}: `)
+                    ? reason.slice(what.length + 2)
+                    : reason
+                })`,
               ),
             ),
             null,

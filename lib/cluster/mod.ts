@@ -587,7 +587,7 @@ function dirUrl(what: string, dir: unknown): string {
   let url: URL;
   if (dir instanceof URL) url = new URL(dir.href);
   else if (typeof dir === "string" && dir !== "") {
-    if (dir.startsWith("file:")) url = new URL(dir);
+    if (/^[a-z][a-z0-9+.-]+:/i.test(dir)) url = new URL(dir);
     else {
       const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
       url = new URL(`file://${encodeURI(absolute)}`);

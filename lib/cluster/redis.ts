@@ -126,7 +126,11 @@ async function ready(
 ): Promise<Redis> {
   // ioredis reports socket errors as events; without a listener it prints
   // them. Commands fail on their own, so the event only goes to the log.
-  redis.on("error", (error: Error) => onError?.(error));
+  let socketError: Error | null = null;
+  redis.on("error", (error: Error) => {
+    socketError = error;
+    onError?.(error);
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const address = redisAddress(url);
   try {
@@ -150,11 +154,13 @@ async function ready(
   } catch (error) {
     await closeRedis(redis);
     if (error instanceof Error && error.message.startsWith(what)) throw error;
+    // "Connection is closed" says less than the socket's own error.
+    const cause: unknown = socketError ?? error;
     throw new Error(
       `${what}: cannot reach Redis at ${address}: ${
-        error instanceof Error ? error.message : String(error)
+        cause instanceof Error ? cause.message : String(cause)
       }`,
-      { cause: error },
+      { cause },
     );
   } finally {
     clearTimeout(timer);
@@ -192,9 +198,16 @@ export async function closeRedis(redis: Redis): Promise<void> {
   await ended;
 }
 
-/** The bytes of a Redis reply value. */
+/**
+ * The bytes of a Redis reply value, as a plain Uint8Array: a Node Buffer's
+ * `slice()` does not copy, which a decoder that slices must not meet.
+ */
 export function bytesOf(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value;
+  if (value instanceof Uint8Array) {
+    return value.constructor === Uint8Array
+      ? value
+      : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
   return new TextEncoder().encode(String(value));
 }
 

@@ -76,6 +76,11 @@ export class ClusterTransport implements Transport {
   }
 
   start(_spec: WorkerSpec, events: WorkerEvents): WorkerLink {
+    if (this.#closed === null && this.#client.closed) {
+      this.#closed = new Error(
+        "Cannot run task: the cluster connection is closed",
+      );
+    }
     if (this.#closed !== null) throw this.#closed;
     const link = new ClusterLink(this, this.#client, events);
     if (this.#links.size === 0) {
