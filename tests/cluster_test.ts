@@ -45,6 +45,11 @@ async function inspect(url: string): Promise<Redis & AsyncDisposable> {
   });
 }
 
+/** 0, 1, ... n - 1, lazily. */
+function* naturals(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
 /** Checks `check()` until it holds, at most `tries` times. */
 async function eventually(
   what: string,
@@ -72,11 +77,8 @@ Deno.test("Cluster Pool.map()/imap() give 10k results in order over two worker h
   try {
     assert.deepEqual(await pool.map("square", xs), squares);
     assert.deepEqual(await pool.map("square", xs, { chunksize: 1 }), squares);
-    function* lazy() {
-      for (let i = 0; i < n; i++) yield i;
-    }
     const viaImap: number[] = [];
-    for await (const y of pool.imap(square, lazy())) viaImap.push(y);
+    for await (const y of pool.imap(square, naturals(n))) viaImap.push(y);
     assert.deepEqual(viaImap, squares);
     const unordered = await Array.fromAsync(
       pool.imapUnordered(square, xs, { chunksize: 7 }),
