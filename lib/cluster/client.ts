@@ -222,7 +222,9 @@ export class ClusterClient {
         this.#outbox = [];
         let replies: [Error | null, unknown][] | null;
         try {
-          const pipeline = this.#cmd.pipeline();
+          // One transaction: a host blocked on the stream wakes once, to all
+          // of the entries, not to the first of a pipeline.
+          const pipeline = this.#cmd.multi();
           for (const item of items) {
             pipeline.call(
               "XADD",

@@ -595,6 +595,8 @@ class Host {
     if (items.length === 0) return;
     const { tasks } = this.#keys;
     const pipeline = this.#cmd.pipeline();
+    const keys = new Set<string>();
+    const acks: string[] = [];
     for (const item of items) {
       pipeline.call(
         "XADD",
@@ -603,11 +605,15 @@ class Host {
         "f",
         asBuffer(seal(this.#key, item.payload)),
       );
-      pipeline.call("PEXPIRE", item.key, RESULT_TTL);
-      if (item.ack !== null) {
-        pipeline.call("XACK", tasks, GROUP, item.ack);
-        pipeline.call("XDEL", tasks, item.ack);
-      }
+      keys.add(item.key);
+      if (item.ack !== null) acks.push(item.ack);
+    }
+    for (const key of keys) pipeline.call("PEXPIRE", key, RESULT_TTL);
+    // Only after the results are in: a host that dies in between causes a
+    // duplicate, never a loss.
+    if (acks.length > 0) {
+      pipeline.call("XACK", tasks, GROUP, ...acks);
+      pipeline.call("XDEL", tasks, ...acks);
     }
     await pipeline.exec();
   }
