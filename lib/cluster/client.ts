@@ -320,13 +320,21 @@ export function fieldOf(fields: unknown[], name: string): Uint8Array {
   return new Uint8Array(0);
 }
 
-/** The worker processes of the hosts whose registration has not expired. */
+/**
+ * The worker processes of the hosts whose registration has not expired;
+ * the names of hosts that died without saying so are dropped.
+ */
 async function liveProcesses(redis: Redis, keys: QueueKeys): Promise<number> {
   const names = await redis.smembers(keys.hosts);
   if (names.length === 0) return 0;
   const counts = await redis.mget(...names.map((name) => keys.host(name)));
   let total = 0;
-  for (const count of counts) total += Number(count ?? 0) || 0;
+  const gone: string[] = [];
+  counts.forEach((count, i) => {
+    if (count === null) gone.push(names[i]!);
+    else total += Number(count) || 0;
+  });
+  if (gone.length > 0) await redis.srem(keys.hosts, ...gone);
   return total;
 }
 

@@ -104,6 +104,13 @@ const RESULT_TTL = 24 * 3600 * 1000;
 const REFUSED_PAUSE = 1000;
 /** Abandoned entries taken per tick at most. */
 const RECLAIM_COUNT = 100;
+/**
+ * Task entries a host holds per local process (running or next): enough
+ * to hide the round trip to Redis behind work, few enough that a busy host
+ * does not sit on work an idle one could take (Celery's prefetch
+ * multiplier has the same default).
+ */
+const PREFETCH = 4;
 
 /**
  * The host's local pool: the one pool core over the chosen start method.
@@ -212,7 +219,7 @@ class Host {
     this.#blocking = blocking;
     this.#key = config.authkey;
     this.#keys = queueKeys(config.queue);
-    this.#maxHeld = 2 * config.processes;
+    this.#maxHeld = PREFETCH * config.processes;
   }
 
   async run(): Promise<void> {
@@ -268,11 +275,17 @@ class Host {
         );
       } catch (error) {
         if (this.#stopping) return;
-        this.#config.log(
-          `cannot read tasks: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        );
+        const message = error instanceof Error ? error.message : String(error);
+        this.#config.log(`cannot read tasks: ${message}`);
+        if (message.startsWith("NOGROUP")) {
+          // The server lost the queue (a restart without persistence).
+          try {
+            await ensureGroup(this.#cmd, this.#keys.tasks);
+            continue;
+          } catch {
+            // Tried; wait as for any other error.
+          }
+        }
         await this.#sleep(100);
         continue;
       }
