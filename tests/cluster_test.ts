@@ -20,6 +20,7 @@ import {
   listenHome,
   startHost,
   startRedis,
+  type WorkerHost,
 } from "./_redis.ts";
 import { add, square } from "./fixtures/cluster_targets.ts";
 
@@ -43,6 +44,19 @@ async function inspect(url: string): Promise<Redis & AsyncDisposable> {
       }
     },
   });
+}
+
+/** Hosts tagged a, b, c and named `<prefix>-a` ... */
+function startHosts(
+  url: string,
+  queue: string,
+  prefix: string,
+): Promise<WorkerHost[]> {
+  return Promise.all(
+    ["a", "b", "c"].map((tag) =>
+      startHost({ url, queue, tag, name: `${prefix}-${tag}` })
+    ),
+  );
 }
 
 /** 0, 1, ... n - 1, lazily. */
@@ -244,11 +258,7 @@ Deno.test("Cluster: a value the codec refuses is a TypeError at submit, and noth
 Deno.test("Cluster: a worker host SIGKILLed in the middle of a task: the task is re-delivered, nothing lost across 5k tasks with 2 kills", async () => {
   await using redis = await startRedis();
   const queue = queueName();
-  const hosts = await Promise.all(
-    ["a", "b", "c"].map((tag) =>
-      startHost({ url: redis.url, queue, tag, name: `kill-${tag}` })
-    ),
-  );
+  const hosts = await startHosts(redis.url, queue, "kill");
   using home = listenHome();
   const cluster = await Cluster.connect({
     url: redis.url,
@@ -323,11 +333,7 @@ Deno.test("Cluster: a worker host SIGKILLed in the middle of a task: the task is
 Deno.test("Cluster: a task whose hosts die maxDeliveries times fails with WorkerCrashedError", async () => {
   await using redis = await startRedis();
   const queue = queueName();
-  const hosts = await Promise.all(
-    ["a", "b", "c"].map((tag) =>
-      startHost({ url: redis.url, queue, tag, name: `md-${tag}` })
-    ),
-  );
+  const hosts = await startHosts(redis.url, queue, "md");
   using home = listenHome();
   const cluster = await Cluster.connect({
     url: redis.url,

@@ -440,16 +440,7 @@ export async function serveWorker(options: ServeWorkerOptions): Promise<void> {
   } = options;
   const url = checkRedisUrl(what, options.url);
   checkQueue(what, queue);
-  if (typeof processes !== "number") {
-    throw new TypeError(
-      `${what}: processes must be a number, received ${describe(processes)}`,
-    );
-  }
-  if (!Number.isInteger(processes) || processes < 1) {
-    throw new RangeError(
-      `${what}: processes must be a positive integer, received ${processes}`,
-    );
-  }
+  checkPositiveInteger(what, "processes", processes);
   if (startMethod !== "thread" && startMethod !== "spawn") {
     throw new RangeError(
       `${what}: startMethod must be "thread" or "spawn", received ${
@@ -517,18 +508,7 @@ function checkClusterOptions(what: string, options: unknown): ClientConfig {
       `${what}: visibilityTimeout must be at least ${MIN_VISIBILITY_TIMEOUT} ms, received ${visibilityTimeout}`,
     );
   }
-  if (typeof maxDeliveries !== "number") {
-    throw new TypeError(
-      `${what}: maxDeliveries must be a number, received ${
-        describe(maxDeliveries)
-      }`,
-    );
-  }
-  if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
-    throw new RangeError(
-      `${what}: maxDeliveries must be a positive integer, received ${maxDeliveries}`,
-    );
-  }
+  checkPositiveInteger(what, "maxDeliveries", maxDeliveries);
   checkPositive(what, "connectTimeout", connectTimeout);
   const rootOption = (options as ClusterOptions).root;
   let root: string | null;
@@ -553,6 +533,23 @@ function checkQueue(what: string, queue: unknown): void {
       `${what}: queue must be 1 to 128 printable characters without spaces, received ${
         describe(queue)
       }`,
+    );
+  }
+}
+
+function checkPositiveInteger(
+  what: string,
+  name: string,
+  value: unknown,
+): void {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `${what}: ${name} must be a number, received ${describe(value)}`,
+    );
+  }
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `${what}: ${name} must be a positive integer, received ${value}`,
     );
   }
 }

@@ -239,22 +239,7 @@ export class PoolCore {
       this.#failOne(chunk, error);
       return true;
     }
-    const inflight = slot.inflight;
-    slot.inflight = [];
-    this.#retire(slot, -15, true);
-    const requeue: Chunk[] = [];
-    for (const batch of inflight) {
-      if (batch.timer !== undefined) clearTimeout(batch.timer);
-      for (const other of batch.chunks) {
-        if (other === chunk || other.state !== ChunkState.Dispatched) continue;
-        other.state = ChunkState.Queued;
-        requeue.push(other);
-      }
-    }
-    this.#failOne(chunk, error);
-    this.#retry = [...requeue, ...this.#retry];
-    if (!this.#stopped) this.#spawnReplacement();
-    this.#pump();
+    this.#stopBusy(slot, [chunk], () => error);
     return true;
   }
 
@@ -612,30 +597,43 @@ export class PoolCore {
 
   #timedOut(slot: Slot, batch: Batch): void {
     if (slot.gone) return;
+    this.#stopBusy(
+      slot,
+      batch.chunks,
+      (chunk) =>
+        new TimeoutError(
+          `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was replaced`,
+        ),
+    );
+  }
+
+  /**
+   * Stops a worker that may be busy, for real (a timeout, an abort): it is
+   * retired and replaced, the `failing` chunks fail with `errorFor(chunk)`,
+   * and its other dispatched chunks go back to the front of the queue.
+   */
+  #stopBusy(
+    slot: Slot,
+    failing: Chunk[],
+    errorFor: (chunk: Chunk) => Error,
+  ): void {
     const inflight = slot.inflight;
     slot.inflight = [];
     // The thread may be busy: end its status word first so that its
     // toolkit calls fail, then let it go without waiting for it.
     this.#retire(slot, -15, true);
     const requeue: Chunk[] = [];
-    for (const other of inflight) {
-      if (other.timer !== undefined) clearTimeout(other.timer);
-      if (other === batch) continue;
-      for (const chunk of other.chunks) {
-        if (chunk.state === ChunkState.Dispatched) {
-          chunk.state = ChunkState.Queued;
-          requeue.push(chunk);
-        }
+    for (const batch of inflight) {
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      for (const chunk of batch.chunks) {
+        if (
+          chunk.state !== ChunkState.Dispatched || failing.includes(chunk)
+        ) continue;
+        chunk.state = ChunkState.Queued;
+        requeue.push(chunk);
       }
     }
-    for (const chunk of batch.chunks) {
-      this.#failOne(
-        chunk,
-        new TimeoutError(
-          `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was replaced`,
-        ),
-      );
-    }
+    for (const chunk of failing) this.#failOne(chunk, errorFor(chunk));
     this.#retry = [...requeue, ...this.#retry];
     if (!this.#stopped) this.#spawnReplacement();
     this.#pump();
