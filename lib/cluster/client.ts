@@ -295,7 +295,6 @@ export class ClusterClient {
         frames.push(fieldOf(fields, "f"));
       }
       last = ids[ids.length - 1]!;
-      this.#track(this.#cmd.call("XDEL", this.resultsKey, ...ids));
       for (const sealed of frames) {
         // A frame this client cannot verify or read is not its result.
         const payload = unseal(this.#key, sealed);
@@ -308,6 +307,8 @@ export class ClusterClient {
         }
         this.#routes.get(frame.link)?.receive(frame);
       }
+      // Trim after routing: the results wait for nothing.
+      this.#track(this.#cmd.call("XDEL", this.resultsKey, ...ids));
     }
   }
 }

@@ -249,6 +249,9 @@ class Host {
   async #readLoop(): Promise<void> {
     const { name } = this.#config;
     while (!this.#stopping) {
+      // Let the local pool post what was just accepted before this loop
+      // writes its next read.
+      await null;
       const free = this.#maxHeld - this.#held.size;
       if (free <= 0) {
         await new Promise<void>((resolve) => this.#capacity = resolve);

@@ -470,10 +470,18 @@ export async function serveWorker(options: ServeWorkerOptions): Promise<void> {
   const root = options.root === undefined
     ? dirUrl(what, Deno.cwd())
     : dirUrl(what, options.root);
+  const authkey = authkeyOf(what, options.authkey);
+  if (
+    options.authkey === undefined && Deno.env.get(AUTHKEY_ENV) === undefined
+  ) {
+    log(
+      `no authkey given and ${AUTHKEY_ENV} is not set: using the public default key, which keeps queues apart but proves nothing`,
+    );
+  }
   await runHost({
     url,
     queue,
-    authkey: authkeyOf(what, options.authkey),
+    authkey,
     processes,
     startMethod,
     root,
