@@ -15,6 +15,7 @@
 //   itself when the client closes, so Redis keeps nothing for tasks done.
 
 import {
+  ADD_SCRIPT,
   asBuffer,
   bytesOf,
   closeRedis,
@@ -220,40 +221,47 @@ export class ClusterClient {
       while (this.#outbox.length > 0 && !this.#closed) {
         const items = this.#outbox;
         this.#outbox = [];
-        let replies: [Error | null, unknown][] | null;
+        let ids: unknown[];
         try {
-          // One transaction: a host blocked on the stream wakes once, to all
-          // of the entries, not to the first of a pipeline.
-          const pipeline = this.#cmd.multi();
-          for (const item of items) {
-            pipeline.call(
-              "XADD",
+          const frames = items.map((item) =>
+            asBuffer(seal(this.#key, item.payload))
+          );
+          // One entry is one XADD; several go in one script call, so that
+          // a host blocked on the stream wakes once, to all of them.
+          ids = frames.length === 1
+            ? [
+              await this.#cmd.call(
+                "XADD",
+                tasks,
+                "*",
+                "f",
+                frames[0]!,
+                "v",
+                visibilityTimeout,
+                "m",
+                maxDeliveries,
+                "p",
+                0,
+              ),
+            ]
+            : await this.#cmd.call(
+              "EVAL",
+              ADD_SCRIPT,
+              1,
               tasks,
-              "*",
-              "f",
-              asBuffer(seal(this.#key, item.payload)),
-              "v",
               visibilityTimeout,
-              "m",
               maxDeliveries,
-              "p",
-              0,
-            );
-          }
-          replies = await pipeline.exec();
+              ...frames,
+            ) as unknown[];
         } catch (error) {
-          const failure = error instanceof Error
-            ? error
-            : new Error(String(error));
+          const failure = sendError(
+            error instanceof Error ? error : new Error(String(error)),
+          );
           for (const item of items) item.entered(null, failure);
           continue;
         }
         for (let i = 0; i < items.length; i++) {
-          const [error, id] = replies?.[i] ?? [closedError(), null];
-          items[i]!.entered(
-            error === null ? textOf(id) : null,
-            error === null ? null : sendError(error),
-          );
+          items[i]!.entered(textOf(ids[i]), null);
         }
       }
     } finally {

@@ -41,11 +41,13 @@ import { buildCore } from "../pool/options.ts";
 import { fieldOf } from "./client.ts";
 import {
   asBuffer,
+  type Buffer,
   bytesOf,
   closeRedis,
   connectRedis,
   duplicateRedis,
   ensureGroup,
+  FINISH_SCRIPT,
   GIVE_BACK_SCRIPT,
   GROUP,
   HEARTBEAT_SCRIPT,
@@ -609,29 +611,18 @@ class Host {
     const items = this.#outbox;
     this.#outbox = [];
     if (items.length === 0) return;
-    const { tasks } = this.#keys;
-    const pipeline = this.#cmd.pipeline();
-    const keys = new Set<string>();
-    const acks: string[] = [];
+    const args: (string | number | Buffer)[] = [GROUP, RESULT_TTL];
     for (const item of items) {
-      pipeline.call(
-        "XADD",
-        item.key,
-        "*",
-        "f",
-        asBuffer(seal(this.#key, item.payload)),
-      );
-      keys.add(item.key);
-      if (item.ack !== null) acks.push(item.ack);
+      args.push(asBuffer(seal(this.#key, item.payload)), item.ack ?? "");
     }
-    for (const key of keys) pipeline.call("PEXPIRE", key, RESULT_TTL);
-    // Only after the results are in: a host that dies in between causes a
-    // duplicate, never a loss.
-    if (acks.length > 0) {
-      pipeline.call("XACK", tasks, GROUP, ...acks);
-      pipeline.call("XDEL", tasks, ...acks);
-    }
-    await pipeline.exec();
+    await this.#cmd.call(
+      "EVAL",
+      FINISH_SCRIPT,
+      1 + items.length,
+      this.#keys.tasks,
+      ...items.map((item) => item.key),
+      ...args,
+    );
   }
 
   #track(promise: Promise<unknown>): void {

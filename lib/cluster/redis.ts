@@ -225,6 +225,45 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 // ---- server-side scripts: each runs atomically in Redis ----
 
 /**
+ * A client adds task entries: one call (so one write and no transaction
+ * wrapper), and a host blocked on the stream wakes once, to all of them.
+ * Returns their ids.
+ *
+ * KEYS[1] tasks; ARGV visibility timeout, maxDeliveries, frames...
+ */
+export const ADD_SCRIPT = `
+local ids = {}
+for i = 3, #ARGV do
+  ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'f', ARGV[i], 'v', ARGV[1], 'm', ARGV[2], 'p', 0)
+end
+return ids
+`;
+
+/**
+ * A worker host sends results and then acknowledges and deletes the task
+ * entries they answer, in one call. Results go first, so a host that dies
+ * in between causes a duplicate, never a loss; each result stream's expiry
+ * is pushed back.
+ *
+ * KEYS[1] tasks, KEYS[2..] result streams; ARGV group, ttl ms, then per
+ * result: frame, task entry id or "" (a start notice acknowledges nothing)
+ */
+export const FINISH_SCRIPT = `
+local acks = {}
+for i = 2, #KEYS do
+  local frame, ack = ARGV[2 * i - 1], ARGV[2 * i]
+  redis.call('XADD', KEYS[i], '*', 'f', frame)
+  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  if ack ~= '' then acks[#acks + 1] = ack end
+end
+if #acks > 0 then
+  redis.call('XACK', KEYS[1], ARGV[1], unpack(acks))
+  redis.call('XDEL', KEYS[1], unpack(acks))
+end
+return #acks
+`;
+
+/**
  * Heartbeat of a worker host: for each id it holds, if the entry is still
  * pending for this host, reset its idle time (XCLAIM JUSTID does not count a
  * delivery). Returns the ids still held; an id missing from the answer was
