@@ -13,7 +13,9 @@ import {
   WorkerCrashedError,
 } from "../mod.ts";
 import { Cluster, serveWorker } from "../lib/cluster/mod.ts";
-import { Redis } from "../lib/cluster/redis.ts";
+import { asBuffer, Redis } from "../lib/cluster/redis.ts";
+import { seal } from "../lib/cluster/wire.ts";
+import { encode } from "../lib/channel/codec.ts";
 import {
   freePort,
   type HomeCall,
@@ -405,6 +407,37 @@ Deno.test("Cluster: a worker host with a wrong authkey refuses and logs the task
   } finally {
     await executor.shutdown();
   }
+});
+
+Deno.test("Cluster: a worker host refuses a signed frame it cannot read (another version), runs nothing and gives it back", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  await using host = await startHost({ url: redis.url, queue, authkey: "k" });
+  await using db = await inspect(redis.url);
+  const key = new TextEncoder().encode("k");
+  const bogus = seal(key, encode(["not", "a", "task"]));
+  const original = String(
+    await db.call(
+      "XADD",
+      `${queue}:tasks`,
+      "*",
+      "f",
+      asBuffer(bogus),
+      "v",
+      30_000,
+      "m",
+      3,
+      "p",
+      0,
+    ),
+  );
+  const refused = await host.line("refused task entry");
+  assert.match(refused, /not a task frame/);
+  // Given back: the same fields under a new id, pending for nobody.
+  await eventually("the entry given back", async () => {
+    const entries = await db.xrange(`${queue}:tasks`, "-", "+");
+    return entries.length === 1 && entries[0]![0] !== original;
+  });
 });
 
 Deno.test("Cluster: a module the worker host cannot import fails that task with a clear error", async () => {

@@ -226,11 +226,17 @@ class Host {
 
   async run(): Promise<void> {
     const { signal, log, name, queue, processes, startMethod } = this.#config;
-    await ensureGroup(this.#cmd, this.#keys.tasks);
-    await this.#cmd.pipeline()
-      .call("SADD", this.#keys.hosts, name)
-      .call("SET", this.#keys.host(name), processes, "PX", HOST_TTL)
-      .exec();
+    try {
+      await ensureGroup(this.#cmd, this.#keys.tasks);
+      await this.#cmd.pipeline()
+        .call("SADD", this.#keys.hosts, name)
+        .call("SET", this.#keys.host(name), processes, "PX", HOST_TTL)
+        .exec();
+    } catch (error) {
+      await closeRedis(this.#blocking);
+      await closeRedis(this.#cmd);
+      throw error;
+    }
     const stopped = new Promise<void>((resolve) => {
       if (signal?.aborted) resolve();
       signal?.addEventListener("abort", () => resolve(), { once: true });
@@ -326,19 +332,24 @@ class Host {
       if (this.#stopping) return;
       const payload = unseal(this.#key, entry.frame);
       if (payload === null) {
-        this.#refuse(entry);
+        this.#refuse(
+          entry,
+          "its HMAC does not verify (is this host's authkey the clients'?)",
+        );
         continue;
       }
       let frame: TaskFrame;
       try {
         frame = decodeTask(payload);
       } catch (error) {
-        this.#config.log(
-          `dropped task entry ${entry.id}: ${
+        // Signed with the right key, but not a frame this version reads:
+        // a client on another version of the toolkit.
+        this.#refuse(
+          entry,
+          `${
             error instanceof Error ? error.message : String(error)
-          }`,
+          } (is the toolkit the same version on the clients and this host?)`,
         );
-        this.#ackOnly(entry.id);
         continue;
       }
       if (entry.v > 0) this.#minVt = Math.min(this.#minVt, entry.v);
@@ -351,9 +362,13 @@ class Host {
     }
   }
 
-  #refuse(entry: Incoming): void {
+  /**
+   * Runs nothing of an entry and gives it back to the queue, uncounted; this
+   * host then leaves the queue to the others for a moment.
+   */
+  #refuse(entry: Incoming, reason: string): void {
     this.#config.log(
-      `refused task entry ${entry.id}: its HMAC does not verify (is this host's authkey the clients'?); nothing ran, the entry goes back to the queue`,
+      `refused task entry ${entry.id}: ${reason}; nothing ran, the entry goes back to the queue`,
     );
     this.#pausedUntil = performance.now() + REFUSED_PAUSE;
     this.#track(
@@ -361,15 +376,6 @@ class Host {
         GROUP,
         entry.id,
       ]),
-    );
-  }
-
-  #ackOnly(id: string): void {
-    this.#track(
-      this.#cmd.pipeline()
-        .call("XACK", this.#keys.tasks, GROUP, id)
-        .call("XDEL", this.#keys.tasks, id)
-        .exec(),
     );
   }
 
