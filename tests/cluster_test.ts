@@ -130,7 +130,10 @@ Deno.test("Cluster Pool.map()/imap() give 10k results in order over two worker h
         _b.name,
       ].sort(),
     );
-    pool.terminate();
+    // Python's close() + join(): the workers' lanes end once idle.
+    pool.close();
+    await pool.join();
+    assert.equal(pool.state, "closed");
     await cluster.close();
     assert.deepEqual(await db.keys(`${queue}:results:*`), []);
   } finally {
