@@ -22,7 +22,9 @@ if (missing.length > 0) {
   Deno.exit(1);
 }
 
-const entries = ["mod.ts", ...files];
+// Subpath exports with their own @module doc (deno.json "exports").
+const subpaths = ["lib/cluster/mod.ts", "workers/cluster_worker.ts"];
+const entries = ["mod.ts", ...files, ...subpaths];
 const json = await new Deno.Command(Deno.execPath(), {
   args: ["doc", "--json", ...entries],
   cwd: root,

@@ -30,8 +30,12 @@ export interface ScenarioMeta {
     max?: number;
     extra?: Record<string, { min?: number; max?: number }>;
   };
-  /** Python variants: each runs `python3 bench/python/<name>.py ...args`. */
-  python?: { label: string; args: string[] }[];
+  /**
+   * Python variants: each runs `python3 bench/python/<name>.py ...args`,
+   * or `command` instead of `python3` (a twin that needs Debian's
+   * /usr/bin/python3 and its packages, such as Dask's python3-distributed).
+   */
+  python?: { label: string; args: string[]; command?: string }[];
   /** Deno flags for running the scenario, beyond the defaults. */
   denoFlags?: string[];
 }

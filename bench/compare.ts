@@ -130,7 +130,7 @@ async function measure(meta: ScenarioMeta): Promise<Row> {
     for (const variant of meta.python ?? [{ label: "python", args: [] }]) {
       let result: ScenarioResult | null = null;
       try {
-        result = await runJson("python3", [
+        result = await runJson(variant.command ?? "python3", [
           `bench/python/${meta.name}.py`,
           ...variant.args,
         ]);

@@ -6,7 +6,8 @@
 // to is its transport's business (transport.ts). Private.
 //
 // Memory: a queued task is one small record here; only
-// `workers * MAX_INFLIGHT` batches are ever posted and not yet answered.
+// `workers * inflight` batches (MAX_INFLIGHT unless the transport says
+// otherwise) are ever posted and not yet answered.
 //
 // Races this avoids:
 // - A worker that crashes reports which chunk it was running and flushes the
@@ -137,10 +138,13 @@ export class PoolCore {
   #suspects = new Set<Chunk>();
   /** Stopped workers not yet gone. */
   #exits = new Set<Promise<void>>();
+  /** Batches a link may hold unanswered (the transport's, or the default). */
+  #inflight: number;
 
   constructor(options: CoreOptions) {
     this.#options = options;
     this.size = options.size;
+    this.#inflight = options.transport.inflight ?? MAX_INFLIGHT;
   }
 
   /** Outstanding (queued or running) chunks. */
@@ -178,6 +182,21 @@ export class PoolCore {
       id = this.#fnRefs.length;
       this.#fnRefs.push(ref);
       this.#fnIds.set(fn, id);
+    }
+    return id;
+  }
+
+  /**
+   * The id of a ready-made reference: a cluster worker host receives its
+   * tasks' references whole, for modules other than the core's own.
+   */
+  refId(ref: TargetRef): number {
+    const key = `${ref.module}\0${ref.name}\0${ref.source ?? ""}`;
+    let id = this.#fnIds.get(key);
+    if (id === undefined) {
+      id = this.#fnRefs.length;
+      this.#fnRefs.push(ref);
+      this.#fnIds.set(key, id);
     }
     return id;
   }
@@ -226,6 +245,28 @@ export class PoolCore {
     if (chunk.state !== ChunkState.Queued) return false;
     chunk.state = ChunkState.Cancelled;
     this.#finished();
+    return true;
+  }
+
+  /**
+   * Stops a chunk wherever it is: a queued chunk is dropped (as by
+   * `cancel`); a dispatched one fails with `error`, and the worker that
+   * holds it is stopped for real (as after a timeout) and replaced, its
+   * other chunks going back to the queue. A cluster worker host calls this
+   * when a task it runs was cancelled by its client. Returns whether the
+   * chunk was stopped (false when it had already settled).
+   */
+  abort(chunk: Chunk, error: Error): boolean {
+    if (this.cancel(chunk)) return true;
+    if (chunk.state !== ChunkState.Dispatched) return false;
+    const slot = this.#slots.find((s) =>
+      s.inflight.some((batch) => batch.chunks.includes(chunk))
+    );
+    if (slot === undefined) {
+      this.#failOne(chunk, error);
+      return true;
+    }
+    this.#stopBusy(slot, [chunk], () => error);
     return true;
   }
 
@@ -342,7 +383,7 @@ export class PoolCore {
       progress = false;
       for (let j = 0; j < n; j++) {
         const slot = slots[(this.#rr + j) % n]!;
-        if (slot.retiring || slot.inflight.length >= MAX_INFLIGHT) continue;
+        if (slot.retiring || slot.inflight.length >= this.#inflight) continue;
         if (this.#dispatch(slot)) progress = true;
         if (this.#pending() === 0) break;
       }
@@ -398,7 +439,7 @@ export class PoolCore {
     }
     // Spread what is queued over every worker's in-flight window.
     const share = Math.ceil(
-      this.#pending() / (this.#slots.length * MAX_INFLIGHT),
+      this.#pending() / (this.#slots.length * this.#inflight),
     );
     room = Math.max(1, Math.min(room, share));
     const first = this.#peek();
@@ -461,14 +502,21 @@ export class PoolCore {
         slot.ready = true;
         break;
       case "part": {
-        const batch = slot.inflight[0];
-        if (batch === undefined || batch.id !== message.id) return;
+        const batch = slot.inflight[0]?.id === message.id
+          ? slot.inflight[0]
+          : slot.inflight.find((b) => b.id === message.id);
+        if (batch === undefined) return;
         this.#settle(batch, message.k, message.r, message.e);
         break;
       }
       case "done": {
-        const batch = slot.inflight.shift();
-        if (batch === undefined || batch.id !== message.id) return;
+        // Matched by id: a transport whose batches run on different
+        // machines (the cluster) may answer them out of order, or twice.
+        const i = slot.inflight[0]?.id === message.id
+          ? 0
+          : slot.inflight.findIndex((batch) => batch.id === message.id);
+        if (i < 0) return;
+        const batch = slot.inflight.splice(i, 1)[0]!;
         if (batch.timer !== undefined) clearTimeout(batch.timer);
         this.#settle(batch, batch.chunks.length, message.r, message.e);
         if (slot.retiring && slot.inflight.length === 0) this.#replace(slot);
@@ -483,8 +531,8 @@ export class PoolCore {
         break;
       }
       case "start": {
-        const batch = slot.inflight[0];
-        if (batch === undefined || batch.id !== message.id) return;
+        const batch = slot.inflight.find((b) => b.id === message.id);
+        if (batch === undefined || batch.timer !== undefined) return;
         const timeout = batch.chunks[0]!.timeout;
         batch.timer = setTimeout(() => this.#timedOut(slot, batch), timeout);
         break;
@@ -506,7 +554,7 @@ export class PoolCore {
     batch: Batch,
     to: number,
     values: unknown[],
-    errors: [number, SerializedError][] | null,
+    errors: [number, SerializedError | Error][] | null,
   ): void {
     const chunks = batch.chunks;
     const from = batch.settled;
@@ -516,7 +564,11 @@ export class PoolCore {
     for (let k = from; k < to; k++) {
       const chunk = chunks[k]!;
       if (errors !== null && e < errors.length && errors[e]![0] === k) {
-        this.#failOne(chunk, deserializeError(errors[e]![1]));
+        const error = errors[e]![1];
+        this.#failOne(
+          chunk,
+          error instanceof Error ? error : deserializeError(error),
+        );
         e++;
         continue;
       }
@@ -638,25 +690,10 @@ export class PoolCore {
 
   #timedOut(slot: Slot, batch: Batch): void {
     if (slot.gone) return;
-    const inflight = slot.inflight;
-    slot.inflight = [];
-    // The worker is busy: a subprocess is killed; a thread's status word is
-    // ended first so that its toolkit calls fail, then it is let go.
-    this.#retire(slot, -9, true);
-    const requeue: Chunk[] = [];
-    for (const other of inflight) {
-      if (other.timer !== undefined) clearTimeout(other.timer);
-      if (other === batch) continue;
-      for (const chunk of other.chunks) {
-        if (chunk.state === ChunkState.Dispatched) {
-          chunk.state = ChunkState.Queued;
-          requeue.push(chunk);
-        }
-      }
-    }
-    for (const chunk of batch.chunks) {
-      this.#failOne(
-        chunk,
+    this.#stopBusy(
+      slot,
+      batch.chunks,
+      (chunk) =>
         new TimeoutError(
           `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was ${
             this.#options.transport.name === "thread"
@@ -664,8 +701,36 @@ export class PoolCore {
               : "killed and replaced"
           }`,
         ),
-      );
+    );
+  }
+
+  /**
+   * Stops a worker that may be busy, for real (a timeout, an abort): it is
+   * retired and replaced, the `failing` chunks fail with `errorFor(chunk)`,
+   * and its other dispatched chunks go back to the front of the queue.
+   */
+  #stopBusy(
+    slot: Slot,
+    failing: Chunk[],
+    errorFor: (chunk: Chunk) => Error,
+  ): void {
+    const inflight = slot.inflight;
+    slot.inflight = [];
+    // The worker is busy: a subprocess is killed; a thread's status word is
+    // ended first so that its toolkit calls fail, then it is let go.
+    this.#retire(slot, -9, true);
+    const requeue: Chunk[] = [];
+    for (const batch of inflight) {
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      for (const chunk of batch.chunks) {
+        if (
+          chunk.state !== ChunkState.Dispatched || failing.includes(chunk)
+        ) continue;
+        chunk.state = ChunkState.Queued;
+        requeue.push(chunk);
+      }
     }
+    for (const chunk of failing) this.#failOne(chunk, errorFor(chunk));
     this.#retry = [...requeue, ...this.#retry];
     if (!this.#stopped) this.#spawnReplacement();
     this.#pump();

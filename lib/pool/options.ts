@@ -16,8 +16,16 @@ import { checkTimeout, describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import { cpuCount } from "../process.ts";
 
+/**
+ * The key of a private option that hands a Pool or ProcessPoolExecutor a
+ * ready-made transport instead of its start method's: how `./cluster`
+ * drives the same classes over Redis. Not part of the public options.
+ */
+export const TRANSPORT: unique symbol = Symbol("denomp.transport");
+
 /** The options Pool and ProcessPoolExecutor share. */
 export interface CoreInput {
+  [TRANSPORT]?: Transport | undefined;
   processes?: number | undefined;
   maxWorkers?: number | undefined;
   initializer?: unknown;
@@ -86,18 +94,12 @@ export function buildCore(
       }`,
     );
   }
-  const method = startMethodOf(what, options);
-  const maxHeapMb = checkMaxHeap(what, options.maxHeapMb, method);
   const initRef = initializer === undefined
     ? null
     : targetRef(what, initializer, module);
-  const transport: Transport = method === "spawn"
-    ? new SpawnTransport({
-      module: targetModule(what, module),
-      permissions,
-      maxHeapMb,
-    })
-    : new ThreadTransport(permissions);
+  // A ready-made transport (the cluster's) replaces the start method's.
+  const transport: Transport = options[TRANSPORT] ??
+    localTransport(what, options, module, permissions);
   const core = new PoolCore({
     size,
     initializer: initRef,
@@ -111,6 +113,24 @@ export function buildCore(
   targetModule(what, module);
   core.encodeInitargs(what);
   return core;
+}
+
+/** The transport of the start method the options choose, on this machine. */
+function localTransport(
+  what: string,
+  options: CoreInput,
+  module: string | URL | undefined,
+  permissions: WorkerPermissions | undefined,
+): Transport {
+  const method = startMethodOf(what, options);
+  const maxHeapMb = checkMaxHeap(what, options.maxHeapMb, method);
+  return method === "spawn"
+    ? new SpawnTransport({
+      module: targetModule(what, module),
+      permissions,
+      maxHeapMb,
+    })
+    : new ThreadTransport(permissions);
 }
 
 /** The start method from `startMethod`, `mpContext` or the program's. */

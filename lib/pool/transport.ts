@@ -38,6 +38,11 @@
 // - `encode()` refuses, with a `TypeError`, a value that cannot travel the
 //   transport's way (for a subprocess: shared-memory objects and what the
 //   codec cannot carry), so that such a task fails at submit.
+// - `done` and `start` name their batch by id, so a link may answer its
+//   batches out of order (the cluster's batches run on different machines);
+//   an answer for a batch that is not in flight (a duplicate) is ignored.
+// - A transport may keep more batches in flight per link than the default
+//   (`inflight`), when answering one costs a network round trip.
 
 import type { TargetRef } from "../_target.ts";
 import type { RunMessage, WorkerMessage } from "./wire.ts";
@@ -99,6 +104,11 @@ export interface EncodedValue {
 export interface Transport {
   /** The start method's name, for messages. */
   readonly name: string;
+  /**
+   * Batches sent to one link and not yet answered, at most; the core's
+   * default (2) when not given.
+   */
+  readonly inflight?: number;
   /**
    * Prepares a task argument (or argument list) for sending.
    *

@@ -46,7 +46,13 @@ export type ParentMessage = InitMessage | RunMessage;
 /** Results of a run of chunks: values concatenated, errors by chunk index. */
 export interface ChunkResults {
   r: unknown[];
-  e: [number, SerializedError][] | null;
+  /**
+   * Failed chunks by index in the batch. A transport that builds this
+   * message itself (the cluster) may give a ready-made `Error` (a
+   * `WorkerCrashedError` for a task whose worker host died), which the core
+   * passes on as it is.
+   */
+  e: [number, SerializedError | Error][] | null;
 }
 
 /** What a pool worker sends. */
