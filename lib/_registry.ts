@@ -8,6 +8,12 @@
 // the worker imports `module` (which registers the kind as a side effect of
 // loading) and calls the kind's reviver with `data`. No kind is special-cased
 // here. Private.
+//
+// Kinds with handles (Queue, Pipe's Connection, SharedMemory: see
+// lib/_handles.ts) also get a `ShareContext` saying who the receiver is: a
+// Process whose pid is known (its handle is counted for it at once), or a
+// pool task (the handle is lent: the sender holds it until the pool calls
+// `releaseShared` on the encoded value, once the task is over).
 
 /** The method a shared object implements to describe itself. */
 export const SHARE: unique symbol = Symbol.for(
@@ -22,11 +28,29 @@ export interface SharedDescriptor {
   module: string;
   /** Structured-cloneable state; SharedArrayBuffers stay shared. */
   data: unknown;
+  /**
+   * Gives back what the sender holds for a lent handle (never sent; called
+   * by `releaseShared`).
+   */
+  release?: (() => void) | undefined;
+}
+
+/**
+ * Who receives a shared object, for kinds that count handles. Without a
+ * context, `[SHARE]()` only describes the object (nothing is counted).
+ */
+export interface ShareContext {
+  /**
+   * The pid of the Process that receives it (its handle is counted for that
+   * pid), or `null` for a pool task (the sender holds the handle until
+   * `releaseShared`).
+   */
+  owner: number | null;
 }
 
 /** An object that can cross into a worker as a live instance. */
 export interface Shareable {
-  [SHARE](): SharedDescriptor;
+  [SHARE](context?: ShareContext): SharedDescriptor;
 }
 
 /** Marks a descriptor inside encoded arguments. */
@@ -40,6 +64,8 @@ interface Marked {
 }
 
 const revivers = new Map<string, (data: unknown) => unknown>();
+/** What the sender holds for each lent descriptor it made. */
+const holds = new WeakMap<object, () => void>();
 
 /**
  * Registers how to rebuild a kind from its descriptor's `data`. Called at the
@@ -80,6 +106,13 @@ export interface Encoded {
   shared: boolean;
 }
 
+interface EncodeState {
+  shared: boolean;
+  seen: Set<object>;
+  context: ShareContext;
+  releases: (() => void)[];
+}
+
 /**
  * Prepares a value for `postMessage`: shared objects found in it (at any
  * depth of arrays and plain objects) become descriptors, and a function or a
@@ -87,25 +120,69 @@ export interface Encoded {
  * input is never modified; containers are copied only where something inside
  * them was replaced.
  *
+ * Handles (Queue, Connection, SharedMemory) found in it are granted to
+ * `owner`, the pid of the Process that receives the value; without an
+ * owner they are lent, and the caller must call {@linkcode releaseShared}
+ * on the result once the receiver is done with it. When encoding fails,
+ * whatever it had granted is given back.
+ *
  * @param value The value to send.
  * @param what The sentence start for errors, as `"Cannot start process"`.
  * @param path Where the value sits, as `"argument 0"`.
+ * @param owner The receiving Process's pid, when there is one.
  */
 export function encodeShared(
   value: unknown,
   what: string,
   path: string,
+  owner?: number,
 ): Encoded {
-  const state = { shared: false, seen: new Set<object>() };
-  const out = walkEncode(value, what, path, state);
-  return { value: out, shared: state.shared };
+  const state: EncodeState = {
+    shared: false,
+    seen: new Set<object>(),
+    context: { owner: owner ?? null },
+    releases: [],
+  };
+  try {
+    const out = walkEncode(value, what, path, state);
+    return { value: out, shared: state.shared };
+  } catch (error) {
+    for (const release of state.releases) release();
+    throw error;
+  }
+}
+
+/**
+ * Gives back the holds of the lent handles in a value that
+ * {@linkcode encodeShared} produced without an owner (idempotent).
+ */
+export function releaseShared(value: unknown): void {
+  walkRelease(value, new Set());
+}
+
+function walkRelease(value: unknown, seen: Set<object>): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isMarked(value)) {
+    const release = holds.get(value);
+    if (release !== undefined) {
+      holds.delete(value);
+      release();
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) walkRelease(item, seen);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const item of Object.values(value)) walkRelease(item, seen);
+  }
 }
 
 function walkEncode(
   value: unknown,
   what: string,
   path: string,
-  state: { shared: boolean; seen: Set<object> },
+  state: EncodeState,
 ): unknown {
   switch (typeof value) {
     case "function":
@@ -121,13 +198,17 @@ function walkEncode(
   if (value === null) return value;
   if (isShareable(value)) {
     state.shared = true;
-    const descriptor = value[SHARE]();
+    const descriptor = value[SHARE](state.context);
     const marked: Marked = {
       [MARK]: true,
       kind: descriptor.kind,
       module: descriptor.module,
       data: descriptor.data,
     };
+    if (descriptor.release !== undefined) {
+      state.releases.push(descriptor.release);
+      holds.set(marked, descriptor.release);
+    }
     return marked;
   }
   if (state.seen.has(value)) return value;

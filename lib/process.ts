@@ -12,6 +12,7 @@ import {
   allocatePid,
   assertLive,
   isWorkerThread,
+  markPidEnded,
   parentOfSelf,
   processTable,
   selfProcess,
@@ -145,10 +146,14 @@ const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
 const children = new Set<Process>();
 let nameCounter = 0;
 
-// Python terminates a process's daemonic children when it exits.
+// Python terminates a process's daemonic children when it exits (and joins
+// the others). Deno stops every nested worker when its parent's worker
+// closes, so children still running when this Process ends are ended here,
+// daemonic or not: recorded as terminated, so that the handles and locks
+// they hold are released rather than held by a pid that looks alive.
 onSelfFinish(() => {
   for (const child of children) {
-    if (child.daemon && child.isAlive()) child.terminate();
+    if (child.isAlive()) child.terminate();
   }
 });
 
@@ -331,40 +336,56 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#status !== null) {
       throw new Error(`${what}: a process can only be started once`);
     }
+    // The pid first: handles (queues, pipe ends) in the arguments are
+    // counted for this Process from here on, so the parent may close its
+    // own copies as soon as start() returns. If starting fails before the
+    // worker exists, the pid is marked ended and those handles go with it.
+    const pid = allocatePid();
     let shared = false;
-    const args = this.#args.map((arg, i) => {
-      const encoded = encodeShared(arg, what, `argument ${i}`);
-      shared ||= encoded.shared;
-      return encoded.value;
-    });
+    let args: unknown[];
+    try {
+      args = this.#args.map((arg, i) => {
+        const encoded = encodeShared(arg, what, `argument ${i}`, pid);
+        shared ||= encoded.shared;
+        return encoded.value;
+      });
+    } catch (error) {
+      markPidEnded(pid);
+      throw error;
+    }
     let resolveStarted!: () => void;
     let rejectStarted!: (error: unknown) => void;
     const started = new Promise<void>((resolve, reject) => {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
-    const worker = spawnWorker(WORKER_URL, {
-      name: this.#name,
-      permissions: this.#permissions,
-      what,
-      onError: (event) => {
-        // The worker died outside the target's reach (its error handler
-        // usually records the end first; this covers the rest).
-        if (status !== null && pid !== null) {
-          endProcess(
-            status,
-            pid,
-            1,
-            serializeError(event.error ?? new Error(event.message)),
+    let worker: Worker;
+    try {
+      worker = spawnWorker(WORKER_URL, {
+        name: this.#name,
+        permissions: this.#permissions,
+        what,
+        onError: (event) => {
+          // The worker died outside the target's reach (its error handler
+          // usually records the end first; this covers the rest).
+          if (status !== null && pid !== null) {
+            endProcess(
+              status,
+              pid,
+              1,
+              serializeError(event.error ?? new Error(event.message)),
+            );
+          }
+          rejectStarted(
+            this.error ?? new Error(`${what}: the worker failed to start`),
           );
-        }
-        rejectStarted(
-          this.error ?? new Error(`${what}: the worker failed to start`),
-        );
-        this.#release(false);
-      },
-    });
-    const pid = allocatePid();
+          this.#release(false);
+        },
+      });
+    } catch (error) {
+      markPidEnded(pid);
+      throw error;
+    }
     const status = newStatus();
     this.#pid = pid;
     this.#status = status;

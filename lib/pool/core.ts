@@ -17,6 +17,7 @@
 //   then on, and it no longer counts against the pool's size.
 
 import { deserializeError } from "../_error_wire.ts";
+import { releaseShared } from "../_registry.ts";
 import { type TargetRef, targetRef } from "../_target.ts";
 import type { Transport, WorkerLink } from "./transport.ts";
 import { FLAG_SHARED, type RunMessage, type WorkerMessage } from "./wire.ts";
@@ -117,6 +118,8 @@ export class PoolCore {
   #idleWaiters: (() => void)[] = [];
   #rr = 0;
   #initargs: { value: unknown[]; shared: boolean } | null = null;
+  /** Encoded items holding lent handles, until their chunk settles. */
+  #lent = new Set<unknown[]>();
 
   constructor(options: CoreOptions) {
     this.#options = options;
@@ -138,7 +141,10 @@ export class PoolCore {
     return this.#slots.map((slot) => slot.pid);
   }
 
-  /** Validates the initializer's arguments up front. */
+  /**
+   * Validates the initializer's arguments up front. Handles in them (queues,
+   * pipe ends) are held by the pool for its workers until it stops.
+   */
   encodeInitargs(what: string): void {
     let shared = false;
     const transport = this.#options.transport;
@@ -165,21 +171,32 @@ export class PoolCore {
   /**
    * Encodes one item for a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
+   * Handles in the items are lent to the task: held until the chunk is
+   * settled, given back at once if an item fails to encode, and at the
+   * latest when the pool stops (items encoded for a chunk that was never
+   * queued).
    */
   encodeItems(what: string, items: unknown[], path: string): number {
     const transport = this.#options.transport;
     let flags = 0;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const type = typeof item;
-      if (
-        type === "number" || type === "string" || type === "boolean" ||
-        type === "undefined" || type === "bigint" || item === null
-      ) continue;
-      const encoded = transport.encode(item, what, `${path} ${i}`);
-      if (encoded.shared) flags |= FLAG_SHARED;
-      items[i] = encoded.value;
+    let i = 0;
+    try {
+      for (; i < items.length; i++) {
+        const item = items[i];
+        const type = typeof item;
+        if (
+          type === "number" || type === "string" || type === "boolean" ||
+          type === "undefined" || type === "bigint" || item === null
+        ) continue;
+        const encoded = transport.encode(item, what, `${path} ${i}`);
+        if (encoded.shared) flags |= FLAG_SHARED;
+        items[i] = encoded.value;
+      }
+    } catch (error) {
+      if (flags & FLAG_SHARED) releaseShared(items.slice(0, i));
+      throw error;
     }
+    if (flags & FLAG_SHARED) this.#lent.add(items);
     return flags;
   }
 
@@ -187,6 +204,7 @@ export class PoolCore {
   enqueue(chunk: Chunk): void {
     if (this.#broken !== null) {
       chunk.state = ChunkState.Done;
+      this.#releaseHandles(chunk);
       chunk.owner.chunkFailed(chunk, this.#broken);
       return;
     }
@@ -199,6 +217,7 @@ export class PoolCore {
   cancel(chunk: Chunk): boolean {
     if (chunk.state !== ChunkState.Queued) return false;
     chunk.state = ChunkState.Cancelled;
+    this.#releaseHandles(chunk);
     this.#finished();
     return true;
   }
@@ -224,6 +243,7 @@ export class PoolCore {
       for (const chunk of batch.chunks) this.#failOne(chunk, reason);
     }
     this.#failAll(reason);
+    this.#releaseAll();
   }
 
   /** Lets idle workers go once every chunk is done. */
@@ -231,6 +251,27 @@ export class PoolCore {
     await this.idle();
     this.#stopped = true;
     for (const slot of [...this.#slots]) this.#retire(slot, 0, false);
+    this.#releaseAll();
+  }
+
+  /**
+   * Gives back the handles held for the workers' initializer, and those of
+   * any items never settled.
+   */
+  #releaseAll(): void {
+    if (this.#initargs?.shared) releaseShared(this.#initargs.value);
+    for (const items of this.#lent) releaseShared(items);
+    this.#lent.clear();
+  }
+
+  /**
+   * Gives back the handles lent to a settled chunk's task (the task is over,
+   * or will never run).
+   */
+  #releaseHandles(chunk: Chunk): void {
+    if ((chunk.flags & FLAG_SHARED) === 0) return;
+    this.#lent.delete(chunk.items);
+    releaseShared(chunk.items);
   }
 
   #failAll(reason: Error): void {
@@ -472,6 +513,7 @@ export class PoolCore {
       const n = chunk.items.length;
       if (chunk.state === ChunkState.Dispatched) {
         chunk.state = ChunkState.Done;
+        this.#releaseHandles(chunk);
         chunk.owner.chunkDone(chunk, values, offset);
         this.#finished();
       }
@@ -491,6 +533,7 @@ export class PoolCore {
 
   #fail(chunk: Chunk, error: Error): void {
     chunk.state = ChunkState.Done;
+    this.#releaseHandles(chunk);
     chunk.owner.chunkFailed(chunk, error);
   }
 
@@ -602,6 +645,7 @@ export class PoolCore {
     this.#queue = [];
     this.#head = 0;
     for (const chunk of queued) this.#failOne(chunk, this.#broken);
+    this.#releaseAll();
   }
 
   /** The error that broke the pool (a failed initializer), if any. */
