@@ -60,6 +60,10 @@ const CODE_BYTES = 2;
 const CODE_NONE = 3;
 const FORMAT_BOOL = "xxxxxxx?";
 const FORMAT_NONE = "xxxxxx?x";
+const CHAR_D = 0x64;
+const CHAR_X = 0x78;
+/** |high 32 bits| below this: the int64 may be a safe integer. */
+const SAFE_HIGH = 2 ** 21;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -195,6 +199,12 @@ export class ShareableList {
   readonly shm: SharedMemory;
   readonly #length: number;
   readonly #offsets: number[];
+  readonly #view: DataView;
+  readonly #u8: Uint8Array;
+  /** Byte offsets in the block of the data area, formats and codes. */
+  readonly #dataAt: number;
+  readonly #formatsAt: number;
+  readonly #codesAt: number;
 
   /**
    * Creates a list in a new block from `sequence` (an empty one without
@@ -239,25 +249,28 @@ export class ShareableList {
         this.shm = create(sequence, name);
       }
     }
-    const view = this.#data();
+    const buf = this.shm.buf;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#view = view;
+    this.#u8 = buf;
     this.#length = Number(view.getBigInt64(0, true));
     this.#offsets = [];
     for (let i = 0; i <= this.#length; i++) {
       this.#offsets.push(Number(view.getBigInt64(8 + i * 8, true)));
     }
+    this.#dataAt = (this.#length + 2) * 8;
+    this.#formatsAt = this.#dataAt + this.#offsets[this.#length]!;
+    this.#codesAt = this.#formatsAt + this.#length * 8;
   }
 
+  /** The block's view, unless its handle was closed. */
   #data(): DataView {
-    const buf = this.shm.buf;
-    return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-
-  get #dataStart(): number {
-    return (this.#length + 2) * 8;
-  }
-
-  get #formatsStart(): number {
-    return this.#dataStart + this.#offsets[this.#length]!;
+    if (this.shm.closed) {
+      throw new Deno.errors.BadResource(
+        "Cannot use shareable list: its block's handle is closed",
+      );
+    }
+    return this.#view;
   }
 
   /** The number of items (fixed when the list was made). */
@@ -280,11 +293,12 @@ export class ShareableList {
     return position;
   }
 
-  #format(view: DataView, position: number): string {
-    const at = this.#formatsStart + position * 8;
+  #format(position: number): string {
+    const u8 = this.#u8;
+    const at = this.#formatsAt + position * 8;
     let format = "";
     for (let i = 0; i < 8; i++) {
-      const c = view.getUint8(at + i);
+      const c = u8[at + i]!;
       if (c === 0) break;
       format += String.fromCharCode(c);
     }
@@ -297,6 +311,7 @@ export class ShareableList {
    * @param index The position.
    * @returns The item.
    * @throws {RangeError} When `index` is out of range.
+   * @throws {Deno.errors.BadResource} When `shm` has been closed.
    *
    * @example Usage
    * ```ts
@@ -316,32 +331,34 @@ export class ShareableList {
   }
 
   #read(view: DataView, position: number): ShareableItem {
-    const format = this.#format(view, position);
-    const at = this.#dataStart + this.#offsets[position]!;
-    const code = view.getInt8(
-      this.#formatsStart + this.#length * 8 + position,
-    );
+    const u8 = this.#u8;
+    const offsets = this.#offsets;
+    const at = this.#dataAt + offsets[position]!;
+    const code = u8[this.#codesAt + position]!;
     switch (code) {
       case CODE_NONE:
         return null;
       case CODE_STR:
       case CODE_BYTES: {
-        const bytes = trimNuls(
-          new Uint8Array(
-            view.buffer,
-            view.byteOffset + at,
-            slotSize(format),
-          ),
-        );
+        // A "<n>s" format is always as large as the slot (Python's too).
+        const slot = offsets[position + 1]! - offsets[position]!;
+        const bytes = trimNuls(u8.subarray(at, at + slot));
         return code === CODE_STR ? decoder.decode(bytes) : bytes;
       }
     }
-    if (format === "d") return view.getFloat64(at, true);
-    if (format === FORMAT_BOOL) return view.getUint8(at + 7) !== 0;
-    const int = view.getBigInt64(at, true);
-    return int >= -(2n ** 53n) + 1n && int <= 2n ** 53n - 1n
-      ? Number(int)
-      : int;
+    // "d", "xxxxxxx?" or "q": the first letter tells.
+    switch (u8[this.#formatsAt + position * 8]) {
+      case CHAR_D:
+        return view.getFloat64(at, true);
+      case CHAR_X:
+        return u8[at + 7] !== 0;
+    }
+    const high = view.getInt32(at + 4, true);
+    if (high >= -SAFE_HIGH && high < SAFE_HIGH) {
+      const int = high * 2 ** 32 + view.getUint32(at, true);
+      if (Number.isSafeInteger(int)) return int;
+    }
+    return view.getBigInt64(at, true);
   }
 
   /**
@@ -354,6 +371,7 @@ export class ShareableList {
    * @throws {RangeError} When `index` is out of range, a string or bytes
    *   exceeds the slot, or a `bigint` does not fit 64 bits.
    * @throws {TypeError} When the list cannot hold the value's type.
+   * @throws {Deno.errors.BadResource} When `shm` has been closed.
    *
    * @example Usage
    * ```ts
@@ -381,28 +399,17 @@ export class ShareableList {
           `${what}: ${packed.bytes.length} bytes exceed the slot of ${allocated} bytes`,
         );
       }
-      const current = this.#format(view, position);
+      const current = this.#format(position);
       packed.format = current.endsWith("s") ? current : `${allocated}s`;
     }
-    this.#write(view, position, packed, value);
-  }
-
-  #write(
-    view: DataView,
-    position: number,
-    packed: Packed,
-    value: unknown,
-  ): void {
-    const at = this.#dataStart + this.#offsets[position]!;
-    writeItem(view, at, packed, value);
-    const formatAt = this.#formatsStart + position * 8;
-    for (let i = 0; i < 8; i++) {
-      view.setUint8(
-        formatAt + i,
-        i < packed.format.length ? packed.format.charCodeAt(i) : 0,
-      );
-    }
-    view.setInt8(this.#formatsStart + this.#length * 8 + position, packed.code);
+    writeItem(
+      view,
+      this.#dataAt + this.#offsets[position]!,
+      packed,
+      value,
+    );
+    writeFormat(this.#u8, this.#formatsAt + position * 8, packed.format);
+    this.#u8[this.#codesAt + position] = packed.code;
   }
 
   /**
@@ -462,9 +469,9 @@ export class ShareableList {
 
   /** The struct formats of every item, joined, as Python's `format`. */
   get format(): string {
-    const view = this.#data();
+    this.#data();
     let format = "";
-    for (let i = 0; i < this.#length; i++) format += this.#format(view, i);
+    for (let i = 0; i < this.#length; i++) format += this.#format(i);
     return format;
   }
 
@@ -531,6 +538,19 @@ export class ShareableList {
   }
 }
 
+/** The NUL-padded 8 bytes of a format. */
+const formatBytes = new Map<string, Uint8Array>();
+
+function writeFormat(u8: Uint8Array, at: number, format: string): void {
+  let bytes = formatBytes.get(format);
+  if (bytes === undefined) {
+    bytes = new Uint8Array(8);
+    for (let i = 0; i < format.length; i++) bytes[i] = format.charCodeAt(i);
+    formatBytes.set(format, bytes);
+  }
+  u8.set(bytes, at);
+}
+
 function writeItem(
   view: DataView,
   at: number,
@@ -546,7 +566,11 @@ function writeItem(
   }
   switch (packed.format) {
     case "q":
-      view.setBigInt64(at, BigInt(value as number | bigint), true);
+      if (typeof value === "number") {
+        const high = Math.floor(value / 2 ** 32);
+        view.setUint32(at, value - high * 2 ** 32, true);
+        view.setInt32(at + 4, high, true);
+      } else view.setBigInt64(at, value as bigint, true);
       return;
     case "d":
       view.setFloat64(at, value as number, true);
@@ -589,10 +613,8 @@ function create(
   const formatsStart = dataStart + offsets[n]!;
   packed.forEach((p, i) => {
     writeItem(view, dataStart + offsets[i]!, p, items[i]);
-    for (let c = 0; c < p.format.length; c++) {
-      view.setUint8(formatsStart + i * 8 + c, p.format.charCodeAt(c));
-    }
-    view.setInt8(formatsStart + n * 8 + i, p.code);
+    writeFormat(buf, formatsStart + i * 8, p.format);
+    buf[formatsStart + n * 8 + i] = p.code;
   });
   return shm;
 }

@@ -96,6 +96,10 @@ Deno.test("ShareableList basics (CPython)", () => {
     tethered.set(-1, 880);
     assert.equal(sl.get(-1), 880);
     tethered.shm.close();
+    assert.throws(() => tethered.get(0), {
+      name: "BadResource",
+      message: "Cannot use shareable list: its block's handle is closed",
+    });
   } finally {
     release(sl);
   }
@@ -157,6 +161,14 @@ Deno.test("ShareableList items: ints, floats, bigints, booleans, null", () => {
     assert.equal(sl.get(4), 2n ** 62n); // beyond 2^53: a bigint
     assert.equal(sl.get(5), -(2n ** 63n));
     assert.equal(sl.get(6), 7); // a safe integer: a number
+    for (
+      const v of [-1, -(2 ** 32), 2 ** 32 + 5, -(2 ** 53) + 1, 2 ** 53 - 1]
+    ) {
+      sl.set(0, v);
+      assert.equal(sl.get(0), v);
+    }
+    sl.set(0, -(2n ** 53n));
+    assert.equal(sl.get(0), -(2n ** 53n)); // not a safe integer: a bigint
     assert.equal(sl.get(8), false);
     assert.equal(sl.count(7), 1);
     assert.equal(sl.count(7n), 1);
@@ -172,7 +184,7 @@ Deno.test("ShareableList items: ints, floats, bigints, booleans, null", () => {
     assert.throws(() => sl.set(0, undefined as never), TypeError);
     assert.throws(() => sl.set(0, {} as never), TypeError);
     assert.throws(() => sl.set(0.5, 1), TypeError);
-    assert.equal(sl.get(0), Number.MAX_SAFE_INTEGER); // unchanged
+    assert.equal(sl.get(0), -(2n ** 53n)); // unchanged
   } finally {
     release(sl);
   }
