@@ -83,9 +83,11 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   name?: string;
   /**
    * Python's daemon flag, kept and reported. A daemonic Process is terminated
-   * when the Process that started it ends. On the main thread a running
-   * daemon keeps the program alive like any other (Deno cannot unref a Web
-   * Worker), so terminate it when done.
+   * when the Process that started it ends (so is any other child still
+   * running then: Deno stops a worker's nested workers with it, where Python
+   * would join the non-daemonic ones; join them before the target returns).
+   * On the main thread a running daemon keeps the program alive like any
+   * other (Deno cannot unref a Web Worker), so terminate it when done.
    *
    * @default {false}
    */
