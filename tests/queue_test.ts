@@ -685,6 +685,30 @@ Deno.test("Queue: handles lent to Pool tasks that never run are given back", asy
   assert.throws(() => q.getNowait(), QueueClosedError);
 });
 
+Deno.test("Queue: a handle in a Pool's initargs counts until the pool has stopped", async () => {
+  const q = new Queue<number>();
+  const pool = new Pool({
+    processes: 2,
+    initializer: "keepQueue",
+    initargs: [q],
+    module,
+  });
+  try {
+    await pool.map("putKept", range(10));
+    q.close();
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) seen.push(await q.get());
+    assert.deepEqual(seen.sort((a, b) => a - b), range(10));
+    // The pool's workers may still put: no end yet.
+    await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
+    pool.close();
+    await pool.join();
+    await assert.rejects(q.get(), QueueClosedError);
+  } finally {
+    pool.terminate();
+  }
+});
+
 Deno.test("Queue handles: a stress of 6 Processes each closing at a different moment", async () => {
   const producers = 6;
   const n = 5000;
