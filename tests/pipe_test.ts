@@ -10,7 +10,7 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
-import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
+import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
 
@@ -324,7 +324,7 @@ Deno.test("Connection: the parent closes its end first; the child reads to EOF a
 Deno.test("Connection: a child closing its end first leaves the parent's copy open", async () => {
   const [a, b] = Pipe<unknown>();
   const f = flags(2);
-  const p = await start("closeEndThenWait", [b, f]);
+  const p = await start("closeThenWait", [b, f]);
   try {
     await until(f, 0, 1);
     // The parent still holds a copy of that end: no EOF yet.
@@ -335,8 +335,7 @@ Deno.test("Connection: a child closing its end first leaves the parent's copy op
     await assert.rejects(a.recv(), EOFError);
     assert.throws(() => a.sendSync(1), Deno.errors.BrokenPipe);
   } finally {
-    Atomics.store(f, 1, 1);
-    Atomics.notify(f, 1);
+    signal(f, 1);
     await p.join();
   }
 });
@@ -346,7 +345,7 @@ for (const busy of [true, false]) {
   Deno.test(`Connection: a child terminated while ${kind} holding its end gives EOF after what it sent`, async () => {
     const [a, b] = Pipe<number>();
     const f = flags(2);
-    const p = await start(busy ? "sendThenSpin" : "sendThenIdle", [b, 30, f]);
+    const p = await start(busy ? "writeThenSpin" : "writeThenIdle", [b, 30, f]);
     try {
       b.close();
       await until(f, 0, 1);
@@ -365,7 +364,7 @@ for (const busy of [true, false]) {
 Deno.test("Connection.send() throws BrokenPipe at once when the only reader's Process is killed", async () => {
   const [a, b] = Pipe<number>();
   const f = flags(2);
-  const p = await start("sendThenIdle", [b, 0, f]);
+  const p = await start("writeThenIdle", [b, 0, f]);
   b.close();
   await until(f, 0, 1);
   a.sendSync(1); // the reader is alive: this is in the pipe
@@ -380,12 +379,11 @@ Deno.test("Connection.send() throws BrokenPipe at once when the only reader's Pr
 Deno.test("Connection: nested Processes: a grandchild's handle keeps the end open", async () => {
   const [a, b] = Pipe<number>();
   const f = flags(2);
-  const child = await start("handEndToGrandchild", [b, 15, f]);
+  const child = await start("handToGrandchild", [b, 15, f, true]);
   b.close();
   await until(f, 0, 1);
   await assert.rejects(a.recv({ timeout: 20 }), TimeoutError);
-  Atomics.store(f, 1, 1);
-  Atomics.notify(f, 1);
+  signal(f, 1);
   assert.deepEqual(await drain(a), range(15));
   await child.join();
   assert.equal(child.exitcode, 0);

@@ -17,7 +17,7 @@ import {
   RING_STREAM_READER_TOKEN,
 } from "../lib/channel/queue_layout.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
-import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
+import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
 
@@ -536,8 +536,7 @@ Deno.test("Queue: a child closing its handle first leaves the parent's open", as
     q.close();
     await assert.rejects(q.get(), QueueClosedError);
   } finally {
-    Atomics.store(f, 1, 1);
-    Atomics.notify(f, 1);
+    signal(f, 1);
     await p.join();
   }
   assert.equal(p.exitcode, 0);
@@ -547,14 +546,13 @@ Deno.test("Queue: a child's handle keeps the queue open until the child ends", a
   const q = new Queue<number>();
   const f = flags(2);
   const p = await start("closeThenWait", [new Queue(), f]);
-  const holder = await start("waitThenPut", [q, 2, f]);
+  const holder = await start("waitThenWrite", [q, 2, f]);
   try {
     q.close();
     await until(f, 0, 1);
     // The holder is alive and has put nothing yet: a get waits.
     await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
-    Atomics.store(f, 1, 1);
-    Atomics.notify(f, 1);
+    signal(f, 1);
     assert.deepEqual(await drain(q), [0, 1]);
   } finally {
     await p.join();
@@ -567,7 +565,7 @@ for (const busy of [true, false]) {
   Deno.test(`Queue: a child terminated while ${kind} holding a handle ends the input after what it put`, async () => {
     const q = new Queue<number>();
     const f = flags(2);
-    const p = await start(busy ? "putThenSpin" : "putThenIdle", [q, 50, f]);
+    const p = await start(busy ? "writeThenSpin" : "writeThenIdle", [q, 50, f]);
     try {
       q.close();
       await until(f, 0, 1);
@@ -587,7 +585,7 @@ for (const busy of [true, false]) {
 Deno.test("Queue.getSync() wakes with the end when the last writer is killed", async () => {
   const q = new Queue<number>();
   const f = flags(2);
-  const p = await start("putThenSpin", [q, 3, f]);
+  const p = await start("writeThenSpin", [q, 3, f]);
   try {
     q.close();
     await until(f, 0, 1);
@@ -609,8 +607,7 @@ Deno.test("Queue: nested Processes: a grandchild's handle keeps the input open a
   // The parent's and the child's handles are closed; the grandchild's is
   // not, and it has put nothing yet.
   await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
-  Atomics.store(f, 1, 1);
-  Atomics.notify(f, 1);
+  signal(f, 1);
   assert.deepEqual(await drain(q), range(20));
   await child.join();
   assert.equal(child.exitcode, 0);

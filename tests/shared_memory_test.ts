@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { Pool, Process, Queue, SharedMemory } from "../mod.ts";
 import { arenaStats } from "../lib/shm/arena.ts";
-import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
+import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shm_targets.ts", import.meta.url);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -12,11 +12,6 @@ async function start(target: string, args: unknown[]): Promise<Process> {
   const p = new Process({ target, args, module });
   await p.start();
   return p;
-}
-
-function signal(f: Int32Array, index: number): void {
-  Atomics.store(f, index, 1);
-  Atomics.notify(f, index);
 }
 
 /** A name no other test of this file uses. */
