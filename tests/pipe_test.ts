@@ -361,6 +361,17 @@ for (const busy of [true, false]) {
   });
 }
 
+for (const how of ["throw", "exit"] as const) {
+  Deno.test(`Connection: a child whose target ${how}s closes its end as it ends`, async () => {
+    const [a, b] = Pipe<number>();
+    const p = await start("writeThenEnd", [b, 25, how]);
+    b.close();
+    assert.deepEqual(await drain(a), range(25));
+    await p.join();
+    assert.equal(p.exitcode, how === "exit" ? 3 : 1);
+  });
+}
+
 Deno.test("Connection.send() throws BrokenPipe at once when the only reader's Process is killed", async () => {
   const [a, b] = Pipe<number>();
   const f = flags(2);

@@ -582,6 +582,17 @@ for (const busy of [true, false]) {
   });
 }
 
+for (const how of ["throw", "exit"] as const) {
+  Deno.test(`Queue: a child whose target ${how}s closes its handle as it ends`, async () => {
+    const q = new Queue<number>();
+    const p = await start("writeThenEnd", [q, 40, how]);
+    q.close();
+    assert.deepEqual(await drain(q), range(40));
+    await p.join();
+    assert.equal(p.exitcode, how === "exit" ? 3 : 1);
+  });
+}
+
 Deno.test("Queue.getSync() wakes with the end when the last writer is killed", async () => {
   const q = new Queue<number>();
   const f = flags(2);
