@@ -56,7 +56,7 @@ function mainPid(): number {
 
 /**
  * The process table, created on first use by the main thread. Its buffer is
- * growable: the shared-memory arena (lib/_arena.ts) follows the table in
+ * growable: the shared-memory arena (lib/shm/arena.ts) follows the table in
  * the same buffer, so every worker, which is handed the table when it
  * starts, can reach every SharedMemory block by name, synchronously.
  */
@@ -144,14 +144,6 @@ export function markPidEnded(pid: number): void {
     // scans finds this pid dead.
     Atomics.add(t, TABLE_DEATHS, 1);
   }
-}
-
-/**
- * How many processes have ever been marked ended. Holders of handles
- * (lib/_handles.ts) look for dead owners only when this has changed.
- */
-export function deathCount(): number {
-  return Atomics.load(processTable(), TABLE_DEATHS);
 }
 
 /**

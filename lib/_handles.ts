@@ -100,6 +100,9 @@ export interface Granted {
  * or lent (counted for this thread until `release`), or, without a
  * context (a description only), lent without any hold.
  *
+ * @param closed Whether the granting handle is closed (it grants a closed
+ *   one).
+ * @param context Who receives the handle, if anyone.
  * @param open Counts one handle for a pid; false when that is impossible.
  * @param hold Counts one handle for this thread; returns its count.
  */
@@ -347,10 +350,12 @@ export class TableCount implements Count {
   readonly #role: number;
   #open = true;
 
+  /** Remembers a handle already counted in `table` for `pid`. */
   constructor(table: HandleTable, pid: number, role: number) {
     this.#table = table;
     this.#pid = pid;
     this.#role = role;
+    trackCount(this);
   }
 
   close(): void {
@@ -389,9 +394,7 @@ export class Handle {
     if (!table.open(pid, role)) {
       throw new Error("Cannot open handle: the table is already closed");
     }
-    const count = new TableCount(table, pid, role);
-    trackCount(count);
-    return new Handle(table, role, count, true);
+    return new Handle(table, role, new TableCount(table, pid, role), true);
   }
 
   /** The handle a descriptor grants, on the receiving thread. */
@@ -403,7 +406,6 @@ export class Handle {
     if (grant.mode === "closed") return new Handle(table, role, null, false);
     if (grant.mode === "lent") return new Handle(table, role, null, true);
     const count = new TableCount(table, grant.pid, role);
-    trackCount(count);
     return new Handle(table, role, count, true);
   }
 
@@ -427,10 +429,7 @@ export class Handle {
       (pid) => table.open(pid, role),
       () => {
         const pid = selfProcess().pid;
-        if (!table.open(pid, role)) return null;
-        const count = new TableCount(table, pid, role);
-        trackCount(count);
-        return count;
+        return table.open(pid, role) ? new TableCount(table, pid, role) : null;
       },
     );
   }

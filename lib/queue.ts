@@ -554,7 +554,8 @@ export class Queue<T = unknown> {
 
   /**
    * Yields items until every handle is closed (or its Process ended) and
-   * the queue is drained.
+   * the queue is drained. This handle counts too: a consumer that puts
+   * nothing closes it first (`q.close()`), or the loop waits for ever.
    *
    * @returns An async iterator over the items.
    *
