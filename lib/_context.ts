@@ -5,7 +5,7 @@
 // Private.
 
 import { ProcessEndedError } from "./errors.ts";
-import { ARENA_INITIAL_BYTES, ARENA_MAX_BYTES } from "./shm/layout.ts";
+import { ARENA_MAX_BYTES } from "./shm/layout.ts";
 import {
   PROC_STATE,
   PROC_STATE_ENDED,
@@ -63,9 +63,9 @@ function mainPid(): number {
 export function processTable(): Int32Array {
   if (table === null) {
     table = new Int32Array(
-      new SharedArrayBuffer(ARENA_INITIAL_BYTES, {
-        maxByteLength: ARENA_MAX_BYTES,
-      }),
+      // Only the table at first: V8 commits (and zeroes) a growable
+      // buffer's initial bytes at once, but not what it grows by later.
+      new SharedArrayBuffer(TABLE_INTS * 4, { maxByteLength: ARENA_MAX_BYTES }),
       0,
       TABLE_INTS,
     );

@@ -53,7 +53,8 @@ export interface QueueOptions {
    * space waits for room; one that takes more than half the capacity
    * (so also one larger than the whole capacity) is streamed through in
    * pieces (see {@linkcode Queue.prototype.put}). The queue uses this many
-   * bytes plus a 320-byte header, and no more.
+   * bytes plus a 320-byte header, and a handle table (a growable buffer
+   * of one memory page: 16 bytes for each Process holding the queue).
    *
    * @default {1048576}
    */

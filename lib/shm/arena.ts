@@ -95,7 +95,21 @@ export function arenaBuffer(): SharedArrayBuffer {
 }
 
 function header(): Int32Array {
-  return meta ??= new Int32Array(arenaBuffer(), ARENA_BASE, ARENA_META_INTS);
+  if (meta === null) {
+    const buffer = arenaBuffer();
+    // The arena's header is added on first use (it costs no memory until
+    // written). Growing is idempotent across threads: a smaller or equal
+    // length than the current one is refused or ignored.
+    if (buffer.byteLength < ARENA_DATA) {
+      try {
+        buffer.grow(ARENA_DATA);
+      } catch (error) {
+        if (buffer.byteLength < ARENA_DATA) throw error;
+      }
+    }
+    meta = new Int32Array(buffer, ARENA_BASE, ARENA_META_INTS);
+  }
+  return meta;
 }
 
 function entryAt(entry: number): number {

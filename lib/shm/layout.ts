@@ -89,12 +89,11 @@ export const ARENA_DATA = Math.ceil(
   (ARENA_BASE + ARENA_META_INTS * 4) / 65536,
 ) * 65536;
 
-/** The buffer's length when it is created: the table and the arena header. */
-export const ARENA_INITIAL_BYTES = ARENA_DATA;
-
 /**
  * Most bytes the buffer may grow to: 64 GiB. V8 reserves this much address
- * space (not memory) when the buffer is created; memory is committed as the
- * arena grows and used only as blocks are written.
+ * space (not memory) when the buffer is created, with the process table's
+ * length; the first use of shared memory grows it by the arena's header
+ * (ARENA_DATA), and blocks grow it further. Pages are used only as they are
+ * written.
  */
 export const ARENA_MAX_BYTES = 64 * 1024 ** 3;
