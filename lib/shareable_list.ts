@@ -505,6 +505,11 @@ export class ShareableList {
     return [...this];
   }
 
+  /** Closes this handle of the list's block (`shm.close()`). */
+  [Symbol.dispose](): void {
+    this.shm.close();
+  }
+
   /**
    * The descriptor this list crosses into a worker as. Internal.
    *

@@ -55,8 +55,10 @@ export interface SharedMemoryOptions {
 
 /** What a block crosses into a worker as. */
 interface SharedMemoryData {
-  /** The arena's buffer (every worker has it already; sent so that a
-   * start method without shared memory can see what this is). */
+  /**
+   * The arena's buffer. Every worker has it already; it is sent so that a
+   * start method without shared memory sees what this is and refuses it.
+   */
   arena: SharedArrayBuffer;
   block: Block;
   grant: HandleGrant;
