@@ -132,7 +132,9 @@ function checkName(what: string, name: unknown): string {
  * growable buffer of at most 64 GiB (address space reserved once, memory
  * committed as the arena grows) that holds every block of the program at
  * once, up to 4096 blocks. Freed space is reused by later blocks; the
- * arena never gives memory back to the system.
+ * arena never gives memory back to the system. The space of a block that a
+ * terminated or killed Process held without closing is never reused: Deno
+ * cannot stop a busy thread, which may still write there.
  *
  * The spawn start method (a separate OS process) cannot share this memory:
  * passing a SharedMemory there is refused, as for `Value`.

@@ -27,6 +27,10 @@
 //   growth of a SharedArrayBuffer is zero already). Freed space returns to
 //   a free list (first fit, neighbours merged, the top given back to the
 //   bump pointer); the buffer itself never shrinks.
+// - Except the space of a block one of whose holders was taken away as
+//   dead (terminated or killed without closing): Deno cannot stop a busy
+//   thread, and such a thread may still write through its view of the
+//   block, so that space is retired, never handed to another block.
 
 import { isPidAlive, processTable, selfProcess } from "../_context.ts";
 import { TABLE_DEATHS } from "../_layout.ts";
@@ -44,6 +48,7 @@ import {
   ARENA_MAX_BYTES,
   ARENA_META_INTS,
   ARENA_REAPED,
+  ARENA_RETIRED,
   ARENA_TOP,
   DIRECTORY_AT,
   E_GEN,
@@ -54,6 +59,7 @@ import {
   E_SIZE_HI,
   E_SIZE_LO,
   E_STATE,
+  E_TAINTED,
   E_UNITS,
   ENTRIES,
   ENTRY_INTS,
@@ -159,6 +165,7 @@ function reap(m: Int32Array): void {
     if (entry < 0 || isPidAlive(m[at + H_PID]!)) continue;
     const e = entryAt(entry);
     m[e + E_OPEN] = m[e + E_OPEN]! - m[at + H_COUNT]!;
+    m[e + E_TAINTED] = 1;
     m[at + H_ENTRY] = 0;
     m[at + H_PID] = 0;
     m[at + H_COUNT] = 0;
@@ -307,7 +314,7 @@ function allocate(m: Int32Array, units: number): number {
   return offset;
 }
 
-/** Frees a block's storage and its directory entry. */
+/** Frees a block's storage (unless tainted) and its directory entry. */
 function free(m: Int32Array, entry: number): void {
   const e = entryAt(entry);
   let offset = m[e + E_OFFSET]!;
@@ -315,6 +322,12 @@ function free(m: Int32Array, entry: number): void {
   m[e + E_STATE] = STATE_FREE;
   m[e + E_GEN] = (m[e + E_GEN]! + 1) | 0;
   m[e + E_OPEN] = 0;
+  if (m[e + E_TAINTED] === 1) {
+    // A stale thread may still write there: never reuse it.
+    m[e + E_TAINTED] = 0;
+    m[ARENA_RETIRED] = m[ARENA_RETIRED]! + units;
+    return;
+  }
   // Merge with free neighbours.
   for (let i = 0; i < m[ARENA_EXTENTS]!;) {
     const start = m[extentAt(i)]!;
@@ -399,6 +412,7 @@ export function createBlock(
     m[e + E_HASH] = h;
     m[e + E_NAME_LENGTH] = bytes.length;
     m[e + E_OPEN] = 0;
+    m[e + E_TAINTED] = 0;
     m[e + E_STATE] = STATE_LINKED;
     addHandle(m, entry, pid);
     return blockOf(m, entry, chosen);
@@ -479,6 +493,8 @@ export interface ArenaStats {
   usedUnits: number;
   /** Free extents below the top. */
   freeExtents: number;
+  /** Units of freed blocks retired for good (a holder was terminated). */
+  retiredUnits: number;
 }
 
 /** Counts the arena's blocks (after giving back dead holders' handles). */
@@ -494,7 +510,13 @@ export function arenaStats(): ArenaStats {
       usedUnits += m[e + E_UNITS]!;
       if (m[e + E_STATE] === STATE_LINKED) linked++;
     }
-    return { blocks, linked, usedUnits, freeExtents: m[ARENA_EXTENTS]! };
+    return {
+      blocks,
+      linked,
+      usedUnits,
+      freeExtents: m[ARENA_EXTENTS]!,
+      retiredUnits: m[ARENA_RETIRED]!,
+    };
   });
 }
 

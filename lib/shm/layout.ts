@@ -27,6 +27,8 @@ export const ARENA_HANDLES_USED = 5;
 export const ARENA_EXTENTS = 6;
 /** The process table's death count when dead holders were last reaped. */
 export const ARENA_REAPED = 7;
+/** Units of freed blocks never reused (see E_TAINTED). */
+export const ARENA_RETIRED = 8;
 /** Int32 slots in the header. */
 export const ARENA_HEADER_INTS = 16;
 
@@ -52,6 +54,12 @@ export const E_HASH = 6;
 export const E_NAME_LENGTH = 7;
 /** Open handles on the block, summed over its handle slots. */
 export const E_OPEN = 8;
+/**
+ * 1 once a holder's handle was taken away because its Process ended
+ * without closing it (terminated, killed): that thread may still be running
+ * and writing to the block's memory, so the memory is never reused.
+ */
+export const E_TAINTED = 9;
 export const STATE_FREE = 0;
 export const STATE_LINKED = 1;
 export const STATE_UNLINKED = 2;
