@@ -245,10 +245,14 @@ export class HandleTable {
   /**
    * Looks for dead owners if a process has ended since the last look (one
    * atomic load otherwise), and takes their handles away.
+   *
+   * @returns whether that left a role with no handle (`onGone` has run).
    */
-  refresh(): void {
-    const deaths = Atomics.load(this.#deaths, TABLE_DEATHS);
-    if (deaths === this.#seen) return;
+  refresh(): boolean {
+    // A plain read: this runs on every slow path, and a stale value only
+    // delays the look by one call (the lock below orders what it reads).
+    const deaths = this.#deaths[TABLE_DEATHS]!;
+    if (deaths === this.#seen) return false;
     // Before the scan: a death after this load changes the count again.
     this.#seen = deaths;
     const i32 = this.#i32;
@@ -260,6 +264,7 @@ export class HandleTable {
       unlockShort(i32, T_LOCK);
     }
     this.#announce(gone);
+    return gone !== 0;
   }
 
   #announce(gone: number): void {

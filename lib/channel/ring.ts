@@ -1079,9 +1079,8 @@ export class Ring {
    */
   takeOnce(r: ReadState, nowait = false): RingStatus {
     let status = this.#takeStep(r, nowait, true);
-    if (status === WAIT && this.handles !== null) {
-      // Empty: a writer may have died without closing.
-      this.handles.refresh();
+    // Empty: look again only if the last writers turn out to have died.
+    if (status === WAIT && this.handles?.refresh()) {
       status = this.#takeStep(r, nowait, true);
     }
     return status === WAIT ? TIMED_OUT : status;
