@@ -5,6 +5,7 @@
 // Private.
 
 import { ProcessEndedError } from "./errors.ts";
+import { ARENA_MAX_BYTES } from "./shm/layout.ts";
 import {
   chosenStartMethod,
   inheritStartMethod,
@@ -13,7 +14,9 @@ import {
 import {
   PROC_STATE,
   PROC_STATE_ENDED,
+  TABLE_DEATHS,
   TABLE_HEADER,
+  TABLE_INTS,
   TABLE_NEXT_PID,
   TABLE_SLOT_ALIVE,
   TABLE_SLOT_ENDED,
@@ -69,13 +72,20 @@ function mainPid(): number {
   }
 }
 
-/** The process table, created on first use by the main thread. */
+/**
+ * The process table, created on first use by the main thread. Its buffer is
+ * growable: the shared-memory arena (lib/shm/arena.ts) follows the table in
+ * the same buffer, so every worker, which is handed the table when it
+ * starts, can reach every SharedMemory block by name, synchronously.
+ */
 export function processTable(): Int32Array {
   if (table === null) {
     table = new Int32Array(
-      new SharedArrayBuffer(
-        (TABLE_HEADER + TABLE_SLOTS * TABLE_SLOT_INTS) * 4,
-      ),
+      // Only the table at first: V8 commits (and zeroes) a growable
+      // buffer's initial bytes at once, but not what it grows by later.
+      new SharedArrayBuffer(TABLE_INTS * 4, { maxByteLength: ARENA_MAX_BYTES }),
+      0,
+      TABLE_INTS,
     );
     // Child pids follow the program's own OS pid, so that no child shares
     // the main process's pid.
@@ -87,7 +97,8 @@ export function processTable(): Int32Array {
 /** Installs what a worker was told about itself. Called once per worker. */
 export function installWorkerContext(init: WorkerContextInit): void {
   installChildContext(init.self, init.parent, init);
-  table = new Int32Array(init.table);
+  // A fixed-length view: the buffer grows with the arena behind the table.
+  table = new Int32Array(init.table, 0, TABLE_INTS);
   ownStatus = new Int32Array(init.status);
 }
 
@@ -171,12 +182,18 @@ export function markPidEnded(pid: number): void {
   const t = processTable();
   const base = slotBase(pid);
   if (Atomics.load(t, base + TABLE_SLOT_PID) !== pid) return;
-  Atomics.compareExchange(
-    t,
-    base + TABLE_SLOT_STATE,
-    TABLE_SLOT_ALIVE,
-    TABLE_SLOT_ENDED,
-  );
+  if (
+    Atomics.compareExchange(
+      t,
+      base + TABLE_SLOT_STATE,
+      TABLE_SLOT_ALIVE,
+      TABLE_SLOT_ENDED,
+    ) === TABLE_SLOT_ALIVE
+  ) {
+    // After the state: a handle holder that sees the new count and then
+    // scans finds this pid dead.
+    Atomics.add(t, TABLE_DEATHS, 1);
+  }
 }
 
 /**

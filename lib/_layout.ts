@@ -5,6 +5,8 @@
 // ---- The process table (one per program, Int32 slots) ----
 /** Next pid to hand out. */
 export const TABLE_NEXT_PID = 0;
+/** Processes ever marked ended: a change tells handle holders to look. */
+export const TABLE_DEATHS = 1;
 /** Ints before the first slot. */
 export const TABLE_HEADER = 4;
 /** Number of slots; pids map onto slots modulo this. */
@@ -19,6 +21,8 @@ export const TABLE_SLOT_FREE = 0;
 export const TABLE_SLOT_RESERVED = 1;
 export const TABLE_SLOT_ALIVE = 2;
 export const TABLE_SLOT_ENDED = 3;
+/** Int32 slots of the table; the shared-memory arena follows it. */
+export const TABLE_INTS = TABLE_HEADER + TABLE_SLOTS * TABLE_SLOT_INTS;
 
 // ---- A Process's status word (one small SAB per Process, Int32 slots) ----
 /** Lifecycle state; waiters `Atomics.wait` on this slot. */

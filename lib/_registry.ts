@@ -8,6 +8,12 @@
 // the worker imports `module` (which registers the kind as a side effect of
 // loading) and calls the kind's reviver with `data`. No kind is special-cased
 // here. Private.
+//
+// Kinds with handles (Queue, Pipe's Connection, SharedMemory: see
+// lib/_handles.ts) also get a `ShareContext` saying who the receiver is: a
+// Process whose pid is known (its handle is counted for it at once), or a
+// pool task (the handle is lent: the sender holds it until the pool calls
+// `releaseShared` on the encoded value, once the task is over).
 
 /** The method a shared object implements to describe itself. */
 export const SHARE: unique symbol = Symbol.for(
@@ -22,11 +28,29 @@ export interface SharedDescriptor {
   module: string;
   /** Structured-cloneable state; SharedArrayBuffers stay shared. */
   data: unknown;
+  /**
+   * Gives back what the sender holds for a lent handle (never sent; called
+   * by `releaseShared`).
+   */
+  release?: (() => void) | undefined;
+}
+
+/**
+ * Who receives a shared object, for kinds that count handles. Without a
+ * context, `[SHARE]()` only describes the object (nothing is counted).
+ */
+export interface ShareContext {
+  /**
+   * The pid of the Process that receives it (its handle is counted for that
+   * pid), or `null` for a pool task (the sender holds the handle until
+   * `releaseShared`).
+   */
+  owner: number | null;
 }
 
 /** An object that can cross into a worker as a live instance. */
 export interface Shareable {
-  [SHARE](): SharedDescriptor;
+  [SHARE](context?: ShareContext): SharedDescriptor;
 }
 
 /** Marks a descriptor inside encoded arguments. */
@@ -40,6 +64,8 @@ interface Marked {
 }
 
 const revivers = new Map<string, (data: unknown) => unknown>();
+/** What the sender holds for each lent descriptor it made. */
+const holds = new WeakMap<object, () => void>();
 
 /**
  * Registers how to rebuild a kind from its descriptor's `data`. Called at the
@@ -82,6 +108,27 @@ export interface Encoded {
   descriptors: SharedDescriptor[];
 }
 
+/** Who receives an encoded value. */
+export interface EncodeOptions {
+  /** The receiving Process's pid, when there is one (handles are its own). */
+  owner?: number | undefined;
+  /**
+   * The value is copied into another OS process, where shared memory
+   * cannot follow.
+   */
+  copy?: boolean | undefined;
+}
+
+interface EncodeState {
+  shared: boolean;
+  seen: Set<object>;
+  /** What `[SHARE]` is told; `undefined` in copy mode (nothing is counted). */
+  context: ShareContext | undefined;
+  releases: (() => void)[];
+  /** In copy mode, the descriptors found; else null. */
+  copy: SharedDescriptor[] | null;
+}
+
 /** Where a kind held in shared memory can live instead, for errors. */
 const MANAGER_HINTS: Record<string, string> = {
   Value: "manager.value()",
@@ -97,6 +144,8 @@ const MANAGER_HINTS: Record<string, string> = {
   SimpleQueue: "manager.queue()",
   JoinableQueue: "manager.queue()",
   Connection: "manager.queue()",
+  SharedMemory: "manager.array()",
+  ShareableList: "manager.list()",
 };
 
 /**
@@ -106,37 +155,75 @@ const MANAGER_HINTS: Record<string, string> = {
  * input is never modified; containers are copied only where something inside
  * them was replaced.
  *
+ * Handles (Queue, Connection, SharedMemory) found in it are granted to
+ * `owner`, the pid of the Process that receives the value; without an
+ * owner they are lent, and the caller must call {@linkcode releaseShared}
+ * on the result once the receiver is done with it. When encoding fails,
+ * whatever it had granted is given back.
+ *
  * With `copy`, the value is going to another OS process, where shared
  * memory cannot follow: a kind whose descriptor holds a SharedArrayBuffer
- * (Value, Lock, Queue, ...), or a SharedArrayBuffer itself, fails with a
- * `TypeError` that names it and points to a Manager; the descriptors found
- * (Manager proxies) are returned.
+ * (Value, Lock, Queue, SharedMemory, ...), or a SharedArrayBuffer itself,
+ * fails with a `TypeError` that names it and points to a Manager; the
+ * descriptors found (Manager proxies) are returned, and no handle is
+ * counted.
  *
  * @param value The value to send.
  * @param what The sentence start for errors, as `"Cannot start process"`.
  * @param path Where the value sits, as `"argument 0"`.
- * @param copy Whether the value is copied into another process.
+ * @param options Who receives it: `owner`, `copy`.
  */
 export function encodeShared(
   value: unknown,
   what: string,
   path: string,
-  copy = false,
+  options?: EncodeOptions,
 ): Encoded {
-  const state: WalkState = {
+  const copy = options?.copy === true;
+  const state: EncodeState = {
     shared: false,
     seen: new Set<object>(),
+    context: copy ? undefined : { owner: options?.owner ?? null },
+    releases: [],
     copy: copy ? [] : null,
   };
-  const out = walkEncode(value, what, path, state);
-  return { value: out, shared: state.shared, descriptors: state.copy ?? [] };
+  try {
+    const out = walkEncode(value, what, path, state);
+    return {
+      value: out,
+      shared: state.shared,
+      descriptors: state.copy ?? [],
+    };
+  } catch (error) {
+    for (const release of state.releases) release();
+    throw error;
+  }
 }
 
-interface WalkState {
-  shared: boolean;
-  seen: Set<object>;
-  /** In copy mode, the descriptors found; else null. */
-  copy: SharedDescriptor[] | null;
+/**
+ * Gives back the holds of the lent handles in a value that
+ * {@linkcode encodeShared} produced without an owner (idempotent).
+ */
+export function releaseShared(value: unknown): void {
+  walkRelease(value, new Set());
+}
+
+function walkRelease(value: unknown, seen: Set<object>): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isMarked(value)) {
+    const release = holds.get(value);
+    if (release !== undefined) {
+      holds.delete(value);
+      release();
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) walkRelease(item, seen);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const item of Object.values(value)) walkRelease(item, seen);
+  }
 }
 
 /** Whether a descriptor's data holds shared memory. */
@@ -164,7 +251,7 @@ function walkEncode(
   value: unknown,
   what: string,
   path: string,
-  state: WalkState,
+  state: EncodeState,
 ): unknown {
   switch (typeof value) {
     case "function":
@@ -180,7 +267,7 @@ function walkEncode(
   if (value === null) return value;
   if (isShareable(value)) {
     state.shared = true;
-    const descriptor = value[SHARE]();
+    const descriptor = value[SHARE](state.context);
     if (state.copy !== null) {
       if (holdsSharedMemory(descriptor.data)) {
         throw notCopyable(what, path, descriptor.kind);
@@ -193,6 +280,10 @@ function walkEncode(
       module: descriptor.module,
       data: descriptor.data,
     };
+    if (descriptor.release !== undefined) {
+      state.releases.push(descriptor.release);
+      holds.set(marked, descriptor.release);
+    }
     return marked;
   }
   if (state.seen.has(value)) return value;

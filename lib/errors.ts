@@ -202,8 +202,11 @@ export class QueueFullError extends Error {
 }
 
 /**
- * A value was put to a queue after `close()`. The value is kept on the error
- * so that nothing is silently lost.
+ * A put on a queue handle that was closed (`close()`: that handle puts no
+ * more), or a get on a queue whose every handle is closed (or its Process
+ * ended) once everything put has been taken: the queue's end of input. A
+ * value that could not be put is kept on the error so that nothing is
+ * silently lost.
  *
  * @example Usage
  * ```ts
@@ -230,7 +233,10 @@ export class QueueClosedError extends Error {
     message?: string,
     options?: ErrorOptions,
   ) {
-    super(message ?? "Cannot put to queue: the queue is closed", options);
+    super(
+      message ?? "Cannot put to queue: this handle of the queue is closed",
+      options,
+    );
     this.name = "QueueClosedError";
     this.value = value;
   }

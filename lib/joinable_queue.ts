@@ -12,17 +12,19 @@ import { assertLive } from "./_context.ts";
 import {
   registerShareable,
   SHARE,
+  type ShareContext,
   type SharedDescriptor,
 } from "./_registry.ts";
+import { OK, type Ring, waitOptions } from "./channel/ring.ts";
 import {
-  adoptRing,
-  createQueueRing,
-  hasAdoptedRing,
-  OK,
-  Ring,
-  ringOf,
-  waitOptions,
-} from "./channel/ring.ts";
+  inspectQueue,
+  joinableNextQueue,
+  partsOf,
+  type QueueData,
+  type QueueParts,
+  reviveNext,
+  shareQueue,
+} from "./channel/queue_parts.ts";
 import { Queue, type QueueOptions } from "./queue.ts";
 
 /** Options for {@linkcode JoinableQueue.prototype.join}. */
@@ -49,9 +51,12 @@ export interface JoinableQueueJoinSyncOptions {
 
 const JOIN = "Cannot join queue";
 
-function prepareRing(options: QueueOptions | undefined): undefined {
-  if (!hasAdoptedRing()) adoptRing(createQueueRing(options, true));
-  return undefined;
+function joinable(
+  options: QueueOptions | undefined,
+): QueueOptions | undefined {
+  // A new ring counts tasks; a revived one already does.
+  joinableNextQueue();
+  return options;
 }
 
 /**
@@ -60,6 +65,11 @@ function prepareRing(options: QueueOptions | undefined): undefined {
  * task until some consumer calls {@linkcode JoinableQueue.prototype.taskDone}
  * for it; {@linkcode JoinableQueue.prototype.join} waits for the count to
  * reach zero. The count is shared by every Process holding the queue.
+ *
+ * Handles follow {@linkcode Queue}'s rules. `join()` waits for `taskDone()`
+ * calls only: closing handles, or every producer ending, does not mark
+ * anything done, and an item taken by a Process that ends before its
+ * `taskDone()` stays unfinished (as in Python; pass a `timeout`).
  *
  * @typeParam T The type of the items.
  *
@@ -78,6 +88,7 @@ function prepareRing(options: QueueOptions | undefined): undefined {
  * ```
  */
 export class JoinableQueue<T = unknown> extends Queue<T> {
+  readonly #parts: QueueParts;
   readonly #ring: Ring;
 
   /**
@@ -88,10 +99,9 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws {RangeError} When `maxsize` or `capacity` is out of range.
    */
   constructor(options?: QueueOptions) {
-    // The ring is made here (counting tasks) and adopted by Queue's
-    // constructor; a revived queue has adopted its ring already.
-    super(prepareRing(options));
-    this.#ring = ringOf.get(this)!;
+    super(joinable(options));
+    this.#parts = partsOf.get(this)!;
+    this.#ring = this.#parts.ring;
   }
 
   /**
@@ -190,19 +200,30 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   /**
    * The descriptor this queue crosses into a worker as. Internal.
    *
+   * @param context Who receives it.
    * @returns The descriptor.
    * @ignore Internal: the shared-object registry calls it.
    */
-  override [SHARE](): SharedDescriptor {
-    return {
-      kind: "JoinableQueue",
-      module: import.meta.url,
-      data: this.#ring.buffer,
-    };
+  override [SHARE](context?: ShareContext): SharedDescriptor {
+    return shareQueue("JoinableQueue", import.meta.url, this.#parts, context);
+  }
+
+  /**
+   * What `console.log` / `Deno.inspect` show: `maxsize`, `qsize()`,
+   * unfinished tasks and whether this handle is closed.
+   *
+   * @returns A short description.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return inspectQueue(
+      "JoinableQueue",
+      this.#parts,
+      `, unfinished: ${this.#ring.unfinished()}`,
+    );
   }
 }
 
 registerShareable("JoinableQueue", (data) => {
-  adoptRing(new Ring(data as SharedArrayBuffer));
+  reviveNext(data as QueueData);
   return new JoinableQueue();
 });

@@ -2,17 +2,20 @@
 /**
  * `Pipe`: Python's pair of connected `Connection`s, duplex or one-way, over
  * ring buffers in shared memory: `send` / `recv` of values, `sendBytes` /
- * `recvBytes` of raw bytes, `poll`, `close`, and `EOFError` once the other
- * end is closed and everything it sent has been received.
+ * `recvBytes` of raw bytes, `poll`, `close` (this Process's handle), and
+ * `EOFError` once every handle of the other end is closed and everything it
+ * sent has been received.
  *
  * @module
  */
 
 import { assertLive } from "./_context.ts";
 import { decode, encodeScratch } from "./channel/codec.ts";
+import { Handle, type HandleGrant, HandleTable } from "./_handles.ts";
 import {
   registerShareable,
   SHARE,
+  type ShareContext,
   type SharedDescriptor,
 } from "./_registry.ts";
 import {
@@ -118,7 +121,26 @@ const SEND = "Cannot send";
 const RECV = "Cannot receive";
 const POLL = "Cannot poll";
 
-let making: { read: Ring | null; write: Ring | null } | null = null;
+interface Making {
+  read: Ring | null;
+  write: Ring | null;
+  table: HandleTable;
+  /** Which end this is (0: the first of the pair, 1: the second). */
+  role: number;
+  /** The handle a descriptor grants, or null for a new pipe's end. */
+  grant: HandleGrant | null;
+}
+
+/** What a connection crosses into a worker as. */
+interface ConnectionData {
+  read: SharedArrayBuffer | null;
+  write: SharedArrayBuffer | null;
+  handles: SharedArrayBuffer;
+  role: number;
+  grant: HandleGrant;
+}
+
+let making: Making | null = null;
 
 function toBytes(what: string, bytes: unknown): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
@@ -137,14 +159,31 @@ function toBytes(what: string, bytes: unknown): Uint8Array {
 
 /**
  * One end of a {@linkcode Pipe}, as Python's `multiprocessing.connection.
- * Connection`. Made only by `Pipe()`; passed to a Process in `args`, it
- * arrives as the same live end.
+ * Connection`. Made only by `Pipe()`.
  *
- * `close()` closes this end for every Process that holds it (Python closes
- * one process's handle; here there is one shared end): the other end
- * receives what was sent before, then `recv` throws `EOFError`, and its
- * sends throw `Deno.errors.BrokenPipe`. Using a closed end throws
- * `Deno.errors.BadResource`.
+ * Handles, as in Python, where each process holds its own descriptor of an
+ * end:
+ * - Each Connection object is one handle of its end. `Pipe()` makes one of
+ *   each end; passed to a Process in `args`, an end arrives there as a
+ *   handle of that Process's own (counted from `start()` on, so the parent
+ *   may close its copy right away, as Python programs do); passed to a pool
+ *   task, the task gets a handle for as long as it runs.
+ * - `close()` ends this handle only. Using a closed handle throws
+ *   `Deno.errors.BadResource` (Python's `OSError`), and so does passing it
+ *   to a Process.
+ * - The other end's `recv` throws `EOFError` once every handle of this end
+ *   is closed or its Process has ended (returned, thrown, `exit()`,
+ *   terminated or killed, even while busy in a loop), and only after
+ *   everything sent before has been received. Its `send` throws
+ *   `Deno.errors.BrokenPipe` once every handle of this end is gone. A
+ *   Process that ends normally closes its handles at once; the end of a
+ *   terminated one is noticed within 100 ms by a waiting reader, and by a
+ *   sender at its next send.
+ * - A handle counts until `close()` or the end of its Process, even if its
+ *   object is no longer referenced (JavaScript's garbage collector gives no
+ *   CPython-like moment to close it). The main program never ends while it
+ *   runs: close the parent's copy of the child's end after `start()`, or
+ *   the parent's `recv` never sees `EOFError`.
  *
  * @typeParam T The type of the values sent.
  *
@@ -163,6 +202,8 @@ function toBytes(what: string, bytes: unknown): Uint8Array {
 export class Connection<T = unknown> {
   readonly #read: Ring | null;
   readonly #write: Ring | null;
+  readonly #handle: Handle;
+  readonly #role: number;
 
   /**
    * Not for direct use: connections are made by {@linkcode Pipe}.
@@ -173,9 +214,27 @@ export class Connection<T = unknown> {
     if (making === null) {
       throw new TypeError("Cannot create connection: use Pipe()");
     }
-    this.#read = making.read;
-    this.#write = making.write;
+    const { read, write, table, role, grant } = making;
     making = null;
+    this.#read = read;
+    this.#write = write;
+    this.#role = role;
+    if (read !== null) read.handles = table;
+    if (write !== null) write.handles = table;
+    table.onGone = (gone) => {
+      if (gone === role) {
+        // Every handle of this end is gone: nothing more is sent from it,
+        // nothing more is read by it.
+        write?.close();
+        read?.closeReader();
+      } else {
+        read?.close();
+        write?.closeReader();
+      }
+    };
+    this.#handle = grant === null
+      ? Handle.first(table, role)
+      : Handle.revive(table, role, grant);
   }
 
   /** Whether this end can receive. */
@@ -188,25 +247,28 @@ export class Connection<T = unknown> {
     return this.#write !== null;
   }
 
-  /** Whether this end has been closed (by any Process). */
+  /** Whether this handle has been closed. */
   get closed(): boolean {
-    return this.#write !== null ? this.#write.closed : this.#read!.readerClosed;
+    return this.#handle.closed;
   }
 
   #writer(what: string): Ring {
     assertLive();
-    if (this.closed) {
+    const handle = this.#handle;
+    if (handle.closed) {
       throw new Deno.errors.BadResource(`${what}: the connection is closed`);
     }
     if (this.#write === null) {
       throw new TypeError(`${what}: this end of the pipe is read-only`);
     }
+    // A reader that died without closing: its end may be gone now.
+    handle.table.refresh();
     return this.#write;
   }
 
   #reader(what: string): Ring {
     assertLive();
-    if (this.closed) {
+    if (this.#handle.closed) {
       throw new Deno.errors.BadResource(`${what}: the connection is closed`);
     }
     if (this.#read === null) {
@@ -566,8 +628,10 @@ export class Connection<T = unknown> {
   }
 
   /**
-   * Closes this end for every Process that holds it (idempotent). The
-   * other end still receives what was sent before, then `EOFError`.
+   * Closes this handle (idempotent). Other handles of this end (other
+   * Processes' copies) are not affected; once every handle of this end is
+   * closed or its Process has ended, the other end receives what was sent
+   * before, then `EOFError`.
    *
    * @example Usage
    * ```ts
@@ -583,11 +647,10 @@ export class Connection<T = unknown> {
    * ```
    */
   close(): void {
-    this.#write?.close();
-    this.#read?.closeReader();
+    this.#handle.close();
   }
 
-  /** Closes this end. */
+  /** Closes this handle. */
   [Symbol.dispose](): void {
     this.close();
   }
@@ -595,32 +658,36 @@ export class Connection<T = unknown> {
   /**
    * The descriptor this end crosses into a worker as. Internal.
    *
+   * @param context Who receives it.
    * @returns The descriptor.
+   * @throws {Deno.errors.BadResource} When this handle is closed.
    * @ignore Internal: the shared-object registry calls it.
    */
-  [SHARE](): SharedDescriptor {
-    return {
-      kind: "Connection",
-      module: import.meta.url,
-      data: {
-        read: this.#read?.buffer ?? null,
-        write: this.#write?.buffer ?? null,
-      },
+  [SHARE](context?: ShareContext): SharedDescriptor {
+    if (this.#handle.closed) {
+      throw new Deno.errors.BadResource(
+        "Cannot send connection to a worker: the connection is closed",
+      );
+    }
+    const { grant, release } = this.#handle.grant(context);
+    const data: ConnectionData = {
+      read: this.#read?.buffer ?? null,
+      write: this.#write?.buffer ?? null,
+      handles: this.#handle.table.buffer,
+      role: this.#role,
+      grant,
     };
+    return { kind: "Connection", module: import.meta.url, data, release };
   }
 
   /**
-   * Custom inspect for `console.log` / `Deno.inspect`.
+   * What `console.log` / `Deno.inspect` show: Python's `readable`,
+   * `writable` and `closed` of this handle.
    *
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    const mode = this.#read && this.#write
-      ? "duplex"
-      : this.#read
-      ? "read-only"
-      : "write-only";
-    return `Connection { ${mode}${this.closed ? ", closed" : ""} }`;
+    return `Connection { readable: ${this.readable}, writable: ${this.writable}, closed: ${this.closed} }`;
   }
 }
 
@@ -655,11 +722,8 @@ function output(bytes: Uint8Array, raw: boolean, wantBytes: boolean): unknown {
   return decode(bytes);
 }
 
-function makeConnection<T>(
-  read: Ring | null,
-  write: Ring | null,
-): Connection<T> {
-  making = { read, write };
+function makeConnection<T>(making_: Making): Connection<T> {
+  making = making_;
   return new Connection<T>();
 }
 
@@ -727,26 +791,33 @@ export function Pipe<T = unknown>(
     );
   }
   const forward = Ring.create(capacity, 0);
-  if (!duplex) {
-    return [
-      makeConnection<T>(forward, null),
-      makeConnection<T>(null, forward),
-    ];
-  }
-  const backward = Ring.create(capacity, 0);
-  return [
-    makeConnection<T>(backward, forward),
-    makeConnection<T>(forward, backward),
-  ];
+  const backward = duplex ? Ring.create(capacity, 0) : null;
+  const buffer = HandleTable.create().buffer;
+  const end = (
+    read: Ring | null,
+    write: Ring | null,
+    role: number,
+  ): Connection<T> =>
+    makeConnection<T>({
+      read,
+      write,
+      // One table object per end: each says what its own end's rings do
+      // when a role is gone.
+      table: new HandleTable(buffer),
+      role,
+      grant: null,
+    });
+  if (backward === null) return [end(forward, null, 0), end(null, forward, 1)];
+  return [end(backward, forward, 0), end(forward, backward, 1)];
 }
 
 registerShareable("Connection", (data) => {
-  const { read, write } = data as {
-    read: SharedArrayBuffer | null;
-    write: SharedArrayBuffer | null;
-  };
-  return makeConnection(
-    read ? new Ring(read) : null,
-    write ? new Ring(write) : null,
-  );
+  const { read, write, handles, role, grant } = data as ConnectionData;
+  return makeConnection({
+    read: read ? new Ring(read) : null,
+    write: write ? new Ring(write) : null,
+    table: new HandleTable(handles),
+    role,
+    grant,
+  });
 });

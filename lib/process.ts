@@ -12,6 +12,7 @@ import {
   allocatePid,
   assertLive,
   isWorkerThread,
+  markPidEnded,
   parentOfSelf,
   processTable,
   programInit,
@@ -95,9 +96,11 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   name?: string;
   /**
    * Python's daemon flag, kept and reported. A daemonic Process is terminated
-   * when the Process that started it ends. On the main thread a running
-   * daemon keeps the program alive like any other (Deno cannot unref a Web
-   * Worker), so terminate it when done.
+   * when the Process that started it ends (so is any other child still
+   * running then: Deno stops a worker's nested workers with it, where Python
+   * would join the non-daemonic ones; join them before the target returns).
+   * On the main thread a running daemon keeps the program alive like any
+   * other (Deno cannot unref a Web Worker), so terminate it when done.
    *
    * @default {false}
    */
@@ -180,10 +183,14 @@ const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
 const children = new Set<Process>();
 let nameCounter = 0;
 
-// Python terminates a process's daemonic children when it exits.
+// Python terminates a process's daemonic children when it exits (and joins
+// the others). Deno stops every nested worker when its parent's worker
+// closes, so children still running when this Process ends are ended here,
+// daemonic or not: recorded as terminated, so that the handles and locks
+// they hold are released rather than held by a pid that looks alive.
 onSelfFinish(() => {
   for (const child of children) {
-    if (child.daemon && child.isAlive()) child.terminate();
+    if (child.isAlive()) child.terminate();
   }
 });
 
@@ -397,40 +404,58 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#maxHeapMb !== undefined) {
       checkMaxHeap(what, this.#maxHeapMb, method);
     }
+    // The pid first: handles (queues, pipe ends) in the arguments are
+    // counted for this Process from here on, so the parent may close its
+    // own copies as soon as start() returns. If starting fails before the
+    // worker exists, the pid is marked ended and those handles go with it.
+    const pid = allocatePid();
     let shared = false;
-    const args = this.#args.map((arg, i) => {
-      const encoded = encodeShared(arg, what, `argument ${i}`);
-      shared ||= encoded.shared;
-      return encoded.value;
-    });
+    let args: unknown[];
+    try {
+      args = this.#args.map((arg, i) => {
+        const encoded = encodeShared(arg, what, `argument ${i}`, {
+          owner: pid,
+        });
+        shared ||= encoded.shared;
+        return encoded.value;
+      });
+    } catch (error) {
+      markPidEnded(pid);
+      throw error;
+    }
     let resolveStarted!: () => void;
     let rejectStarted!: (error: unknown) => void;
     const started = new Promise<void>((resolve, reject) => {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
-    const worker = spawnWorker(WORKER_URL, {
-      name: this.#name,
-      permissions: this.#permissions,
-      what,
-      onError: (event) => {
-        // The worker died outside the target's reach (its error handler
-        // usually records the end first; this covers the rest).
-        if (status !== null && pid !== null) {
-          endProcess(
-            status,
-            pid,
-            1,
-            serializeError(event.error ?? new Error(event.message)),
+    let worker: Worker;
+    try {
+      worker = spawnWorker(WORKER_URL, {
+        name: this.#name,
+        permissions: this.#permissions,
+        what,
+        onError: (event) => {
+          // The worker died outside the target's reach (its error handler
+          // usually records the end first; this covers the rest).
+          if (status !== null && pid !== null) {
+            endProcess(
+              status,
+              pid,
+              1,
+              serializeError(event.error ?? new Error(event.message)),
+            );
+          }
+          rejectStarted(
+            this.error ?? new Error(`${what}: the worker failed to start`),
           );
-        }
-        rejectStarted(
-          this.error ?? new Error(`${what}: the worker failed to start`),
-        );
-        this.#release(false);
-      },
-    });
-    const pid = allocatePid();
+          this.#release(false);
+        },
+      });
+    } catch (error) {
+      markPidEnded(pid);
+      throw error;
+    }
     const status = newStatus();
     this.#pid = pid;
     this.#status = status;
@@ -479,7 +504,7 @@ export class Process<A extends unknown[] = unknown[]> {
     let shared = false;
     const descriptors: SharedDescriptor[] = [];
     const args = this.#args.map((arg, i) => {
-      const encoded = encodeShared(arg, what, `args[${i}]`, true);
+      const encoded = encodeShared(arg, what, `args[${i}]`, { copy: true });
       checkEncodable(encoded.value, what, `args[${i}]`);
       shared ||= encoded.shared;
       descriptors.push(...encoded.descriptors);

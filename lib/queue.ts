@@ -2,8 +2,8 @@
 /**
  * `Queue`: Python's process-safe FIFO queue, over a ring buffer in shared
  * memory. `put` / `get` with their `Sync` and `Nowait` forms, `qsize`,
- * `empty`, `full`, `close`, and `for await` that ends once the queue is
- * closed and drained.
+ * `empty`, `full`, `close` (this handle puts no more), and `for await` that
+ * ends once every handle is closed and the queue is drained.
  *
  * @module
  */
@@ -13,23 +13,27 @@ import { decode, encodeScratch } from "./channel/codec.ts";
 import {
   registerShareable,
   SHARE,
+  type ShareContext,
   type SharedDescriptor,
 } from "./_registry.ts";
 import {
-  adoptRing,
   CLOSED,
-  createQueueRing,
-  inspectQueue,
   newReadState,
   OK,
   type ReadState,
-  Ring,
-  ringOf,
+  type Ring,
   type RingStatus,
-  takeAdoptedRing,
   type Taken,
   waitOptions,
 } from "./channel/ring.ts";
+import {
+  inspectQueue,
+  type QueueData,
+  type QueueParts,
+  queueParts,
+  reviveNext,
+  shareQueue,
+} from "./channel/queue_parts.ts";
 import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.ts";
 
 /** Options for the {@linkcode Queue} constructor. */
@@ -49,7 +53,8 @@ export interface QueueOptions {
    * space waits for room; one that takes more than half the capacity
    * (so also one larger than the whole capacity) is streamed through in
    * pieces (see {@linkcode Queue.prototype.put}). The queue uses this many
-   * bytes plus a 320-byte header, and no more.
+   * bytes plus a 320-byte header, and a handle table (a growable buffer
+   * of one memory page: 16 bytes for each Process holding the queue).
    *
    * @default {1048576}
    */
@@ -112,7 +117,7 @@ function decodeTaken<T>(bytes: Uint8Array, raw: boolean): T {
 }
 
 function throwPut(status: RingStatus, value: unknown, timeout: number): never {
-  if (status === CLOSED) throw new QueueClosedError(value);
+  if (status === CLOSED) throw closedHandle(value);
   throw new QueueFullError(
     timeout === 0
       ? "Cannot put to queue: the queue is full"
@@ -120,11 +125,18 @@ function throwPut(status: RingStatus, value: unknown, timeout: number): never {
   );
 }
 
+function closedHandle(value: unknown): QueueClosedError {
+  return new QueueClosedError(
+    value,
+    "Cannot put to queue: this handle of the queue is closed",
+  );
+}
+
 function throwGet(status: RingStatus, timeout: number): never {
   if (status === CLOSED) {
     throw new QueueClosedError(
       undefined,
-      "Cannot get from queue: the queue is closed and drained",
+      "Cannot get from queue: every handle is closed and the queue is drained",
     );
   }
   throw new QueueEmptyError(
@@ -148,13 +160,34 @@ function throwGet(status: RingStatus, timeout: number): never {
  * Order: items from one producer come out in the order it put them
  * (per-producer FIFO); items from different producers interleave.
  *
- * `close()` closes the queue for every Process: later puts throw
- * `QueueClosedError`, gets still drain what is left, then throw
- * `QueueClosedError`, and `for await` ends. (Python's `close()` only
- * concerns the calling process's feeder; here there is no feeder thread: a
- * put is in shared memory when it returns.)
+ * Handles, as in Python, where each process holds its own copy of a queue:
+ * - Each Queue object is one handle. `new Queue()` makes the first; passed
+ *   to a Process in `args`, the queue arrives there as a handle of that
+ *   Process's own (counted from `start()` on, so the parent may close its
+ *   copy at once); passed to a pool task, the task gets a handle for as long
+ *   as it runs.
+ * - `close()` ends this handle only and means "I will put no more", as
+ *   Python's `close()`. A put on a closed handle throws `QueueClosedError`;
+ *   a get still works (Python's raises `ValueError`: here a closed handle
+ *   may drain, which is how a consumer says it puts nothing and reads on).
+ * - Once every handle is closed or its Process has ended (returned, thrown,
+ *   `exit()`, terminated or killed, even while busy in a loop), nothing more
+ *   can be put: gets deliver everything put before, then throw
+ *   `QueueClosedError`, and `for await` ends. A Process that ends normally
+ *   closes its handles at once; the end of a terminated one is noticed by
+ *   waiting readers within 100 ms.
+ * - A handle counts until `close()` or the end of its Process, even if its
+ *   object is no longer referenced. The main program never ends while it
+ *   runs, so a parent that only reads closes its handle first.
  *
- * Passed to a Process in `args`, it arrives as the same live queue.
+ * ```ts ignore
+ * const q = new Queue<number>();
+ * for (let i = 0; i < 4; i++) {
+ *   await new Process({ target: produce, args: [q, i] }).start();
+ * }
+ * q.close(); // the parent puts nothing
+ * for await (const v of q) total += v; // ends once every producer has ended
+ * ```
  *
  * `getSync()` / `putSync()` park the calling thread; on the main thread they
  * freeze the event loop while they wait, so prefer `get()` / `put()` there.
@@ -175,18 +208,19 @@ function throwGet(status: RingStatus, timeout: number): never {
  * ```
  */
 export class Queue<T = unknown> {
+  readonly #parts: QueueParts;
   readonly #ring: Ring;
 
   /**
-   * Creates a queue.
+   * Creates a queue, and its first handle.
    *
    * @param options Item limit and byte capacity.
    * @throws {TypeError} When an option has the wrong type.
    * @throws {RangeError} When `maxsize` or `capacity` is out of range.
    */
   constructor(options?: QueueOptions) {
-    this.#ring = takeAdoptedRing() ?? createQueueRing(options, false);
-    ringOf.set(this, this.#ring);
+    this.#parts = queueParts(this, options);
+    this.#ring = this.#parts.ring;
   }
 
   /** Most items the queue holds, `0` for no limit. */
@@ -199,9 +233,12 @@ export class Queue<T = unknown> {
     return this.#ring.capacity;
   }
 
-  /** Whether {@linkcode Queue.prototype.close} has been called anywhere. */
+  /**
+   * Whether this handle is closed ({@linkcode Queue.prototype.close}):
+   * it puts no more.
+   */
   get closed(): boolean {
-    return this.#ring.closed;
+    return this.#parts.handle.closed;
   }
 
   /**
@@ -221,7 +258,7 @@ export class Queue<T = unknown> {
    * @param options A timeout and an abort signal.
    * @returns A promise that resolves once the value is in the queue.
    * @throws {TypeError} When the value cannot be encoded (nothing is put).
-   * @throws {QueueClosedError} When the queue is closed.
+   * @throws {QueueClosedError} When this handle is closed.
    * @throws {QueueFullError} When `timeout` runs out.
    *
    * @example Usage
@@ -239,6 +276,7 @@ export class Queue<T = unknown> {
     try {
       const { timeout, signal } = waitOptions(PUT, options);
       assertLive();
+      if (this.#parts.handle.closed) throw closedHandle(value);
       signal?.throwIfAborted();
       const ring = this.#ring;
       const bytes = encodeScratch(value, PUT);
@@ -274,7 +312,7 @@ export class Queue<T = unknown> {
    * @param value The value to put.
    * @param options A timeout.
    * @throws {TypeError} When the value cannot be encoded (nothing is put).
-   * @throws {QueueClosedError} When the queue is closed.
+   * @throws {QueueClosedError} When this handle is closed.
    * @throws {QueueFullError} When `timeout` runs out.
    *
    * @example Usage
@@ -289,6 +327,7 @@ export class Queue<T = unknown> {
    */
   putSync(value: T, options?: QueuePutSyncOptions): void {
     const { timeout } = waitOptions(PUT, options);
+    if (this.#parts.handle.closed) throw closedHandle(value);
     // The ring checks liveness (ProcessEndedError) before it writes.
     const bytes = encodeScratch(value, PUT);
     const status = this.#ring.putSync(bytes, false, timeout);
@@ -300,7 +339,7 @@ export class Queue<T = unknown> {
    *
    * @param value The value to put.
    * @throws {TypeError} When the value cannot be encoded (nothing is put).
-   * @throws {QueueClosedError} When the queue is closed.
+   * @throws {QueueClosedError} When this handle is closed.
    * @throws {QueueFullError} When there is no room now, or the message
    *   takes more than half the capacity (it can only be streamed by
    *   `put()` / `putSync()`).
@@ -317,9 +356,9 @@ export class Queue<T = unknown> {
    */
   putNowait(value: T): void {
     assertLive();
+    if (this.#parts.handle.closed) throw closedHandle(value);
     const bytes = encodeScratch(value, PUT);
     if (this.#ring.needsStream(bytes.length)) {
-      if (this.#ring.closed) throw new QueueClosedError(value);
       throw new QueueFullError(
         `Cannot put to queue: a message of ${bytes.length} bytes is too large to put without waiting; use put()`,
       );
@@ -334,7 +373,8 @@ export class Queue<T = unknown> {
    * @param options A timeout and an abort signal.
    * @returns The item.
    * @throws {QueueEmptyError} When `timeout` runs out.
-   * @throws {QueueClosedError} When the queue is closed and drained.
+   * @throws {QueueClosedError} When every handle is closed (or its Process
+   *   ended) and the queue is drained.
    *
    * @example Usage
    * ```ts
@@ -383,7 +423,8 @@ export class Queue<T = unknown> {
    * @param options A timeout.
    * @returns The item.
    * @throws {QueueEmptyError} When `timeout` runs out.
-   * @throws {QueueClosedError} When the queue is closed and drained.
+   * @throws {QueueClosedError} When every handle is closed (or its Process
+   *   ended) and the queue is drained.
    *
    * @example Usage
    * ```ts
@@ -408,7 +449,8 @@ export class Queue<T = unknown> {
    *
    * @returns The item.
    * @throws {QueueEmptyError} When the queue is empty.
-   * @throws {QueueClosedError} When the queue is closed and drained.
+   * @throws {QueueClosedError} When every handle is closed (or its Process
+   *   ended) and the queue is drained.
    *
    * @example Usage
    * ```ts
@@ -486,31 +528,35 @@ export class Queue<T = unknown> {
   }
 
   /**
-   * Closes the queue for every Process (idempotent): puts throw
-   * `QueueClosedError` from now on, waiting producers wake with it, and
-   * consumers drain what is left, after which gets throw `QueueClosedError`
-   * and `for await` loops end.
+   * Closes this handle (idempotent): it puts no more, as Python's
+   * `close()`. Its later puts throw `QueueClosedError`; its gets still
+   * drain. Other handles (other Processes' copies) are not affected; once
+   * every handle is closed or its Process has ended, gets throw
+   * `QueueClosedError` after the last item and `for await` loops end.
    *
    * @example Usage
    * ```ts
-   * import { Queue } from "@denomp/multiprocessing";
+   * import { Queue, QueueClosedError } from "@denomp/multiprocessing";
    * import assert from "node:assert/strict";
    *
    * const q = new Queue<number>();
    * await q.put(1);
    * await q.put(2);
-   * q.close();
+   * q.close(); // the only handle: nothing more can be put
+   * assert.throws(() => q.putNowait(3), QueueClosedError);
    * const seen = [];
    * for await (const v of q) seen.push(v);
    * assert.deepEqual(seen, [1, 2]);
    * ```
    */
   close(): void {
-    this.#ring.close();
+    this.#parts.handle.close();
   }
 
   /**
-   * Yields items until the queue is closed and drained.
+   * Yields items until every handle is closed (or its Process ended) and
+   * the queue is drained. This handle counts too: a consumer that puts
+   * nothing closes it first (`q.close()`), or the loop waits for ever.
    *
    * @returns An async iterator over the items.
    *
@@ -540,7 +586,7 @@ export class Queue<T = unknown> {
     }
   }
 
-  /** Closes the queue (see {@linkcode Queue.prototype.close}). */
+  /** Closes this handle (see {@linkcode Queue.prototype.close}). */
   [Symbol.dispose](): void {
     this.close();
   }
@@ -548,24 +594,26 @@ export class Queue<T = unknown> {
   /**
    * The descriptor this queue crosses into a worker as. Internal.
    *
+   * @param context Who receives it.
    * @returns The descriptor.
    * @ignore Internal: the shared-object registry calls it.
    */
-  [SHARE](): SharedDescriptor {
-    return { kind: "Queue", module: import.meta.url, data: this.#ring.buffer };
+  [SHARE](context?: ShareContext): SharedDescriptor {
+    return shareQueue("Queue", import.meta.url, this.#parts, context);
   }
 
   /**
-   * Custom inspect for `console.log` / `Deno.inspect`.
+   * What `console.log` / `Deno.inspect` show: `maxsize`, `qsize()` and
+   * whether this handle is closed.
    *
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    return inspectQueue(this.constructor.name, this.#ring);
+    return inspectQueue(this.constructor.name, this.#parts);
   }
 }
 
 registerShareable("Queue", (data) => {
-  adoptRing(new Ring(data as SharedArrayBuffer));
+  reviveNext(data as QueueData);
   return new Queue();
 });

@@ -9,9 +9,16 @@
 import {
   registerShareable,
   SHARE,
+  type ShareContext,
   type SharedDescriptor,
 } from "./_registry.ts";
-import { adoptRing, inspectQueue, Ring, ringOf } from "./channel/ring.ts";
+import {
+  partsOf,
+  type QueueData,
+  type QueueParts,
+  reviveNext,
+  shareQueue,
+} from "./channel/queue_parts.ts";
 import {
   Queue,
   type QueueGetOptions,
@@ -34,8 +41,10 @@ export interface SimpleQueueOptions {
 /**
  * A minimal process-safe FIFO queue, as Python's
  * `multiprocessing.SimpleQueue`: the same channel as {@linkcode Queue}
- * (same encoding, same per-producer order, same `close()` semantics) with
- * only `put`, `get` (and their `Sync` twins), `empty` and `close`.
+ * (same encoding, same per-producer order, same handles: `close()` ends this
+ * handle's puts, and gets end once every handle is closed or its Process
+ * ended) with only `put`, `get` (and their `Sync` twins), `empty` and
+ * `close`.
  *
  * @typeParam T The type of the items.
  *
@@ -55,7 +64,7 @@ export interface SimpleQueueOptions {
  */
 export class SimpleQueue<T = unknown> {
   readonly #queue: Queue<T>;
-  readonly #ring: Ring;
+  readonly #parts: QueueParts;
 
   /**
    * Creates a simple queue.
@@ -77,7 +86,7 @@ export class SimpleQueue<T = unknown> {
     this.#queue = new Queue<T>(
       options?.capacity === undefined ? {} : { capacity: options.capacity },
     );
-    this.#ring = ringOf.get(this.#queue)!;
+    this.#parts = partsOf.get(this.#queue)!;
   }
 
   /**
@@ -189,7 +198,7 @@ export class SimpleQueue<T = unknown> {
   }
 
   /**
-   * Closes the queue for every Process (see
+   * Closes this handle: it puts no more (see
    * {@linkcode Queue.prototype.close}).
    *
    * @example Usage
@@ -207,7 +216,8 @@ export class SimpleQueue<T = unknown> {
   }
 
   /**
-   * Yields items until the queue is closed and drained.
+   * Yields items until every handle is closed (or its Process ended) and
+   * the queue is drained.
    *
    * @returns An async iterator over the items.
    *
@@ -228,7 +238,7 @@ export class SimpleQueue<T = unknown> {
     return this.#queue[Symbol.asyncIterator]();
   }
 
-  /** Closes the queue. */
+  /** Closes this handle. */
   [Symbol.dispose](): void {
     this.close();
   }
@@ -236,28 +246,26 @@ export class SimpleQueue<T = unknown> {
   /**
    * The descriptor this queue crosses into a worker as. Internal.
    *
+   * @param context Who receives it.
    * @returns The descriptor.
    * @ignore Internal: the shared-object registry calls it.
    */
-  [SHARE](): SharedDescriptor {
-    return {
-      kind: "SimpleQueue",
-      module: import.meta.url,
-      data: this.#ring.buffer,
-    };
+  [SHARE](context?: ShareContext): SharedDescriptor {
+    return shareQueue("SimpleQueue", import.meta.url, this.#parts, context);
   }
 
   /**
-   * Custom inspect for `console.log` / `Deno.inspect`.
+   * What `console.log` / `Deno.inspect` show: whether the queue is empty
+   * and whether this handle is closed.
    *
    * @returns A short description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    return inspectQueue("SimpleQueue", this.#ring);
+    return `SimpleQueue { empty: ${this.#queue.empty()}, closed: ${this.#parts.handle.closed} }`;
   }
 }
 
 registerShareable("SimpleQueue", (data) => {
-  adoptRing(new Ring(data as SharedArrayBuffer));
+  reviveNext(data as QueueData);
   return new SimpleQueue();
 });

@@ -161,3 +161,14 @@ export async function runFixture(
     stderr: decoder.decode(output.stderr),
   };
 }
+
+/** Sets `ints[index]` to 1 and wakes its waiters (a one-shot flag). */
+export function signal(ints: Int32Array, index: number): void {
+  Atomics.store(ints, index, 1);
+  Atomics.notify(ints, index);
+}
+
+/** Waits until the flag `ints[index]` is set (from a worker, too). */
+export function waitFlag(ints: Int32Array, index: number): Promise<void> {
+  return untilSet(ints, index);
+}

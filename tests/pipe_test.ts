@@ -1,7 +1,16 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Connection, EOFError, Pipe, Process, TimeoutError } from "../mod.ts";
+import {
+  Connection,
+  EOFError,
+  Pipe,
+  Pool,
+  Process,
+  Queue,
+  TimeoutError,
+} from "../mod.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
+import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
 
@@ -36,7 +45,10 @@ Deno.test("Pipe() connects two duplex ends", async () => {
   b.sendSync([1, 2n, new Map([[1, 1]])]);
   assert.deepEqual(await b.recv(), { hello: "b" });
   assert.deepEqual(a.recvSync(), [1, 2n, new Map([[1, 1]])]);
-  assert.equal(Deno.inspect(a), "Connection { duplex }");
+  assert.equal(
+    Deno.inspect(a),
+    "Connection { readable: true, writable: true, closed: false }",
+  );
 });
 
 Deno.test("Pipe(false) makes a read-only end and a write-only end", async () => {
@@ -56,7 +68,10 @@ Deno.test("Pipe(false) makes a read-only end and a write-only end", async () => 
     message: "Cannot receive: this end of the pipe is write-only",
   });
   assert.throws(() => writer.pollSync(), TypeError);
-  assert.equal(Deno.inspect(reader), "Connection { read-only }");
+  assert.equal(
+    Deno.inspect(reader),
+    "Connection { readable: true, writable: false, closed: false }",
+  );
 });
 
 Deno.test("Connection.recv() throws EOFError once the other end is closed and drained", async () => {
@@ -86,6 +101,10 @@ Deno.test("Connection.recv() throws EOFError once the other end is closed and dr
     message: "Cannot send: the connection is closed",
   });
   assert.throws(() => a.recvSync(), Deno.errors.BadResource);
+  assert.equal(
+    Deno.inspect(a),
+    "Connection { readable: true, writable: true, closed: true }",
+  );
 });
 
 Deno.test("Connection.recv() waiting when the other end closes throws EOFError", async () => {
@@ -197,6 +216,7 @@ Deno.test("Pipe streams a message larger than its capacity", async () => {
 Deno.test("Pipe carries the seed program: a child sends 10000", async () => {
   const [parent, child] = Pipe<number>();
   const p = await start("sendSubtotal", [child, 10000]);
+  child.close(); // the parent's copy of the child's end
   await p.join();
   assert.equal(await parent.recv(), 10000);
   await assert.rejects(parent.recv(), EOFError);
@@ -233,4 +253,180 @@ Deno.test("Pipe(false) writer in a Process sends raw words in order", async () =
   } finally {
     await p.join();
   }
+});
+
+// ---- handles: each Process holds its own copy of an end ----
+
+const text = (s: string) => new TextEncoder().encode(s);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Receives until EOFError. */
+async function drain<T>(conn: Connection<T>): Promise<T[]> {
+  const seen: T[] = [];
+  while (true) {
+    try {
+      seen.push(await conn.recv());
+    } catch (error) {
+      if (error instanceof EOFError) return seen;
+      throw error;
+    }
+  }
+}
+
+// CPython's test_spawn_close: the parent closes its copy of the child's end
+// immediately after start(), and the pipe keeps working.
+Deno.test("Connection: the parent closes the child's end right after start() (CPython test_spawn_close)", async () => {
+  const [conn, childConn] = Pipe();
+  const p = await start("echoBytesUntilEmpty", [childConn]);
+  childConn.close(); // this might complete before the child initializes
+  await conn.sendBytes(text("hello"));
+  assert.deepEqual(await conn.recvBytes(), text("hello"));
+  await conn.sendBytes(new Uint8Array(0)); // tell the child to quit
+  conn.close();
+  await p.join();
+  assert.equal(p.exitcode, 0);
+});
+
+// CPython's test_connection, its end: once the child has quit and closed
+// its end, and the parent closed its copy, recv and recv_bytes raise
+// EOFError.
+Deno.test("Connection: recv() throws EOFError once the child's end is closed everywhere (CPython test_connection)", async () => {
+  const [conn, childConn] = Pipe<unknown>();
+  const p = await start("echoBytesUntilEmpty", [childConn]);
+  const long = text("hello world".repeat(10));
+  await conn.sendBytes(long);
+  assert.deepEqual(await conn.recvBytes(), long);
+  const reallyBig = new Uint8Array(16 * 1024 * 1024).fill(88);
+  await conn.sendBytes(reallyBig);
+  assert.deepEqual(await conn.recvBytes(), reallyBig);
+  await conn.sendBytes(new Uint8Array(0)); // tell the child to quit
+  childConn.close();
+  assert.equal(conn.readable, true);
+  assert.equal(conn.writable, true);
+  await assert.rejects(conn.recv(), EOFError);
+  await assert.rejects(conn.recvBytes(), EOFError);
+  await p.join();
+});
+
+Deno.test("Connection: the parent closes its end first; the child reads to EOF and then cannot send", async () => {
+  const [a, b] = Pipe<number>();
+  const out = new Queue<number | string>();
+  const p = await start("countUntilEof", [b, out]);
+  b.close();
+  for (let i = 0; i < 10; i++) await a.send(i);
+  a.close();
+  assert.equal(await out.get(), 10);
+  assert.equal(await out.get(), "BrokenPipe");
+  await p.join();
+  assert.equal(p.exitcode, 0);
+});
+
+Deno.test("Connection: a child closing its end first leaves the parent's copy open", async () => {
+  const [a, b] = Pipe<unknown>();
+  const f = flags(2);
+  const p = await start("closeThenWait", [b, f]);
+  try {
+    await until(f, 0, 1);
+    // The parent still holds a copy of that end: no EOF yet.
+    await assert.rejects(a.recv({ timeout: 20 }), TimeoutError);
+    a.sendSync("still read by the parent's copy");
+    assert.equal(b.recvSync(), "still read by the parent's copy");
+    b.close();
+    await assert.rejects(a.recv(), EOFError);
+    assert.throws(() => a.sendSync(1), Deno.errors.BrokenPipe);
+  } finally {
+    signal(f, 1);
+    await p.join();
+  }
+});
+
+for (const busy of [true, false]) {
+  const kind = busy ? "busy in a loop" : "idle";
+  Deno.test(`Connection: a child terminated while ${kind} holding its end gives EOF after what it sent`, async () => {
+    const [a, b] = Pipe<number>();
+    const f = flags(2);
+    const p = await start(busy ? "writeThenSpin" : "writeThenIdle", [b, 30, f]);
+    try {
+      b.close();
+      await until(f, 0, 1);
+      p.terminate();
+      await p.join();
+      assert.deepEqual(await drain(a), range(30));
+      assert.throws(() => a.recvSync(), EOFError);
+      // Nobody reads the other way either.
+      await assert.rejects(a.send(1), Deno.errors.BrokenPipe);
+    } finally {
+      Atomics.store(f, 1, 1);
+    }
+  });
+}
+
+for (const how of ["throw", "exit"] as const) {
+  Deno.test(`Connection: a child whose target ${how}s closes its end as it ends`, async () => {
+    const [a, b] = Pipe<number>();
+    const p = await start("writeThenEnd", [b, 25, how]);
+    b.close();
+    assert.deepEqual(await drain(a), range(25));
+    await p.join();
+    assert.equal(p.exitcode, how === "exit" ? 3 : 1);
+  });
+}
+
+Deno.test("Connection.send() throws BrokenPipe at once when the only reader's Process is killed", async () => {
+  const [a, b] = Pipe<number>();
+  const f = flags(2);
+  const p = await start("writeThenIdle", [b, 0, f]);
+  b.close();
+  await until(f, 0, 1);
+  a.sendSync(1); // the reader is alive: this is in the pipe
+  p.kill();
+  assert.throws(() => a.sendSync(2), {
+    name: "BrokenPipe",
+    message: "Cannot send: the other end is closed",
+  });
+  await p.join();
+});
+
+Deno.test("Connection: nested Processes: a grandchild's handle keeps the end open", async () => {
+  const [a, b] = Pipe<number>();
+  const f = flags(2);
+  const child = await start("handToGrandchild", [b, 15, f, true]);
+  b.close();
+  await until(f, 0, 1);
+  await assert.rejects(a.recv({ timeout: 20 }), TimeoutError);
+  signal(f, 1);
+  assert.deepEqual(await drain(a), range(15));
+  await child.join();
+  assert.equal(child.exitcode, 0);
+});
+
+Deno.test("Connection: a closed handle cannot be passed to a Process", () => {
+  const [, b] = Pipe();
+  b.close();
+  assert.throws(
+    () => new Process({ target: "echo", args: [b], module }).start(),
+    {
+      name: "BadResource",
+      message: "Cannot send connection to a worker: the connection is closed",
+    },
+  );
+});
+
+Deno.test("Connection: ends lent to Pool tasks count until each task is over", async () => {
+  const [reader, writer] = Pipe<number>(false);
+  await using pool = new Pool({ processes: 2, module });
+  const done = pool.starmap(
+    "poolSend",
+    range(6).map((
+      id,
+    ): [Connection<number>, number, number] => [writer, id, 40]),
+    { chunksize: 1 },
+  );
+  writer.close();
+  const seen = await drain(reader);
+  assert.deepEqual(
+    seen.sort((x, y) => x - y),
+    range(6).flatMap((id) => range(40).map((i) => id * 1000 + i)),
+  );
+  assert.equal((await done).length, 6);
 });

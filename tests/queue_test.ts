@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   JoinableQueue,
+  Pool,
   Process,
   Queue,
   QueueClosedError,
@@ -9,14 +10,14 @@ import {
   QueueFullError,
   SimpleQueue,
 } from "../mod.ts";
-import { ringOf } from "../lib/channel/ring.ts";
+import { partsOf } from "../lib/channel/queue_parts.ts";
 import {
   RING_LOCK_OWNER,
   RING_PLOCK,
   RING_STREAM_READER_TOKEN,
 } from "../lib/channel/queue_layout.ts";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
-import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
+import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/queue_targets.ts", import.meta.url);
 
@@ -60,7 +61,7 @@ Deno.test("Queue has documented defaults", () => {
   assert.equal(new Queue({ capacity: 100 }).capacity, 104);
   assert.equal(
     Deno.inspect(q),
-    "Queue { items: 0, capacity: 1048576 }",
+    "Queue { maxsize: 0, qsize: 0, closed: false }",
   );
 });
 
@@ -209,7 +210,7 @@ Deno.test("Queue.put() rejects with signal.reason when aborted while waiting", a
   assert.throws(() => q.getNowait(), QueueEmptyError);
 });
 
-Deno.test("Queue.close() rejects later puts and ends for await once drained", async () => {
+Deno.test("Queue.close() of the only handle rejects later puts and ends for await once drained", async () => {
   const q = new Queue<number>();
   await q.put(1);
   await q.put(2);
@@ -218,24 +219,42 @@ Deno.test("Queue.close() rejects later puts and ends for await once drained", as
   q.close();
   q.close(); // idempotent
   assert.equal(q.closed, true);
+  assert.equal(Deno.inspect(q), "Queue { maxsize: 0, qsize: 2, closed: true }");
   await assert.rejects(q.put(3), (error: unknown) => {
     assert.ok(error instanceof QueueClosedError);
     assert.equal(error.value, 3);
-    assert.equal(error.message, "Cannot put to queue: the queue is closed");
+    assert.equal(
+      error.message,
+      "Cannot put to queue: this handle of the queue is closed",
+    );
     return true;
   });
   assert.throws(() => q.putNowait(3), QueueClosedError);
+  assert.throws(() => q.putSync(3), QueueClosedError);
   const seen: number[] = [];
   for await (const v of q) seen.push(v);
   assert.deepEqual(seen, [1, 2]);
   await assert.rejects(q.get(), {
     name: "QueueClosedError",
-    message: "Cannot get from queue: the queue is closed and drained",
+    message:
+      "Cannot get from queue: every handle is closed and the queue is drained",
   });
   assert.throws(() => q.getNowait(), QueueClosedError);
-  // A get waiting when the queue closes wakes with QueueClosedError.
+  assert.throws(() => q.getSync({ timeout: 0 }), QueueClosedError);
+  // A get waiting when the last handle closes wakes with QueueClosedError.
   waitingGet.close();
   await assert.rejects(pendingGet, QueueClosedError);
+});
+
+// CPython's test_closed_queue_put_get_exceptions: after close(), put and
+// get both fail (there: ValueError "is closed"; here the closed handle was
+// the only one, so the queue's input has ended as well).
+Deno.test("Queue.close() then put and get fail, for Queue and JoinableQueue (CPython)", async () => {
+  for (const q of [new Queue(), new JoinableQueue()]) {
+    q.close();
+    await assert.rejects(q.put("foo"), QueueClosedError);
+    await assert.rejects(q.get(), QueueClosedError);
+  }
 });
 
 Deno.test("Queue.close() wakes a put waiting for room", async () => {
@@ -293,7 +312,7 @@ Deno.test("Queue stays usable when a producer is terminated mid-stream", async (
     // The producer is now blocked in the middle of a message larger than
     // the ring (nobody reads): terminate it there.
     await until(progress, 0, 3);
-    const ring = ringOf.get(q)!;
+    const ring = partsOf.get(q)!.ring;
     while (ring.isEmpty()) await new Promise((r) => setTimeout(r, 1));
     assert.equal(q.qsize(), 0); // pieces are there, no whole message
   } finally {
@@ -302,7 +321,7 @@ Deno.test("Queue stays usable when a producer is terminated mid-stream", async (
   }
   // What it had started is discarded: no partial message comes out.
   await assert.rejects(q.get({ timeout: 50 }), QueueEmptyError);
-  assert.equal(ringOf.get(q)!.isEmpty(), true);
+  assert.equal(partsOf.get(q)!.ring.isEmpty(), true);
   assert.equal(q.qsize(), 0);
   // And the queue works for everyone afterwards, streams included.
   await q.put("small" as never);
@@ -342,7 +361,7 @@ Deno.test("Queue crosses into Processes as a live object, nested too", async () 
   assert.equal(p.exitcode, 0);
 });
 
-Deno.test("Queue delivers every message exactly once in per-producer order (4 producers x 4 consumers)", async () => {
+Deno.test("Queue delivers every message exactly once in per-producer order, and ends when the producers do (4 producers x 4 consumers)", async () => {
   const producers = 4;
   const consumers = 4;
   const n = 50_000;
@@ -362,12 +381,11 @@ Deno.test("Queue delivers every message exactly once in per-producer order (4 pr
         ]),
       );
     }
-    const makers: Process[] = [];
     for (let id = 0; id < producers; id++) {
-      makers.push(await start("produce", [q, id, n]));
+      workers.push(await start("produce", [q, id, n]));
     }
-    workers.push(...makers);
-    for (const p of makers) await p.join();
+    // The parent puts nothing: consumers end once every producer has
+    // returned (each closes its handle as it ends), with no end marker.
     q.close();
     for (const p of workers) await p.join();
     for (const p of workers) assert.equal(p.exitcode, 0);
@@ -394,10 +412,7 @@ Deno.test("SimpleQueue puts, gets, closes and crosses into a Process", async () 
   for await (const v of q) seen.push(v);
   assert.deepEqual(seen, [9, 10]);
   await assert.rejects(q.put(1), QueueClosedError);
-  assert.equal(
-    Deno.inspect(q),
-    "SimpleQueue { items: 0, capacity: 1048576, closed }",
-  );
+  assert.equal(Deno.inspect(q), "SimpleQueue { empty: true, closed: true }");
 });
 
 Deno.test("JoinableQueue.taskDone() throws when called more times than items were put", () => {
@@ -456,7 +471,7 @@ Deno.test("Queue takes over a ring lock whose holder died inside it", async () =
   // A Process that has ended: its pid reads dead.
   const p = await start("putRangeSync", [q, 0]);
   await p.join();
-  const header = new Int32Array(ringOf.get(q)!.buffer, 0, 32);
+  const header = new Int32Array(partsOf.get(q)!.ring.buffer, 0, 32);
   // Forge what a thread stopped inside the producer lock would leave.
   Atomics.store(header, RING_PLOCK, 1);
   header[RING_PLOCK + RING_LOCK_OWNER] = p.pid!;
@@ -467,7 +482,7 @@ Deno.test("Queue takes over a ring lock whose holder died inside it", async () =
 
 Deno.test("Queue discards the rest of a streamed message whose reader was terminated", async () => {
   const q = new Queue<unknown>({ capacity: 1024 });
-  const header = new Int32Array(ringOf.get(q)!.buffer, 0, 32);
+  const header = new Int32Array(partsOf.get(q)!.ring.buffer, 0, 32);
   const producer = await start("putBigThen", [q, 4_000_000, "after"]);
   const reader = await start("getForever", [q, flags(1)]);
   try {
@@ -483,4 +498,265 @@ Deno.test("Queue discards the rest of a streamed message whose reader was termin
     await producer.join();
   }
   assert.equal(q.qsize(), 0);
+});
+
+// ---- handles: each Process holds its own copy of a queue ----
+
+/** Takes everything until the queue's input ends. */
+async function drain<T>(q: Queue<T> | SimpleQueue<T>): Promise<T[]> {
+  const seen: T[] = [];
+  for await (const v of q) seen.push(v);
+  return seen;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+Deno.test("Queue: the parent closes its handle right after start() and reads until the child returns", async () => {
+  const q = new Queue<number>();
+  const p = await start("putRange", [q, 300]);
+  // Python's pattern: this process puts nothing. The child's handle was
+  // counted at start(), so the reader cannot see the end too early.
+  q.close();
+  assert.deepEqual(await drain(q), range(300));
+  await p.join();
+  assert.equal(p.exitcode, 0);
+  await assert.rejects(q.get(), QueueClosedError);
+});
+
+Deno.test("Queue: a child closing its handle first leaves the parent's open", async () => {
+  const q = new Queue<number>();
+  const f = flags(2);
+  const p = await start("closeThenWait", [q, f]);
+  try {
+    await until(f, 0, 1);
+    // The child's handle is closed, the parent's is not: no end yet.
+    await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
+    await q.put(1);
+    assert.equal(await q.get(), 1);
+    q.close();
+    await assert.rejects(q.get(), QueueClosedError);
+  } finally {
+    signal(f, 1);
+    await p.join();
+  }
+  assert.equal(p.exitcode, 0);
+});
+
+Deno.test("Queue: a child's handle keeps the queue open until the child ends", async () => {
+  const q = new Queue<number>();
+  const f = flags(2);
+  const p = await start("closeThenWait", [new Queue(), f]);
+  const holder = await start("waitThenWrite", [q, 2, f]);
+  try {
+    q.close();
+    await until(f, 0, 1);
+    // The holder is alive and has put nothing yet: a get waits.
+    await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
+    signal(f, 1);
+    assert.deepEqual(await drain(q), [0, 1]);
+  } finally {
+    await p.join();
+    await holder.join();
+  }
+});
+
+for (const busy of [true, false]) {
+  const kind = busy ? "busy in a loop" : "idle";
+  Deno.test(`Queue: a child terminated while ${kind} holding a handle ends the input after what it put`, async () => {
+    const q = new Queue<number>();
+    const f = flags(2);
+    const p = await start(busy ? "writeThenSpin" : "writeThenIdle", [q, 50, f]);
+    try {
+      q.close();
+      await until(f, 0, 1);
+      p.terminate();
+      await p.join();
+      assert.equal(p.exitcode, -15);
+      // Its handle went with it: everything it put, then the end.
+      assert.deepEqual(await drain(q), range(50));
+      assert.throws(() => q.getNowait(), QueueClosedError);
+    } finally {
+      // Let a busy thread that Deno could not stop leave its loop.
+      Atomics.store(f, 1, 1);
+    }
+  });
+}
+
+for (const how of ["throw", "exit"] as const) {
+  Deno.test(`Queue: a child whose target ${how}s closes its handle as it ends`, async () => {
+    const q = new Queue<number>();
+    const p = await start("writeThenEnd", [q, 40, how]);
+    q.close();
+    assert.deepEqual(await drain(q), range(40));
+    await p.join();
+    assert.equal(p.exitcode, how === "exit" ? 3 : 1);
+  });
+}
+
+Deno.test("Queue.getSync() wakes with the end when the last writer is killed", async () => {
+  const q = new Queue<number>();
+  const f = flags(2);
+  const p = await start("writeThenSpin", [q, 3, f]);
+  try {
+    q.close();
+    await until(f, 0, 1);
+    p.kill();
+    assert.deepEqual([q.getSync(), q.getSync(), q.getSync()], [0, 1, 2]);
+    assert.throws(() => q.getSync(), QueueClosedError);
+  } finally {
+    Atomics.store(f, 1, 1);
+    await p.join();
+  }
+});
+
+Deno.test("Queue: nested Processes: a grandchild's handle keeps the input open after its parent closed", async () => {
+  const q = new Queue<number>();
+  const f = flags(2);
+  const child = await start("handToGrandchild", [q, 20, f, true]);
+  q.close();
+  await until(f, 0, 1);
+  // The parent's and the child's handles are closed; the grandchild's is
+  // not, and it has put nothing yet.
+  await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
+  signal(f, 1);
+  assert.deepEqual(await drain(q), range(20));
+  await child.join();
+  assert.equal(child.exitcode, 0);
+});
+
+Deno.test("Queue: a Process that returns ends its running children, and their handles with them", async () => {
+  const q = new Queue<number>();
+  const f = flags(2);
+  const child = await start("handToGrandchild", [q, 20, f, false]);
+  q.close();
+  await child.join();
+  // The grandchild was ended with its parent (Deno stops a worker's nested
+  // workers): its handle is gone, the input ends.
+  assert.deepEqual(await drain(q), []);
+  Atomics.store(f, 1, 1);
+});
+
+Deno.test("Queue: a handle closed before it is passed arrives closed", async () => {
+  const q = new Queue<string>();
+  const out = new Queue<string>();
+  await q.put("kept");
+  q.close();
+  const p = await start("putOnClosed", [q, out]);
+  out.close();
+  assert.deepEqual(await drain(out), ["QueueClosedError"]);
+  await p.join();
+  assert.deepEqual(await drain(q), ["kept"]);
+});
+
+Deno.test("Queue: handles lent to Pool tasks count until each task is over", async () => {
+  const q = new Queue<number>();
+  await using pool = new Pool({ processes: 2, module });
+  const tasks = range(8).map((id): [Queue<number>, number, number] => [
+    q,
+    id,
+    25,
+  ]);
+  const done = pool.starmap("poolPut", tasks, { chunksize: 1 });
+  // The parent puts nothing: the input ends once every task is over,
+  // though the pool's workers live on.
+  q.close();
+  const seen = await drain(q);
+  const expected = range(8).flatMap((id) =>
+    range(25).map((i) => id * 1000 + i)
+  );
+  assert.deepEqual(seen.sort((a, b) => a - b), expected);
+  assert.equal((await done).length, 8);
+});
+
+Deno.test("Queue: a Pool task that closes its lent handle cannot put; the pool's hold ends with the task", async () => {
+  const q = new Queue<number>();
+  await using pool = new Pool({ processes: 1, module });
+  assert.equal(await pool.apply("poolCloseThenPut", [q]), "QueueClosedError");
+  q.close();
+  await assert.rejects(q.get(), QueueClosedError);
+});
+
+Deno.test("Queue: handles lent to Pool tasks that never run are given back", async () => {
+  const q = new Queue<number>();
+  const pool = new Pool({ processes: 1, module });
+  const tasks = range(50).map((id): [Queue<number>, number, number] => [
+    q,
+    id,
+    1,
+  ]);
+  // Encoded (and held) now; terminated before any worker starts.
+  const pending = pool.starmap("poolPut", tasks, { chunksize: 1 });
+  pool.terminate();
+  await assert.rejects(pending, { name: "CancelledError" });
+  await pool.join();
+  q.close();
+  assert.throws(() => q.getNowait(), QueueClosedError);
+});
+
+Deno.test("Queue: a handle in a Pool's initargs counts until the pool has stopped", async () => {
+  const q = new Queue<number>();
+  const pool = new Pool({
+    processes: 2,
+    initializer: "keepQueue",
+    initargs: [q],
+    module,
+  });
+  try {
+    await pool.map("putKept", range(10));
+    q.close();
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) seen.push(await q.get());
+    assert.deepEqual(seen.sort((a, b) => a - b), range(10));
+    // The pool's workers may still put: no end yet.
+    await assert.rejects(q.get({ timeout: 20 }), QueueEmptyError);
+    pool.close();
+    await pool.join();
+    await assert.rejects(q.get(), QueueClosedError);
+  } finally {
+    pool.terminate();
+  }
+});
+
+Deno.test("Queue handles: a stress of 6 Processes each closing at a different moment", async () => {
+  const producers = 6;
+  const n = 5000;
+  const q = new Queue<number>({ capacity: 4096 });
+  const workers: Process[] = [];
+  for (let id = 0; id < producers; id++) {
+    workers.push(await start("produce", [q, id, n]));
+  }
+  q.close();
+  const seen = new Int32Array(producers * n);
+  let count = 0;
+  for await (const v of q) {
+    const id = Math.floor(v / 1048576);
+    seen[id * n + (v % 1048576)]!++;
+    count++;
+  }
+  assert.equal(count, producers * n);
+  assert.equal(seen.every((c) => c === 1), true);
+  for (const p of workers) await p.join();
+});
+
+Deno.test("JoinableQueue.join() waits for taskDone(), not for handles to close", async () => {
+  const q = new JoinableQueue<number>();
+  q.putNowait(1);
+  q.close();
+  assert.equal(await q.join({ timeout: 10 }), false);
+  assert.equal(q.getNowait(), 1);
+  assert.equal(q.joinSync({ timeout: 0 }), false);
+  q.taskDone();
+  assert.equal(await q.join(), true);
+  assert.equal(
+    Deno.inspect(q),
+    "JoinableQueue { maxsize: 0, qsize: 0, unfinished: 0, closed: true }",
+  );
+});
+
+Deno.test("SimpleQueue: the parent closes first, a child puts and returns", async () => {
+  const q = new SimpleQueue<number>();
+  const p = await start("simplePut", [q, 5]);
+  q.close();
+  assert.deepEqual(await drain(q), range(5));
+  await p.join();
 });

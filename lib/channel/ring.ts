@@ -45,6 +45,8 @@
 //   the call that returns it.
 
 import { assertLive, isPidAlive, selfProcess } from "../_context.ts";
+import { lockShort, unlockShort } from "../_short_lock.ts";
+import type { HandleTable } from "../_handles.ts";
 import {
   checkSignal,
   checkTimeout,
@@ -118,8 +120,6 @@ export const MAX_CAPACITY = 1 << 30;
 
 /** Longest single park; every loop re-checks liveness at least this often. */
 const PARK_SLICE_MS = 100;
-/** How long a dead holder may hold a ring lock before it is taken over. */
-const STEAL_AFTER_MS = 2000;
 /** Spins on the wait word before parking a synchronous wait. */
 const SPIN_SYNC = 4000;
 /** Spins before parking an async wait (this blocks the event loop). */
@@ -218,6 +218,13 @@ export class Ring {
   taken: Uint8Array = EMPTY;
   /** Whether that payload is raw bytes rather than an encoding. */
   takenRaw = false;
+  /**
+   * Who holds the handles feeding and draining this ring, when they are
+   * counted (lib/_handles.ts). Its `refresh()` runs on every slow path
+   * (before a wait and in every wait slice): when a holder died it closes
+   * the side the dead one fed, so waiters see EOF or a broken pipe.
+   */
+  handles: HandleTable | null = null;
 
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
@@ -374,47 +381,16 @@ export class Ring {
   }
 
   // ---- the locks ----
-  // Futex-style mutexes (0 free, 1 held, 2 held with waiters): taking and
-  // releasing one uncontended costs one atomic operation each.
+  // Short futex-style mutexes (lib/_short_lock.ts): taking and releasing one
+  // uncontended costs one atomic operation each.
 
   #lock(index: number): void {
-    const i32 = this.#i32;
-    if (Atomics.compareExchange(i32, index, 0, 1) !== 0) this.#lockSlow(index);
-    // Who holds it, for the rescue below (ordered by the lock itself).
-    i32[index + RING_LOCK_OWNER] = selfProcess().pid;
-  }
-
-  #lockSlow(index: number): void {
-    const i32 = this.#i32;
-    for (let spin = 0; spin < 1000; spin++) {
-      if (
-        Atomics.load(i32, index) === 0 &&
-        Atomics.compareExchange(i32, index, 0, 1) === 0
-      ) return;
-    }
-    let owner = -1;
-    let since = 0;
-    while (Atomics.exchange(i32, index, 2) !== 0) {
-      // The holder is inside a few lines of synchronous code; the bounded
-      // wait keeps even a missed notify harmless.
-      Atomics.wait(i32, index, 2, 5);
-      // Defence in depth: a holder whose thread really stopped inside the
-      // lock (Deno 2.9 cannot stop a thread running synchronous code, so
-      // this is not expected) would hold it for ever. If the same dead
-      // holder has held it for STEAL_AFTER_MS, take it over.
-      const holder = i32[index + RING_LOCK_OWNER]!;
-      if (holder !== owner) {
-        owner = holder;
-        since = performance.now();
-      } else if (
-        !isPidAlive(holder) && performance.now() - since > STEAL_AFTER_MS
-      ) return;
-    }
+    lockShort(this.#i32, index, index + RING_LOCK_OWNER);
   }
 
   #unlock(index: number): void {
     const i32 = this.#i32;
-    if (Atomics.exchange(i32, index, 0) === 2) Atomics.notify(i32, index, 1);
+    unlockShort(i32, index);
     if (this.#notifyData) {
       this.#notifyData = false;
       Atomics.notify(i32, RING_DATA_SEQ);
@@ -818,6 +794,7 @@ export class Ring {
     const w: WriteState = { token: 0, payload, offset: 0, raw };
     while (true) {
       assertLive();
+      this.handles?.refresh();
       const status = this.#putStep(w, stream);
       if (status === CONTINUE) continue;
       if (status === LOST) {
@@ -851,6 +828,7 @@ export class Ring {
       while (true) {
         options.signal?.throwIfAborted();
         assertLive();
+        this.handles?.refresh();
         const status = this.#putStep(w, stream);
         if (status === CONTINUE) continue;
         if (status === LOST) {
@@ -1100,7 +1078,11 @@ export class Ring {
    * @returns OK, CLOSED (closed and drained) or TIMED_OUT.
    */
   takeOnce(r: ReadState, nowait = false): RingStatus {
-    const status = this.#takeStep(r, nowait, true);
+    let status = this.#takeStep(r, nowait, true);
+    // Empty: look again only if the last writers turn out to have died.
+    if (status === WAIT && this.handles?.refresh()) {
+      status = this.#takeStep(r, nowait, true);
+    }
     return status === WAIT ? TIMED_OUT : status;
   }
 
@@ -1133,6 +1115,7 @@ export class Ring {
       if (!quiet && deadline.remaining() <= 0 && r.partial === null) {
         return TIMED_OUT;
       }
+      this.handles?.refresh();
       status = this.#takeStep(r, false, quiet);
       if (status !== WAIT) return status;
       // A wait on anything but TAIL was announced: park on it.
@@ -1154,6 +1137,7 @@ export class Ring {
     while (true) {
       if (r.partial === null) options.signal?.throwIfAborted();
       assertLive();
+      this.handles?.refresh();
       const status = this.#takeStep(r, false, quiet);
       if (status === OK) {
         // Copy now: another take on this thread may reuse the scratch
@@ -1217,6 +1201,7 @@ export class Ring {
 
   #readable(): boolean {
     assertLive();
+    this.handles?.refresh();
     if (this.#readableNow()) return true;
     this.#announceData();
     return this.#readableNow();
@@ -1262,33 +1247,6 @@ export class Ring {
   }
 }
 
-// ---- handing rings to the public classes ----
-
-let adopted: Ring | null = null;
-
-/**
- * Sets the ring the next queue constructed on this thread adopts instead of
- * allocating one (how a revived descriptor becomes a live instance).
- */
-export function adoptRing(ring: Ring): void {
-  adopted = ring;
-}
-
-/** Whether a ring is waiting to be adopted. */
-export function hasAdoptedRing(): boolean {
-  return adopted !== null;
-}
-
-/** Takes the ring set by {@linkcode adoptRing}, if any. */
-export function takeAdoptedRing(): Ring | null {
-  const ring = adopted;
-  adopted = null;
-  return ring;
-}
-
-/** The ring under each queue (for subclasses in other modules). */
-export const ringOf: WeakMap<object, Ring> = new WeakMap();
-
 const NO_OPTIONS = Object.freeze({ timeout: Infinity, signal: undefined });
 
 /** Validates the options object of a wait; returns the timeout. */
@@ -1309,14 +1267,6 @@ export function waitOptions(
   const ms = checkTimeout(what, timeout);
   checkSignal(what, signal);
   return { timeout: ms, signal: signal as AbortSignal | undefined };
-}
-
-/** Describes a queue's state (shared by the queue classes). */
-export function inspectQueue(name: string, ring: Ring): string {
-  const limit = ring.maxsize > 0 ? `/${ring.maxsize}` : "";
-  return `${name} { items: ${ring.items()}${limit}, capacity: ${ring.capacity}${
-    ring.closed ? ", closed" : ""
-  } }`;
 }
 
 /** Creates the ring of a new queue from validated options. */

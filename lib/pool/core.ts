@@ -30,6 +30,7 @@
 // finished exits without closing its pool, as Python's does.
 
 import { deserializeError } from "../_error_wire.ts";
+import { releaseShared } from "../_registry.ts";
 import { type TargetRef, targetRef } from "../_target.ts";
 import type { Transport, WorkerLink } from "./transport.ts";
 import { FLAG_SHARED, type RunMessage, type WorkerMessage } from "./wire.ts";
@@ -140,6 +141,8 @@ export class PoolCore {
   #exits = new Set<Promise<void>>();
   /** Batches a link may hold unanswered (the transport's, or the default). */
   #inflight: number;
+  /** Encoded items holding lent handles, until their chunk settles. */
+  #lent = new Set<unknown[]>();
 
   constructor(options: CoreOptions) {
     this.#options = options;
@@ -162,7 +165,10 @@ export class PoolCore {
     return this.#slots.map((slot) => slot.pid);
   }
 
-  /** Validates the initializer's arguments up front. */
+  /**
+   * Validates the initializer's arguments up front. Handles in them (queues,
+   * pipe ends) are held by the pool for its workers until it stops.
+   */
   encodeInitargs(what: string): void {
     let shared = false;
     const transport = this.#options.transport;
@@ -204,7 +210,10 @@ export class PoolCore {
   /**
    * Encodes one item for a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
-   * Errors name an item as `${path} ${base + i}`.
+   * Errors name an item as `${path} ${base + i}`. Handles in the items are
+   * lent to the task: held until the chunk is settled, given back at once if
+   * an item fails to encode, and at the latest when the pool stops (items
+   * encoded for a chunk that was never queued).
    */
   encodeItems(
     what: string,
@@ -214,17 +223,24 @@ export class PoolCore {
   ): number {
     const transport = this.#options.transport;
     let flags = 0;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const type = typeof item;
-      if (
-        type === "number" || type === "string" || type === "boolean" ||
-        type === "undefined" || type === "bigint" || item === null
-      ) continue;
-      const encoded = transport.encode(item, what, `${path} ${base + i}`);
-      if (encoded.shared) flags |= FLAG_SHARED;
-      items[i] = encoded.value;
+    let i = 0;
+    try {
+      for (; i < items.length; i++) {
+        const item = items[i];
+        const type = typeof item;
+        if (
+          type === "number" || type === "string" || type === "boolean" ||
+          type === "undefined" || type === "bigint" || item === null
+        ) continue;
+        const encoded = transport.encode(item, what, `${path} ${base + i}`);
+        if (encoded.shared) flags |= FLAG_SHARED;
+        items[i] = encoded.value;
+      }
+    } catch (error) {
+      if (flags & FLAG_SHARED) releaseShared(items.slice(0, i));
+      throw error;
     }
+    if (flags & FLAG_SHARED) this.#lent.add(items);
     return flags;
   }
 
@@ -232,6 +248,7 @@ export class PoolCore {
   enqueue(chunk: Chunk): void {
     if (this.#broken !== null) {
       chunk.state = ChunkState.Done;
+      this.#releaseHandles(chunk);
       chunk.owner.chunkFailed(chunk, this.#broken);
       return;
     }
@@ -244,6 +261,7 @@ export class PoolCore {
   cancel(chunk: Chunk): boolean {
     if (chunk.state !== ChunkState.Queued) return false;
     chunk.state = ChunkState.Cancelled;
+    this.#releaseHandles(chunk);
     this.#finished();
     return true;
   }
@@ -291,6 +309,7 @@ export class PoolCore {
       for (const chunk of batch.chunks) this.#failOne(chunk, reason);
     }
     this.#failAll(reason);
+    this.#releaseAll();
   }
 
   /**
@@ -301,7 +320,28 @@ export class PoolCore {
     await this.idle();
     this.#stopped = true;
     for (const slot of [...this.#slots]) this.#retire(slot, 0, false);
+    this.#releaseAll();
     while (this.#exits.size > 0) await Promise.all([...this.#exits]);
+  }
+
+  /**
+   * Gives back the handles held for the workers' initializer, and those of
+   * any items never settled.
+   */
+  #releaseAll(): void {
+    if (this.#initargs?.shared) releaseShared(this.#initargs.value);
+    for (const items of this.#lent) releaseShared(items);
+    this.#lent.clear();
+  }
+
+  /**
+   * Gives back the handles lent to a settled chunk's task (the task is over,
+   * or will never run).
+   */
+  #releaseHandles(chunk: Chunk): void {
+    if ((chunk.flags & FLAG_SHARED) === 0) return;
+    this.#lent.delete(chunk.items);
+    releaseShared(chunk.items);
   }
 
   #failAll(reason: Error): void {
@@ -575,6 +615,7 @@ export class PoolCore {
       const n = chunk.items.length;
       if (chunk.state === ChunkState.Dispatched) {
         chunk.state = ChunkState.Done;
+        this.#releaseHandles(chunk);
         chunk.owner.chunkDone(chunk, values, offset);
         this.#finished();
       }
@@ -599,6 +640,7 @@ export class PoolCore {
 
   #fail(chunk: Chunk, error: Error): void {
     chunk.state = ChunkState.Done;
+    this.#releaseHandles(chunk);
     chunk.owner.chunkFailed(chunk, error);
   }
 
@@ -762,6 +804,7 @@ export class PoolCore {
     this.#queue = [];
     this.#head = 0;
     for (const chunk of queued) this.#failOne(chunk, this.#broken);
+    this.#releaseAll();
   }
 
   /** The error that broke the pool (a failed initializer), if any. */

@@ -52,7 +52,7 @@ export class SpawnTransport implements Transport {
   }
 
   encode(value: unknown, what: string, path: string): EncodedValue {
-    const encoded = encodeShared(value, what, path, true);
+    const encoded = encodeShared(value, what, path, { copy: true });
     checkEncodable(encoded.value, what, path);
     if (encoded.descriptors.length > 0) this.#adopt(encoded.descriptors);
     return { value: encoded.value, shared: encoded.shared };
