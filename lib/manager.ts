@@ -20,12 +20,8 @@ import {
 } from "./manager/client.ts";
 import { keyBytes } from "./_auth.ts";
 import { encodeValue } from "./manager/codec.ts";
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  FrameReader,
-  toBase64,
-} from "./manager/rpc.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "./manager/rpc.ts";
+import { encodeFrame, FrameReader, toBase64 } from "./net/frame.ts";
 import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
 import { describe } from "./_wait.ts";
 import { ManagerError } from "./errors.ts";

@@ -8,7 +8,7 @@ import {
   FrameReader,
   fromBase64,
   toBase64,
-} from "../lib/manager/rpc.ts";
+} from "../lib/net/frame.ts";
 
 /** A raw connection. */
 export class RawClient {

@@ -20,7 +20,7 @@ import {
   PARSE_ERROR,
   UNKNOWN_OBJECT,
 } from "../lib/manager/rpc.ts";
-import { toBase64 } from "../lib/manager/rpc.ts";
+import { toBase64 } from "../lib/net/frame.ts";
 
 const module = new URL("./fixtures/manager_targets.ts", import.meta.url);
 const TCP = { hostname: "127.0.0.1", port: 0 };

@@ -7,22 +7,24 @@
 import { assertLive } from "../_context.ts";
 import { decodeValue } from "./codec.ts";
 import {
-  type ByteLink,
   CANCELLED,
   DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  FrameReader,
-  FrameWriter,
-  fromBase64,
   HANDSHAKE_MAX_FRAME_BYTES,
-  HEADER_BYTES,
   INVALID_PARAMS,
   METHOD_ERROR,
   PROTOCOL,
   type RpcErrorObject,
-  toBase64,
   UNKNOWN_OBJECT,
 } from "./rpc.ts";
+import {
+  type ByteLink,
+  encodeFrame,
+  FrameReader,
+  FrameWriter,
+  fromBase64,
+  HEADER_BYTES,
+  toBase64,
+} from "../net/frame.ts";
 import {
   CHALLENGE_BYTES,
   CLIENT_PROOF,

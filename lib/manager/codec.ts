@@ -16,7 +16,7 @@
 // Objects without a "$" key and arrays are themselves. The server stores
 // these trees as they are and never needs to understand the tags.
 
-import { fromBase64, toBase64 } from "./rpc.ts";
+import { fromBase64, toBase64 } from "../net/frame.ts";
 
 const UNDEFINED_TAG = Object.freeze({ $: "u" });
 

@@ -8,14 +8,8 @@
 // docs/PROTOCOL.md describes the wire. Private.
 
 import {
-  type ByteLink,
   CANCELLED,
-  encodeFrame,
   FRAME_TOO_LARGE,
-  FrameReader,
-  FrameTooLargeError,
-  FrameWriter,
-  fromBase64,
   HANDSHAKE_MAX_FRAME_BYTES,
   INTERNAL_ERROR,
   INVALID_PARAMS,
@@ -25,9 +19,17 @@ import {
   PARSE_ERROR,
   PROTOCOL,
   type RpcId,
-  toBase64,
   UNKNOWN_OBJECT,
 } from "./rpc.ts";
+import {
+  type ByteLink,
+  encodeFrame,
+  FrameReader,
+  FrameTooLargeError,
+  FrameWriter,
+  fromBase64,
+  toBase64,
+} from "../net/frame.ts";
 import {
   CHALLENGE_BYTES,
   CLIENT_PROOF,
