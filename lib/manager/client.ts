@@ -9,7 +9,6 @@ import { decodeValue } from "./codec.ts";
 import {
   CANCELLED,
   DEFAULT_MAX_FRAME_BYTES,
-  HANDSHAKE_MAX_FRAME_BYTES,
   INVALID_PARAMS,
   METHOD_ERROR,
   PROTOCOL,
@@ -23,16 +22,14 @@ import {
   FrameWriter,
   fromBase64,
   HEADER_BYTES,
-  toBase64,
 } from "../net/frame.ts";
+import { importHmacKey } from "../_auth.ts";
 import {
-  CHALLENGE_BYTES,
-  CLIENT_PROOF,
-  importHmacKey,
-  prove,
-  SERVER_PROOF,
-  verifyProof,
-} from "../_auth.ts";
+  answerHandshake,
+  HANDSHAKE_MAX_FRAME_BYTES,
+  linkChannel,
+  ProtocolError,
+} from "../net/handshake.ts";
 import {
   AuthenticationError,
   ManagerError,
@@ -324,19 +321,6 @@ function connLink(conn: Deno.Conn): { link: ByteLink; source: ChunkSource } {
   };
 }
 
-async function readFrame(
-  source: ChunkSource,
-  reader: FrameReader,
-): Promise<unknown> {
-  for (;;) {
-    const frame = reader.next();
-    if (frame !== null) return JSON.parse(decoder.decode(frame));
-    const chunk = await source();
-    if (chunk === null) return null;
-    reader.push(chunk);
-  }
-}
-
 /**
  * Connects to a manager's socket and runs the handshake.
  *
@@ -368,67 +352,29 @@ export async function connectSocket(
   }
   const { link, source } = connLink(conn);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
-  let hello: {
-    protocol?: unknown;
-    challenge?: unknown;
-    maxFrameBytes?: unknown;
-  } | null = null;
+  let hello: Record<string, unknown>;
   try {
-    const key = await importHmacKey(authkey);
-    hello = await readFrame(source, reader) as {
-      protocol?: unknown;
-      challenge?: unknown;
-      maxFrameBytes?: unknown;
-    } | null;
-    if (
-      hello === null || hello.protocol !== PROTOCOL ||
-      typeof hello.challenge !== "string"
-    ) {
-      throw new ManagerError(
-        `Cannot connect to the manager at ${peer}: it does not speak ${PROTOCOL}`,
-      );
-    }
-    const ours = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
-    const proof = await prove(key, CLIENT_PROOF, fromBase64(hello.challenge));
-    await writeAll(
-      link,
-      encodeFrame(JSON.stringify({
-        response: toBase64(proof),
-        challenge: toBase64(ours),
-      })),
-    );
-    const reply = await readFrame(source, reader) as {
-      response?: unknown;
-      error?: { name?: unknown; message?: unknown };
-    } | null;
-    if (reply === null || reply.error !== undefined) {
-      throw new AuthenticationError(
-        `Cannot connect to the manager at ${peer}: authentication failed (wrong authkey)`,
-      );
-    }
-    if (
-      typeof reply.response !== "string" ||
-      !await verifyProof(key, SERVER_PROOF, ours, fromBase64(reply.response))
-    ) {
-      throw new AuthenticationError(
-        `Cannot connect to the manager at ${peer}: the server did not prove it knows the authkey`,
-      );
-    }
+    hello = await answerHandshake(linkChannel(link, reader), {
+      key: await importHmacKey(authkey),
+      protocol: PROTOCOL,
+      peer: `the manager at ${peer}`,
+    });
   } catch (error) {
     try {
       conn.close();
     } catch {
       // Already closed.
     }
-    if (
-      error instanceof AuthenticationError || error instanceof ManagerError
-    ) throw error;
+    if (error instanceof AuthenticationError) throw error;
+    if (error instanceof ProtocolError) {
+      throw new ManagerError(error.message, { cause: error });
+    }
     throw new ManagerError(`Cannot connect to the manager at ${peer}`, {
       cause: error,
     });
   }
   reader.limit = 0xffffffff;
-  const limit = Number(hello?.maxFrameBytes);
+  const limit = Number(hello.maxFrameBytes);
   return new RpcClient(
     link,
     source,
@@ -437,11 +383,6 @@ export async function connectSocket(
     Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_FRAME_BYTES,
     conn,
   );
-}
-
-async function writeAll(link: ByteLink, bytes: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) off += await link.write(bytes.subarray(off));
 }
 
 /** This thread's socket connections, one per manager, shared by proxies. */

@@ -70,7 +70,5 @@ export const FRAME_TOO_LARGE = -32003;
 
 /** Default largest frame the server accepts (16 MiB), prefix excluded. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
-/** Largest frame accepted before the handshake completes. */
-export const HANDSHAKE_MAX_FRAME_BYTES = 1024;
 /** Protocol name sent in the server's first handshake frame. */
 export const PROTOCOL = "denomp-manager/1";

@@ -10,7 +10,6 @@
 import {
   CANCELLED,
   FRAME_TOO_LARGE,
-  HANDSHAKE_MAX_FRAME_BYTES,
   INTERNAL_ERROR,
   INVALID_PARAMS,
   INVALID_REQUEST,
@@ -28,16 +27,13 @@ import {
   FrameTooLargeError,
   FrameWriter,
   fromBase64,
-  toBase64,
 } from "../net/frame.ts";
+import { importHmacKey } from "../_auth.ts";
 import {
-  CHALLENGE_BYTES,
-  CLIENT_PROOF,
-  importHmacKey,
-  prove,
-  SERVER_PROOF,
-  verifyProof,
-} from "../_auth.ts";
+  HANDSHAKE_MAX_FRAME_BYTES,
+  linkChannel,
+  serveHandshake,
+} from "../net/handshake.ts";
 
 /** The first frame the parent writes to the server's stdin. */
 export interface ServerConfig {
@@ -1070,59 +1066,6 @@ class Conn {
   }
 }
 
-/** Runs the handshake on a fresh socket connection; true when it passed. */
-async function handshake(
-  conn: Conn,
-  reader: FrameReader,
-  link: ByteLink,
-  key: CryptoKey,
-): Promise<boolean> {
-  const challenge = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
-  conn.send({
-    protocol: PROTOCOL,
-    challenge: toBase64(challenge),
-    maxFrameBytes: conn.maxFrameBytes,
-  });
-  const buf = new Uint8Array(HANDSHAKE_MAX_FRAME_BYTES + 8);
-  const timer = setTimeout(() => conn.close(), 10_000);
-  try {
-    let frame: Uint8Array | null = null;
-    while (frame === null) {
-      const n = await link.read(buf);
-      if (n === null) return false;
-      reader.push(buf.subarray(0, n));
-      frame = reader.next();
-    }
-    let ok = false;
-    let theirs: Uint8Array | null = null;
-    try {
-      const hello = JSON.parse(decoder.decode(frame));
-      const proof = fromBase64(String(hello.response));
-      theirs = fromBase64(String(hello.challenge));
-      ok = theirs.length === CHALLENGE_BYTES &&
-        await verifyProof(key, CLIENT_PROOF, challenge, proof);
-    } catch {
-      ok = false;
-    }
-    if (!ok || theirs === null) {
-      conn.send({
-        error: {
-          name: "AuthenticationError",
-          message: "Authentication failed: wrong authkey",
-        },
-      });
-      await new Promise((r) => setTimeout(r, 10));
-      return false;
-    }
-    conn.send({ response: toBase64(await prove(key, SERVER_PROOF, theirs)) });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function connLink(c: Deno.Conn): ByteLink {
   return {
     read: (p) => c.read(p),
@@ -1147,12 +1090,11 @@ async function serveSocket(
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
   const conn = new Conn(link, reader);
   conn.maxFrameBytes = maxFrameBytes;
-  let passed = false;
-  try {
-    passed = await handshake(conn, reader, link, key);
-  } catch {
-    passed = false;
-  }
+  const passed = await serveHandshake(linkChannel(link, reader), {
+    key,
+    protocol: PROTOCOL,
+    extra: { maxFrameBytes },
+  });
   if (!passed) {
     conn.close();
     return;
