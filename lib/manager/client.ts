@@ -17,11 +17,10 @@ import {
 } from "./rpc.ts";
 import {
   type ByteLink,
-  encodeFrame,
   FrameReader,
   FrameWriter,
   fromBase64,
-  HEADER_BYTES,
+  readUtf8,
 } from "../net/frame.ts";
 import { importHmacKey } from "../_auth.ts";
 import {
@@ -57,8 +56,6 @@ interface Pending {
   aborted?: unknown;
   method: string;
 }
-
-const decoder = new TextDecoder();
 
 /** A text description of an address, for messages and cache keys. */
 export function addressText(address: ManagerAddress): string {
@@ -187,13 +184,11 @@ export class RpcClient {
     const text = `{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${
       JSON.stringify(params)
     }}`;
-    const frame = encodeFrame(text);
-    if (frame.length - HEADER_BYTES > this.maxFrameBytes) {
+    const bytes = this.#writer.sendText(text, this.maxFrameBytes);
+    if (bytes > this.maxFrameBytes) {
       return Promise.reject(
         new RangeError(
-          `Cannot call ${method}: the request is ${
-            frame.length - HEADER_BYTES
-          } bytes, over the manager's limit of ${this.maxFrameBytes} bytes`,
+          `Cannot call ${method}: the request is ${bytes} bytes, over the manager's limit of ${this.maxFrameBytes} bytes`,
         ),
       );
     }
@@ -217,7 +212,6 @@ export class RpcClient {
           reject(error);
         };
       }
-      this.#writer.send(frame);
     });
   }
 
@@ -272,7 +266,7 @@ export class RpcClient {
   }
 
   #dispatch(frame: Uint8Array): void {
-    const message = JSON.parse(decoder.decode(frame)) as {
+    const message = JSON.parse(readUtf8(frame, false)) as {
       id: number | null;
       result?: unknown;
       error?: RpcErrorObject;

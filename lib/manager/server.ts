@@ -22,11 +22,11 @@ import {
 } from "./rpc.ts";
 import {
   type ByteLink,
-  encodeFrame,
   FrameReader,
   FrameTooLargeError,
   FrameWriter,
   fromBase64,
+  readUtf8,
 } from "../net/frame.ts";
 import { importHmacKey } from "../_auth.ts";
 import {
@@ -68,7 +68,6 @@ function named(name: string, message: string): Error {
 }
 
 const UNDEFINED = { $: "u" };
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 // ---------------------------------------------------------------------------
 // Shared objects
@@ -857,7 +856,7 @@ class Conn {
 
   send(message: unknown): void {
     if (this.#closed) return;
-    this.#writer.send(encodeFrame(JSON.stringify(message)));
+    this.#writer.sendText(JSON.stringify(message));
   }
 
   close(): void {
@@ -931,6 +930,9 @@ class Conn {
           onFrame(frame);
           if (this.#closed) return;
         }
+        // The answers to this read go out now, before the next read is
+        // issued: one write for all of them, first on the critical path.
+        this.#writer.flush();
       }
     } catch {
       // A reset connection ends like a closed one.
@@ -942,7 +944,7 @@ class Conn {
   handle(frame: Uint8Array): void {
     let message: unknown;
     try {
-      message = JSON.parse(decoder.decode(frame));
+      message = JSON.parse(readUtf8(frame, true));
     } catch {
       this.#fail(null, PARSE_ERROR, "Parse error: invalid UTF-8 or JSON");
       return;
@@ -1031,7 +1033,7 @@ class Conn {
       this.#error(id, error);
       return;
     }
-    this.#writer.send(encodeFrame(text));
+    this.#writer.sendText(text);
   }
 
   #error(id: RpcId, error: unknown): void {
@@ -1127,7 +1129,7 @@ export async function runManagerServer(): Promise<void> {
     reader.push(buf.subarray(0, n));
     first = reader.next();
   }
-  const config = JSON.parse(decoder.decode(first)) as ServerConfig;
+  const config = JSON.parse(readUtf8(first, true)) as ServerConfig;
   const key = await importHmacKey(fromBase64(config.authkey));
   let listener: Deno.Listener;
   let address: ReadyFrame["address"];

@@ -5,13 +5,64 @@
 
 /** Bytes in the length prefix of every frame. */
 export const HEADER_BYTES = 4;
-const encoder = new TextEncoder();
+/**
+ * The top bit of a length prefix in flagged streams (Listener/Client): the
+ * frame holds raw bytes rather than an encoded value. Such streams carry
+ * frames of at most 2 GiB - 1.
+ */
+export const RAW_FLAG = 0x80000000;
 
-/** Encodes a JSON text into one frame (length prefix + UTF-8). */
+const encoder = new TextEncoder();
+const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
+const lenientDecoder = new TextDecoder();
+
+/**
+ * Writes the UTF-8 of `text` into `out` at `at` and returns the byte count.
+ * `out` must have `text.length * 3` bytes of room there. ASCII (the usual
+ * JSON) is copied by a plain loop, cheaper than a call into the runtime for
+ * short texts.
+ */
+export function writeUtf8(text: string, out: Uint8Array, at: number): number {
+  const n = text.length;
+  if (n < 512) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) break;
+      out[at + i] = c;
+    }
+    if (i === n) return n;
+    return i + encoder.encodeInto(text.slice(i), out.subarray(at + i)).written;
+  }
+  return encoder.encodeInto(text, out.subarray(at)).written;
+}
+
+/**
+ * The text of UTF-8 `bytes`. With `fatal`, invalid UTF-8 throws a
+ * `TypeError`. Short ASCII (the usual JSON) skips the runtime decoder.
+ */
+export function readUtf8(bytes: Uint8Array, fatal: boolean): string {
+  const n = bytes.length;
+  if (n < 256) {
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (bytes[i]! > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    }
+  }
+  return (fatal ? fatalDecoder : lenientDecoder).decode(bytes);
+}
+
+/** Encodes a text into one frame (length prefix + UTF-8), freshly allocated. */
 export function encodeFrame(text: string): Uint8Array {
   // Every UTF-16 unit needs at most 3 UTF-8 bytes.
   const out = new Uint8Array(HEADER_BYTES + text.length * 3);
-  const { written } = encoder.encodeInto(text, out.subarray(HEADER_BYTES));
+  const written = writeUtf8(text, out, HEADER_BYTES);
   new DataView(out.buffer).setUint32(0, written);
   return out.subarray(0, HEADER_BYTES + written);
 }
@@ -31,17 +82,32 @@ export class FrameTooLargeError extends Error {
 /**
  * Splits a byte stream into frames. Bytes are appended with `push()`;
  * `next()` returns the payload of the next complete frame, or `null`.
+ * The buffer grows with what has arrived (never to an announced length
+ * ahead of the bytes), so a peer that announces a large frame and stalls
+ * holds no more memory than it sent.
  */
 export class FrameReader {
   #buf = new Uint8Array(64 * 1024);
   #start = 0;
   #end = 0;
+  #flagged: boolean;
   /** The largest payload accepted; may be changed between frames. */
   limit: number;
+  /** Whether the frame last returned by `next()` had the raw flag. */
+  raw = false;
 
-  /** Creates a reader that rejects frames longer than `limit`. */
-  constructor(limit: number) {
+  /**
+   * Creates a reader that rejects frames longer than `limit`. A `flagged`
+   * reader takes the top bit of each length as {@linkcode RAW_FLAG}.
+   */
+  constructor(limit: number, flagged = false) {
     this.limit = limit;
+    this.#flagged = flagged;
+  }
+
+  /** Bytes received and not yet returned as frames. */
+  get buffered(): number {
+    return this.#end - this.#start;
   }
 
   /** Appends received bytes (copied). */
@@ -74,19 +140,34 @@ export class FrameReader {
   next(): Uint8Array | null {
     const avail = this.#end - this.#start;
     if (avail < HEADER_BYTES) {
-      if (avail === 0) this.#start = this.#end = 0;
+      if (avail === 0) {
+        this.#start = this.#end = 0;
+        // Give back a buffer a large frame grew.
+        if (this.#buf.length > KEPT_BUFFER_BYTES) {
+          this.#buf = new Uint8Array(64 * 1024);
+        }
+      }
       return null;
     }
     const b = this.#buf;
     const s = this.#start;
-    const length = ((b[s]! << 24) | (b[s + 1]! << 16) | (b[s + 2]! << 8) |
+    let length = ((b[s]! << 24) | (b[s + 1]! << 16) | (b[s + 2]! << 8) |
       b[s + 3]!) >>> 0;
+    let raw = false;
+    if (this.#flagged && length >= RAW_FLAG) {
+      raw = true;
+      length -= RAW_FLAG;
+    }
     if (length > this.limit) throw new FrameTooLargeError(length, this.limit);
     if (avail < HEADER_BYTES + length) return null;
     this.#start = s + HEADER_BYTES + length;
+    this.raw = raw;
     return b.subarray(s + HEADER_BYTES, s + HEADER_BYTES + length);
   }
 }
+
+/** Largest buffer a reader or writer keeps once it is empty again. */
+const KEPT_BUFFER_BYTES = 1024 * 1024;
 
 /** The two halves of a byte link: a connection, or a child's stdio pipes. */
 export interface ByteLink {
@@ -98,25 +179,44 @@ export interface ByteLink {
   close(): void;
 }
 
+interface DrainWaiter {
+  upto: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
- * Queues frames and writes them in order, coalescing the frames queued
- * while a write is in flight into one write.
+ * Encodes frames straight into a buffer and writes them in order: the
+ * frames queued while a write is in flight go out together in the next
+ * write. Two buffers take turns (one being written, one filling), so a
+ * frame costs no allocation.
  */
 export class FrameWriter {
   #link: ByteLink;
-  #queue: Uint8Array[] = [];
-  #queued = 0;
+  #buf = new Uint8Array(64 * 1024);
+  #spare = new Uint8Array(64 * 1024);
+  #end = 0;
+  #inFlight = 0;
   #writing = false;
+  #scheduled = false;
+  #failed = false;
   #deferred: boolean;
   #onError: (error: unknown) => void;
-  #flushLater = () => void this.#flush();
+  #flushLater = () => {
+    this.#scheduled = false;
+    if (!this.#writing && this.#end > 0) void this.#flush();
+  };
+  /** Bytes ever queued, and ever written: for `drained()`. */
+  #total = 0;
+  #written = 0;
+  #drainers: DrainWaiter[] = [];
 
   /**
    * Writes to `link`; a failed write is reported once to `onError`. With
    * `deferred`, the first write waits for the end of the current job, so
    * that every frame queued by one synchronous run (say, the answers to
-   * all the requests of one read) goes out in one write: on loopback TCP a
-   * write costs the sender the receiver's work too, so fewer is cheaper.
+   * all the requests of one read) goes out in one write: on loopback a
+   * write costs the sender the receiver's wake-up too, so fewer is cheaper.
    */
   constructor(
     link: ByteLink,
@@ -128,48 +228,123 @@ export class FrameWriter {
     this.#deferred = deferred;
   }
 
-  /** Queues one frame. */
-  send(frame: Uint8Array): void {
-    this.#queue.push(frame);
-    this.#queued += frame.length;
-    if (this.#writing) return;
+  /** Bytes queued and not yet written (the write in flight included). */
+  get queued(): number {
+    return this.#end + this.#inFlight;
+  }
+
+  #room(bytes: number): number {
+    const at = this.#end;
+    if (at + bytes > this.#buf.length) {
+      let size = this.#buf.length * 2;
+      while (size < at + bytes) size *= 2;
+      const next = new Uint8Array(size);
+      next.set(this.#buf.subarray(0, at));
+      this.#buf = next;
+    }
+    return at;
+  }
+
+  /**
+   * Queues one frame holding the UTF-8 of `text`, unless that is longer
+   * than `limit` bytes (then nothing is queued). Returns the payload's
+   * length in bytes either way.
+   */
+  sendText(text: string, limit = Infinity): number {
+    const at = this.#room(HEADER_BYTES + text.length * 3);
+    const buf = this.#buf;
+    const n = writeUtf8(text, buf, at + HEADER_BYTES);
+    if (n > limit) return n;
+    buf[at] = n >>> 24;
+    buf[at + 1] = n >>> 16;
+    buf[at + 2] = n >>> 8;
+    buf[at + 3] = n;
+    this.#queue(HEADER_BYTES + n);
+    return n;
+  }
+
+  /** Queues one frame holding `payload` (copied), with the raw flag if asked. */
+  sendBytes(payload: Uint8Array, raw = false): void {
+    const n = payload.length;
+    const at = this.#room(HEADER_BYTES + n);
+    const buf = this.#buf;
+    const length = raw ? (n + RAW_FLAG) >>> 0 : n;
+    buf[at] = length >>> 24;
+    buf[at + 1] = length >>> 16;
+    buf[at + 2] = length >>> 8;
+    buf[at + 3] = length;
+    buf.set(payload, at + HEADER_BYTES);
+    this.#queue(HEADER_BYTES + n);
+  }
+
+  #queue(bytes: number): void {
+    this.#end += bytes;
+    this.#total += bytes;
+    if (this.#writing || this.#scheduled || this.#failed) return;
     if (this.#deferred) {
-      this.#writing = true;
+      this.#scheduled = true;
       queueMicrotask(this.#flushLater);
     } else {
       void this.#flush();
     }
   }
 
+  /**
+   * Starts writing what is queued now instead of at the end of the job
+   * (a no-op while a write is in flight: the queue goes out after it).
+   */
+  flush(): void {
+    if (!this.#writing && this.#end > 0 && !this.#failed) void this.#flush();
+  }
+
+  /** Resolves once every frame queued so far has been written. */
+  drained(): Promise<void> {
+    if (this.#failed) {
+      return Promise.reject(new Deno.errors.BrokenPipe("the link failed"));
+    }
+    if (this.#written === this.#total) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#drainers.push({ upto: this.#total, resolve, reject });
+    });
+  }
+
   async #flush(): Promise<void> {
     this.#writing = true;
     try {
-      while (this.#queue.length > 0) {
-        let chunk: Uint8Array;
-        if (this.#queue.length === 1) {
-          chunk = this.#queue[0]!;
-        } else {
-          chunk = new Uint8Array(this.#queued);
-          let at = 0;
-          for (const part of this.#queue) {
-            chunk.set(part, at);
-            at += part.length;
-          }
-        }
-        this.#queue = [];
-        this.#queued = 0;
+      while (this.#end > 0 && !this.#failed) {
+        const chunk = this.#buf.subarray(0, this.#end);
+        // The buffer being written must stay untouched until the write
+        // completes: new frames go to the other one meanwhile.
+        this.#buf = this.#spare;
+        this.#spare = chunk.buffer.byteLength > KEPT_BUFFER_BYTES
+          ? new Uint8Array(64 * 1024)
+          : new Uint8Array(chunk.buffer);
+        this.#inFlight = chunk.length;
+        this.#end = 0;
         let off = 0;
         while (off < chunk.length) {
           off += await this.#link.write(off ? chunk.subarray(off) : chunk);
         }
+        this.#inFlight = 0;
+        this.#written += chunk.length;
+        if (this.#drainers.length > 0) this.#settleDrainers();
       }
     } catch (error) {
-      this.#queue = [];
-      this.#queued = 0;
+      this.#failed = true;
+      this.#end = 0;
+      this.#inFlight = 0;
+      for (const d of this.#drainers.splice(0)) d.reject(error);
       this.#onError(error);
     } finally {
       this.#writing = false;
     }
+  }
+
+  #settleDrainers(): void {
+    const done = this.#written;
+    let i = 0;
+    while (i < this.#drainers.length && this.#drainers[i]!.upto <= done) i++;
+    for (const d of this.#drainers.splice(0, i)) d.resolve();
   }
 }
 
