@@ -24,6 +24,11 @@ import { DEFAULT_MAX_FRAME_BYTES } from "./manager/rpc.ts";
 import { encodeFrame, FrameReader, toBase64 } from "./net/frame.ts";
 import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
 import { describe } from "./_wait.ts";
+import {
+  checkLimits,
+  DEFAULT_FRAME_TIMEOUT_MS,
+  DEFAULT_MAX_TOTAL_BUFFERED_BYTES,
+} from "./net/limits.ts";
 import { ManagerError } from "./errors.ts";
 import {
   type AnyProxy,
@@ -71,6 +76,31 @@ export interface ManagerOptions {
    * @default {16777216}
    */
   maxFrameBytes?: number;
+  /**
+   * Milliseconds a partly received frame may wait for its next bytes; a
+   * client whose frame stops arriving for longer is disconnected (and told
+   * why), and every other client goes on.
+   *
+   * @default {30000}
+   */
+  frameTimeout?: number;
+  /**
+   * Bytes one client connection may hold buffered on the server: a frame
+   * not yet complete, plus answers waiting behind a write in progress (a
+   * client that stops reading). A client over it is disconnected. At least
+   * `maxFrameBytes + 4`.
+   *
+   * @default {2 * maxFrameBytes}
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Bytes all client connections together may hold buffered; when a read
+   * takes the total over it, the client that read is disconnected and the
+   * others are served.
+   *
+   * @default {67108864 (64 MiB), or maxBufferedBytes when larger}
+   */
+  maxTotalBufferedBytes?: number;
 }
 
 /** Options of {@linkcode Manager.connect}. */
@@ -256,6 +286,7 @@ export class Manager {
       address,
       authkey,
       maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
+      frameTimeout = DEFAULT_FRAME_TIMEOUT_MS,
     } = options ?? {};
     const key = authkey === undefined
       ? crypto.getRandomValues(new Uint8Array(32))
@@ -270,6 +301,14 @@ export class Manager {
         }`,
       );
     }
+    const maxBufferedBytes = options?.maxBufferedBytes ?? 2 * maxFrameBytes;
+    const maxTotalBufferedBytes = options?.maxTotalBufferedBytes ??
+      Math.max(DEFAULT_MAX_TOTAL_BUFFERED_BYTES, maxBufferedBytes);
+    checkLimits(what, {
+      frameTimeout,
+      maxBufferedBytes,
+      maxTotalBufferedBytes,
+    }, maxFrameBytes);
     let target: ManagerAddress;
     let listen: ServerConfig["address"];
     const flags: string[] = [];
@@ -367,6 +406,9 @@ export class Manager {
       authkey: toBase64(key),
       address: listen!,
       maxFrameBytes,
+      frameTimeout,
+      maxBufferedBytes,
+      maxTotalBufferedBytes,
     };
     const frames = new FrameReader(1024 * 1024);
     let ready: ReadyFrame | null = null;

@@ -275,11 +275,11 @@ export class RpcClient {
     const pending = id === null ? undefined : this.#pending.get(id);
     if (pending === undefined) {
       if (message.error !== undefined && id === null) {
-        // The server rejected something we sent as a whole (a frame too
-        // large, say) and is closing: fail everything.
+        // The server is closing this connection (a frame too large, a
+        // limit exceeded) and says why: fail everything with that.
         this.fail(
           new ManagerError(
-            `The manager refused a frame: ${message.error.message}`,
+            `The manager at ${this.peer} closed the connection: ${message.error.message}`,
           ),
         );
       }

@@ -67,6 +67,11 @@ export const UNKNOWN_OBJECT = -32001;
 export const CANCELLED = -32002;
 /** A frame longer than the server's limit (the connection is then closed). */
 export const FRAME_TOO_LARGE = -32003;
+/**
+ * The connection went over a limit - a frame stopped arriving, or it held
+ * too many bytes - and is closed.
+ */
+export const LIMIT_EXCEEDED = -32004;
 
 /** Default largest frame the server accepts (16 MiB), prefix excluded. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;

@@ -13,6 +13,7 @@ import {
   INTERNAL_ERROR,
   INVALID_PARAMS,
   INVALID_REQUEST,
+  LIMIT_EXCEEDED,
   METHOD_ERROR,
   METHOD_NOT_FOUND,
   PARSE_ERROR,
@@ -46,6 +47,7 @@ import {
   type Waiter,
 } from "./objects.ts";
 import { METHODS, stats } from "./methods.ts";
+import { Budget, Guard } from "../net/limits.ts";
 
 /** The first frame the parent writes to the server's stdin. */
 export interface ServerConfig {
@@ -55,6 +57,12 @@ export interface ServerConfig {
   address: { path: string; dir: string } | { hostname: string; port: number };
   /** Largest frame accepted after the handshake. */
   maxFrameBytes: number;
+  /** Milliseconds a partly received frame may wait for more bytes. */
+  frameTimeout: number;
+  /** Bytes one socket connection may hold buffered (in and out). */
+  maxBufferedBytes: number;
+  /** Bytes all socket connections together may hold buffered. */
+  maxTotalBufferedBytes: number;
 }
 
 /** What the server writes to stdout once it is listening. */
@@ -136,9 +144,13 @@ export class Conn {
     }
   }
 
-  /** Reads frames until end of stream; returns when the connection ends. */
+  /**
+   * Reads frames until end of stream; returns when the connection ends.
+   * With a guard, a connection over its limits is dropped (told why).
+   */
   async serve(
     onFrame: (frame: Uint8Array) => void,
+    guard?: Guard,
   ): Promise<void> {
     const buf = new Uint8Array(64 * 1024);
     try {
@@ -151,16 +163,12 @@ export class Conn {
           try {
             frame = this.#reader.next();
           } catch (error) {
-            if (error instanceof FrameTooLargeError) {
-              this.send({
-                jsonrpc: "2.0",
-                id: null,
-                error: { code: FRAME_TOO_LARGE, message: error.message },
-              });
-              // Let the error frame go out before closing.
-              await new Promise((r) => setTimeout(r, 10));
-            }
-            this.close();
+            await this.drop(
+              FRAME_TOO_LARGE,
+              error instanceof FrameTooLargeError
+                ? error.message
+                : String(error),
+            );
             return;
           }
           if (frame === null) break;
@@ -170,10 +178,33 @@ export class Conn {
         // The answers to this read go out now, before the next read is
         // issued: one write for all of them, first on the critical path.
         this.#writer.flush();
+        if (guard !== undefined) {
+          const why = guard.check(this.#reader.buffered, this.#writer.backlog);
+          if (why !== null) {
+            await this.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`);
+            return;
+          }
+        }
       }
     } catch {
       // A reset connection ends like a closed one.
     }
+    this.close();
+  }
+
+  /**
+   * Tells the client why (`id: null`), gives the message a moment to go
+   * out, and closes the connection.
+   */
+  async drop(code: number, message: string): Promise<void> {
+    if (this.#closed) return;
+    this.send({ jsonrpc: "2.0", id: null, error: { code, message } });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.#writer.drained().catch(() => {}),
+      new Promise((r) => timer = setTimeout(r, 100)),
+    ]);
+    clearTimeout(timer);
     this.close();
   }
 
@@ -316,7 +347,8 @@ function connLink(c: Deno.Conn): ByteLink {
 async function serveSocket(
   socket: Deno.Conn,
   key: CryptoKey,
-  maxFrameBytes: number,
+  config: ServerConfig,
+  budget: Budget,
 ): Promise<void> {
   if ("setNoDelay" in socket) {
     try {
@@ -328,6 +360,7 @@ async function serveSocket(
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
   const conn = new Conn(link, reader);
+  const { maxFrameBytes } = config;
   conn.maxFrameBytes = maxFrameBytes;
   const passed = await serveHandshake(linkChannel(link, reader), {
     key,
@@ -341,8 +374,14 @@ async function serveSocket(
   reader.limit = maxFrameBytes;
   stats.accepted++;
   stats.open++;
+  const guard = new Guard(
+    config,
+    budget,
+    (why) => void conn.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`),
+  );
   // Bytes sent after the handshake frame but in the same read are kept.
-  await conn.serve((frame) => conn.handle(frame));
+  await conn.serve((frame) => conn.handle(frame), guard);
+  guard.release();
   stats.open--;
 }
 
@@ -411,10 +450,11 @@ export async function runManagerServer(): Promise<void> {
   const ready: ReadyFrame = { ready: true, address, pid: Deno.pid };
   parent.send(ready);
 
+  const budget = new Budget(config.maxTotalBufferedBytes);
   (async () => {
     try {
       for await (const socket of listener) {
-        void serveSocket(socket, key, config.maxFrameBytes);
+        void serveSocket(socket, key, config, budget);
       }
     } catch {
       // Listener closed.

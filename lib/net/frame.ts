@@ -233,6 +233,14 @@ export class FrameWriter {
     return this.#end + this.#inFlight;
   }
 
+  /**
+   * Bytes waiting behind the write in flight: what piles up when the peer
+   * stops reading (the write in flight itself may be one large answer).
+   */
+  get backlog(): number {
+    return this.#end;
+  }
+
   #room(bytes: number): number {
     const at = this.#end;
     if (at + bytes > this.#buf.length) {

@@ -5,6 +5,9 @@
 // bytes. One mechanism for the Manager's server and for Listener's
 // connections. Private.
 
+import { describe } from "../_wait.ts";
+import { HEADER_BYTES } from "./frame.ts";
+
 /** The limits, in bytes and milliseconds. */
 export interface Limits {
   /** Milliseconds a partly received frame may wait for more bytes. */
@@ -15,6 +18,60 @@ export interface Limits {
 
 /** Default of {@linkcode Limits.frameTimeout}. */
 export const DEFAULT_FRAME_TIMEOUT_MS = 30_000;
+/** Default of the total a server's connections may hold (64 MiB). */
+export const DEFAULT_MAX_TOTAL_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Validates user-given limits: `frameTimeout` a positive number of
+ * milliseconds, the byte counts integers of at least 1024, and a
+ * connection's share room for one frame of `maxFrameBytes`.
+ *
+ * @throws {TypeError} for a value that is not a number.
+ * @throws {RangeError} for one out of range.
+ */
+export function checkLimits(
+  what: string,
+  limits: Limits & { maxTotalBufferedBytes: number },
+  maxFrameBytes: number,
+): void {
+  const { frameTimeout, maxBufferedBytes, maxTotalBufferedBytes } = limits;
+  for (
+    const [name, value] of [
+      ["frameTimeout", frameTimeout],
+      ["maxBufferedBytes", maxBufferedBytes],
+      ["maxTotalBufferedBytes", maxTotalBufferedBytes],
+    ] as const
+  ) {
+    if (typeof value !== "number" || Number.isNaN(value)) {
+      throw new TypeError(
+        `${what}: ${name} must be a number, received ${describe(value)}`,
+      );
+    }
+  }
+  if (!(frameTimeout > 0) || frameTimeout > 2 ** 31 - 1) {
+    throw new RangeError(
+      `${what}: frameTimeout must be from 1 to 2147483647 ms, received ${frameTimeout}`,
+    );
+  }
+  if (
+    !Number.isSafeInteger(maxBufferedBytes) ||
+    maxBufferedBytes < maxFrameBytes + HEADER_BYTES
+  ) {
+    throw new RangeError(
+      `${what}: maxBufferedBytes must be an integer of at least maxFrameBytes + 4 (${
+        maxFrameBytes + HEADER_BYTES
+      }), received ${maxBufferedBytes}`,
+    );
+  }
+  if (
+    !Number.isSafeInteger(maxTotalBufferedBytes) ||
+    maxTotalBufferedBytes < 1024
+  ) {
+    throw new RangeError(
+      `${what}: maxTotalBufferedBytes must be an integer of at least 1024, received ${maxTotalBufferedBytes}`,
+    );
+  }
+}
 
 /** The bytes held over all the connections of one server. */
 export class Budget {
@@ -69,10 +126,15 @@ export class Guard {
     budget.used += held - this.#held;
     this.#held = held;
     if (held > this.#limits.maxBufferedBytes) {
+      this.release();
       return `it holds ${held} bytes, over the limit of ${this.#limits.maxBufferedBytes} per connection`;
     }
     if (budget.used > budget.total && held > 0) {
-      return `the server holds ${budget.used} bytes, over its limit of ${budget.total}, and this connection holds ${held}`;
+      const used = budget.used;
+      // Give its bytes back at once: the next connection to read must not
+      // be dropped for bytes this one no longer holds.
+      this.release();
+      return `the server holds ${used} bytes, over its limit of ${budget.total}, and this connection holds ${held}`;
     }
     this.#partial = input > 0;
     if (this.#partial) {
@@ -97,6 +159,7 @@ export class Guard {
     const idle = performance.now() - this.#lastProgress;
     const timeout = this.#limits.frameTimeout;
     if (idle >= timeout) {
+      this.release();
       this.#onDrop(
         `a frame stopped arriving for ${
           Math.round(idle)
