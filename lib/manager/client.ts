@@ -5,7 +5,13 @@
 // ProxyRef, the handle every proxy keeps. Private.
 
 import { assertLive } from "../_context.ts";
-import { decodeValue } from "./codec.ts";
+import {
+  decodeValue,
+  markProxy,
+  type ProxyIdentity,
+  proxyIdentity,
+  type ProxyReviver,
+} from "./codec.ts";
 import {
   CANCELLED,
   DEFAULT_MAX_FRAME_BYTES,
@@ -14,6 +20,7 @@ import {
   PROTOCOL,
   type RpcErrorObject,
   UNKNOWN_OBJECT,
+  USER_ERROR,
 } from "./rpc.ts";
 import {
   type ByteLink,
@@ -21,6 +28,7 @@ import {
   FrameWriter,
   fromBase64,
   readUtf8,
+  toBase64,
 } from "../net/frame.ts";
 import { importHmacKey } from "../_auth.ts";
 import {
@@ -31,6 +39,7 @@ import {
 } from "../net/handshake.ts";
 import {
   AuthenticationError,
+  BrokenBarrierError,
   ManagerError,
   QueueEmptyError,
   QueueFullError,
@@ -87,6 +96,14 @@ export function mayConnect(address: ManagerAddress): boolean {
 /** Rebuilds a JSON-RPC error object as the error the caller should see. */
 function toError(error: RpcErrorObject, method: string): Error {
   const name = error?.data?.name;
+  if (error?.code === USER_ERROR) {
+    // Thrown by user code on the server: its name, message and stack.
+    return new RemoteError(
+      String(error.message),
+      typeof name === "string" ? name : "Error",
+      typeof error.data?.stack === "string" ? error.data.stack : "",
+    );
+  }
   if (error?.code === METHOD_ERROR && typeof name === "string") {
     switch (name) {
       case "TypeError":
@@ -97,6 +114,8 @@ function toError(error: RpcErrorObject, method: string): Error {
         return new QueueEmptyError(error.message);
       case "QueueFullError":
         return new QueueFullError(error.message);
+      case "BrokenBarrierError":
+        return new BrokenBarrierError(error.message);
       default:
         return new RemoteError(String(error.message), name);
     }
@@ -127,6 +146,8 @@ export class RpcClient {
   readonly peer: string;
   /** The server's frame limit: longer requests fail here, unsent. */
   readonly maxFrameBytes: number;
+  /** Turns the proxies in answers into live proxies on this connection. */
+  revive: ProxyReviver | undefined;
   #hold: KeepAlive | undefined;
 
   constructor(
@@ -274,6 +295,11 @@ export class RpcClient {
     const id = message.id;
     const pending = id === null ? undefined : this.#pending.get(id);
     if (pending === undefined) {
+      // Nobody waits for it, but proxies in it own references: made and
+      // dropped, they give them back.
+      if (typeof message.result === "object") {
+        decodeValue(message.result, this.revive);
+      }
       if (message.error !== undefined && id === null) {
         // The server is closing this connection (a frame too large, a
         // limit exceeded) and says why: fail everything with that.
@@ -294,7 +320,7 @@ export class RpcClient {
         pending.reject(toError(message.error, pending.method));
       }
     } else {
-      pending.resolve(decodeValue(message.result));
+      pending.resolve(decodeValue(message.result, this.revive));
     }
   }
 }
@@ -369,7 +395,7 @@ export async function connectSocket(
   }
   reader.limit = 0xffffffff;
   const limit = Number(hello.maxFrameBytes);
-  return new RpcClient(
+  const client = new RpcClient(
     link,
     source,
     reader,
@@ -377,6 +403,8 @@ export async function connectSocket(
     Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_FRAME_BYTES,
     conn,
   );
+  client.revive = proxyReviver(address, toBase64(authkey), client);
+  return client;
 }
 
 /** This thread's socket connections, one per manager, shared by proxies. */
@@ -416,17 +444,58 @@ const finalizer = new FinalizationRegistry<ProxyRef>((ref) => {
   ref.releaseObject();
 });
 
-const refs = new WeakMap<object, ProxyRef>();
-
 /** The ref behind a proxy, or `undefined` for anything else. */
 export function refOf(proxy: unknown): ProxyRef | undefined {
-  return typeof proxy === "object" && proxy !== null
-    ? refs.get(proxy)
-    : undefined;
+  const identity = proxyIdentity(proxy);
+  return identity instanceof ProxyRef ? identity : undefined;
+}
+
+let makeProxy: ((ref: ProxyRef) => object) | null = null;
+
+/** Sets how a ref becomes a proxy (lib/manager_proxies.ts does, once). */
+export function setProxyFactory(factory: (ref: ProxyRef) => object): void {
+  makeProxy = factory;
+}
+
+/** A proxy of `ref`'s kind, owning the reference `ref` stands for. */
+export function newProxy(ref: ProxyRef): object {
+  const proxy = makeProxy!(ref);
+  ref.own(proxy);
+  return proxy;
+}
+
+/** What a proxy tag names: its object, kind and, for custom types, more. */
+interface TagInfo {
+  id: string;
+  kind: string;
+  typeid?: string;
+  exposed?: string[];
+}
+
+/**
+ * The reviver of a connection: every proxy tag in an answer becomes a
+ * proxy that owns the reference the server took for it.
+ */
+export function proxyReviver(
+  address: ManagerAddress,
+  authkey: string,
+  client: RpcClient,
+): ProxyReviver {
+  return (v) => {
+    const info = v as TagInfo;
+    const ref = new ProxyRef(info.id, info.kind, address, authkey, client);
+    if (info.typeid !== undefined) {
+      ref.typeid = info.typeid;
+      ref.exposed = info.exposed ?? [];
+    }
+    const proxy = makeProxy!(ref);
+    ref.own(proxy);
+    return proxy;
+  };
 }
 
 /** What a proxy holds: its object's id, kind and a way to reach it. */
-export class ProxyRef {
+export class ProxyRef implements ProxyIdentity {
   /** The object's id on the manager. */
   readonly id: string;
   /** The kind, such as `"dict"`. */
@@ -435,6 +504,10 @@ export class ProxyRef {
   readonly address: ManagerAddress;
   /** Base64 of the authkey. */
   readonly authkey: string;
+  /** A registered type's name (custom proxies). */
+  typeid: string | undefined;
+  /** A registered type's callable methods (custom proxies). */
+  exposed: string[] = [];
   #client: RpcClient | null;
   #connecting: Promise<RpcClient> | null = null;
   #owned = false;
@@ -453,13 +526,18 @@ export class ProxyRef {
     this.#client = client;
   }
 
+  /** Identifies the manager (for values holding proxies). */
+  get manager(): string {
+    return `${addressText(this.address)}\n${this.authkey}`;
+  }
+
   /**
    * Makes this ref own one reference to the object, given back when
    * `holder` is garbage-collected.
    */
   own(holder: object): void {
     this.#owned = true;
-    refs.set(holder, this);
+    markProxy(holder, this);
     finalizer.register(holder, this);
   }
 

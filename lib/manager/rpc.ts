@@ -72,6 +72,11 @@ export const FRAME_TOO_LARGE = -32003;
  * too many bytes - and is closed.
  */
 export const LIMIT_EXCEEDED = -32004;
+/**
+ * User code threw (a registered type's constructor or method); `data.name`
+ * and `data.stack` are the thrown error's.
+ */
+export const USER_ERROR = -32005;
 
 /** Default largest frame the server accepts (16 MiB), prefix excluded. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;

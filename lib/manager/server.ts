@@ -18,8 +18,10 @@ import {
   METHOD_NOT_FOUND,
   PARSE_ERROR,
   PROTOCOL,
+  type RpcErrorData,
   type RpcId,
   UNKNOWN_OBJECT,
+  USER_ERROR,
 } from "./rpc.ts";
 import {
   type ByteLink,
@@ -37,15 +39,18 @@ import {
 } from "../net/handshake.ts";
 import {
   CancelledWait,
-  lockRelease,
-  type LockState,
+  kinds,
   objects,
   ParamsError,
-  rlockRelease,
-  type RLockState,
   UnknownObjectError,
   type Waiter,
 } from "./objects.ts";
+import {
+  loadTypes,
+  NotExposedError,
+  type TypeSpec,
+  UserError,
+} from "./custom.ts";
 import { METHODS, stats } from "./methods.ts";
 import { Budget, Guard } from "../net/limits.ts";
 
@@ -63,6 +68,8 @@ export interface ServerConfig {
   maxBufferedBytes: number;
   /** Bytes all socket connections together may hold buffered. */
   maxTotalBufferedBytes: number;
+  /** Registered types, imported at start. */
+  types: TypeSpec[];
 }
 
 /** What the server writes to stdout once it is listening. */
@@ -112,36 +119,12 @@ export class Conn {
     } catch {
       // Already closed.
     }
-    // Drop this connection's parked calls; give back what it holds.
-    for (const waiter of [...this.waiters.values()]) waiter.drop();
+    // Give back what it holds and leave its waits, kind by kind (a barrier
+    // it waited at breaks), then drop any parked call left.
     for (const entry of objects.values()) {
-      if (entry.kind === "lock") {
-        const s = entry.state as LockState;
-        for (const w of s.waiters.filter((w) => w.conn === this)) w.drop();
-        if (s.locked && s.owner === this) lockRelease(s);
-      } else if (entry.kind === "rlock") {
-        const s = entry.state as RLockState;
-        for (const w of s.waiters.filter((w) => w.conn === this)) w.drop();
-        if (s.owner === this) {
-          s.count = 1;
-          rlockRelease(s, this);
-        }
-      } else if (
-        entry.kind === "semaphore" || entry.kind === "event" ||
-        entry.kind === "queue"
-      ) {
-        const s = entry.state as {
-          waiters?: Waiter[];
-          getters?: Waiter[];
-          putters?: Waiter[];
-        };
-        for (const list of [s.waiters, s.getters, s.putters]) {
-          if (list) {
-            for (const w of list.filter((w) => w.conn === this)) w.drop();
-          }
-        }
-      }
+      kinds.get(entry.kind)?.disconnect?.(entry.state, this);
     }
+    for (const waiter of [...this.waiters.values()]) waiter.drop();
   }
 
   /**
@@ -311,6 +294,18 @@ export class Conn {
       this.#fail(id, UNKNOWN_OBJECT, error.message);
     } else if (error instanceof CancelledWait) {
       this.#fail(id, CANCELLED, error.message);
+    } else if (error instanceof NotExposedError) {
+      this.#fail(id, METHOD_NOT_FOUND, error.message);
+    } else if (error instanceof UserError) {
+      // User code threw: its name, message and stack go to the caller.
+      const thrown = error.thrown;
+      const data: RpcErrorData = {
+        name: thrown instanceof Error ? thrown.name : "Error",
+      };
+      if (thrown instanceof Error && thrown.stack !== undefined) {
+        data.stack = thrown.stack;
+      }
+      this.#fail(id, USER_ERROR, error.message, data);
     } else if (error instanceof Error) {
       const internal = error instanceof RangeError &&
         /call stack/i.test(error.message);
@@ -329,7 +324,7 @@ export class Conn {
     id: RpcId,
     code: number,
     message: string,
-    data?: { name: string },
+    data?: RpcErrorData,
   ): void {
     const error = data ? { code, message, data } : { code, message };
     this.send({ jsonrpc: "2.0", id, error });
@@ -407,6 +402,8 @@ export async function runManagerServer(): Promise<void> {
   }
   const config = JSON.parse(readUtf8(first, true)) as ServerConfig;
   const key = await importHmacKey(fromBase64(config.authkey));
+  // A type that cannot be loaded stops the start, with its message.
+  await loadTypes(config.types);
   let listener: Deno.Listener;
   let address: ReadyFrame["address"];
   let dir: string | null = null;
