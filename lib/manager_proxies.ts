@@ -1997,6 +1997,7 @@ function customProxy(ref: ProxyRef): AutoProxy {
             ...args.map((arg) => encodeValue(arg, what, r.manager)),
           ]);
         },
+        enumerable: true,
         writable: true,
         configurable: true,
       });
