@@ -230,7 +230,10 @@ Deno.test("Manager.start({ permissions }) narrows what the server's user code ma
   });
   const probe2 = await narrow.create(ProbeType);
   assert.equal(await probe2.env("HOME"), Deno.env.get("HOME"));
-  assert.equal(await probe2.size("deno.json"), Deno.statSync("deno.json").size);
+  assert.equal(
+    await probe2.size("deno.json"),
+    (await Deno.stat("deno.json")).size,
+  );
   await assert.rejects(probe2.env("PATH"), /NotCapable|Requires env/);
   await assert.rejects(probe2.size("README.md"), /NotCapable|Requires read/);
   // Never more than this program holds (the tests run without --allow-ffi

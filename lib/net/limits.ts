@@ -118,8 +118,10 @@ export class Guard {
    * Accounts for what the connection holds now: `input` bytes of a frame
    * not yet complete, `output` bytes not yet written. Returns why the
    * connection must be dropped, or `null` when it is within its limits.
+   * With `watch` false the owner has stopped reading (it holds a message
+   * nobody took yet), so a partial frame is not the peer's stall.
    */
-  check(input: number, output: number): string | null {
+  check(input: number, output: number, watch = true): string | null {
     if (this.#released) return null;
     const held = input + output;
     const budget = this.#budget;
@@ -136,7 +138,7 @@ export class Guard {
       this.release();
       return `the server holds ${used} bytes, over its limit of ${budget.total}, and this connection holds ${held}`;
     }
-    this.#partial = input > 0;
+    this.#partial = watch && input > 0;
     if (this.#partial) {
       this.#lastProgress = performance.now();
       // One timer per connection with a partial frame, re-armed only when
