@@ -566,23 +566,15 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
     if (this.#reading || this.#eof || this.#closed || this.#failure) return;
     if (this.#frames.length > 0 && this.#waiters.length === 0) return;
     this.#reading = true;
-    // Reading again with part of a frame held: its timer runs from now.
-    if (this.#reader.buffered > 0) {
-      this.#guard.check(this.#reader.buffered, 0, true);
-    }
     void this.#readLoop();
   }
 
   async #readLoop(): Promise<void> {
     const buf = new Uint8Array(64 * 1024);
     try {
-      while (!this.#closed) {
-        const n = await this.#conn.read(buf);
-        if (n === null) {
-          this.#eof = true;
-          break;
-        }
-        this.#reader.push(buf.subarray(0, n));
+      // What the reader holds already (bytes that came with the handshake's
+      // last frame, or past a pause) is taken before reading more.
+      for (;;) {
         let frame: Uint8Array | null;
         while ((frame = this.#reader.next()) !== null) {
           const raw = this.#reader.raw;
@@ -611,6 +603,12 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
         }
         this.#settle();
         if (pause || this.#closed) break;
+        const n = await this.#conn.read(buf);
+        if (n === null) {
+          this.#eof = true;
+          break;
+        }
+        this.#reader.push(buf.subarray(0, n));
       }
     } catch (error) {
       if (!this.#closed) {

@@ -326,3 +326,30 @@ Deno.test("Client() reaches a Listener from a Process; round trips keep their or
   assert.equal(p.exitcode, 0);
   p.close();
 });
+
+Deno.test("a message that arrives with the handshake's last frame is received", async () => {
+  // A listener without authkey whose hello and first message go out in
+  // one write: the client must not wait for more bytes to see it.
+  const fake = Deno.listen(TCP);
+  const serving = fake.accept().then(async (c) => {
+    const hello = encodeFrame(
+      JSON.stringify({ protocol: "denomp-connection/1", maxFrameBytes: 1024 }),
+    );
+    const payload = new TextEncoder().encode("hi");
+    const data = new Uint8Array(4 + payload.length);
+    new DataView(data.buffer).setUint32(0, (payload.length | 0x80000000) >>> 0);
+    data.set(payload, 4);
+    const both = new Uint8Array(hello.length + data.length);
+    both.set(hello);
+    both.set(data, hello.length);
+    await c.write(both);
+    return c;
+  });
+  using client = await Client(fake.addr as Deno.NetAddr);
+  assert.deepEqual(
+    await client.recvBytes({ timeout: 5000 }),
+    new TextEncoder().encode("hi"),
+  );
+  (await serving).close();
+  fake.close();
+});

@@ -6,6 +6,13 @@ import assert from "node:assert/strict";
 import { Manager } from "../mod.ts";
 import { RawClient } from "./_manager_raw.ts";
 import { LIMIT_EXCEEDED } from "../lib/manager/rpc.ts";
+import { CLIENT_PROOF, importHmacKey, prove } from "../lib/_auth.ts";
+import {
+  encodeFrame,
+  FrameReader,
+  fromBase64,
+  toBase64,
+} from "../lib/net/frame.ts";
 
 const TCP = { hostname: "127.0.0.1", port: 0 };
 
@@ -157,4 +164,45 @@ Deno.test("Manager.start() validates its limits", async () => {
     Manager.start({ maxTotalBufferedBytes: 10 }),
     RangeError,
   );
+});
+
+Deno.test("a request sent in the same write as the handshake's answer is served", async () => {
+  await using manager = await Manager.start({ address: TCP });
+  const conn = await Deno.connect(tcpAddress(manager));
+  try {
+    const reader = new FrameReader(1 << 20);
+    const buf = new Uint8Array(4096);
+    const next = async () => {
+      for (;;) {
+        const frame = reader.next();
+        if (frame !== null) return JSON.parse(new TextDecoder().decode(frame));
+        const n = await conn.read(buf);
+        if (n === null) return null;
+        reader.push(buf.subarray(0, n));
+      }
+    };
+    const hello = await next() as { challenge: string };
+    const key = await importHmacKey(manager.authkey);
+    const proof = await prove(key, CLIENT_PROOF, fromBase64(hello.challenge));
+    const answer = encodeFrame(JSON.stringify({
+      response: toBase64(proof),
+      challenge: toBase64(crypto.getRandomValues(new Uint8Array(32))),
+    }));
+    const request = encodeFrame(
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "manager.ping" }),
+    );
+    const both = new Uint8Array(answer.length + request.length);
+    both.set(answer);
+    both.set(request, answer.length);
+    await conn.write(both);
+    assert.equal(
+      typeof (await next() as { response: string }).response,
+      "string",
+    );
+    const pong = await next() as { id: number; result: { pid: number } };
+    assert.equal(pong.id, 1);
+    assert.equal(pong.result.pid, manager.pid);
+  } finally {
+    conn.close();
+  }
 });

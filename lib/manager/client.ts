@@ -269,11 +269,12 @@ export class RpcClient {
     let cause: unknown;
     try {
       for (;;) {
+        // Frames the reader holds already are answered before reading.
+        let frame: Uint8Array | null;
+        while ((frame = this.#reader.next()) !== null) this.#dispatch(frame);
         const chunk = await source();
         if (chunk === null) break;
         this.#reader.push(chunk);
-        let frame: Uint8Array | null;
-        while ((frame = this.#reader.next()) !== null) this.#dispatch(frame);
       }
     } catch (error) {
       cause = error;

@@ -137,10 +137,16 @@ export class Conn {
   ): Promise<void> {
     const buf = new Uint8Array(64 * 1024);
     try {
+      // Frames the reader holds already (sent right after the handshake)
+      // are served before reading more.
+      let first = true;
       while (!this.#closed) {
-        const n = await this.#link.read(buf);
-        if (n === null) break;
-        this.#reader.push(buf.subarray(0, n));
+        if (!first) {
+          const n = await this.#link.read(buf);
+          if (n === null) break;
+          this.#reader.push(buf.subarray(0, n));
+        }
+        first = false;
         for (;;) {
           let frame: Uint8Array | null;
           try {
