@@ -413,12 +413,19 @@ export async function runManagerServer(): Promise<void> {
   let listener: Deno.Listener;
   let address: ReadyFrame["address"];
   let dir: string | null = null;
+  let socketFile: string | null = null;
   if ("path" in config.address) {
-    dir = config.address.dir;
-    // The private directory is what keeps other users out: nobody else can
-    // reach the socket inside it, even in the instant before its chmod.
-    await Deno.mkdir(dir, { mode: 0o700 });
-    await Deno.chmod(dir, 0o700);
+    if (config.address.dir !== "") {
+      dir = config.address.dir;
+      // The private directory is what keeps other users out: nobody else
+      // can reach the socket inside it, even in the instant before its
+      // chmod.
+      await Deno.mkdir(dir, { mode: 0o700 });
+      await Deno.chmod(dir, 0o700);
+    } else {
+      // A path the user chose: the socket file is ours to remove.
+      socketFile = config.address.path;
+    }
     listener = Deno.listen({ transport: "unix", path: config.address.path });
     await Deno.chmod(config.address.path, 0o600);
     address = config.address.path;
@@ -438,9 +445,10 @@ export async function runManagerServer(): Promise<void> {
     } catch {
       // Already closed.
     }
-    if (socketDir !== null) {
+    for (const path of [socketDir, socketFile]) {
+      if (path === null) continue;
       try {
-        Deno.removeSync(socketDir, { recursive: true });
+        Deno.removeSync(path, { recursive: true });
       } catch {
         // Nothing to clean.
       }
