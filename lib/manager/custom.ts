@@ -148,6 +148,30 @@ async function run(fn: () => unknown): Promise<unknown> {
   }
 }
 
+/**
+ * The answer of a method: its result encoded, or, for a method of
+ * `methodToTypeid`, a proxy of a new object holding it.
+ */
+function answer(entry: Entry, method: string, result: unknown): unknown {
+  const target = types.get(entry.typeid!)?.spec.methodToTypeid[method];
+  if (target !== undefined) {
+    // Kept on the server: the client gets a proxy owning the reference it
+    // was created with.
+    const made = entryFor(loadedOf(target), result);
+    const madeId = insert(made);
+    return {
+      $: "p",
+      v: {
+        id: madeId,
+        kind: "custom",
+        typeid: made.typeid,
+        exposed: made.exposed,
+      },
+    };
+  }
+  return encodeValue(result, `Cannot return from ${entry.typeid}.${method}`);
+}
+
 /** Builds an instance of a registered type (`manager.createCustom`). */
 export async function createCustom(
   typeid: string,
@@ -171,7 +195,7 @@ kinds.set("custom", {
 
 /** The registered types' methods. */
 export const CUSTOM_METHODS: [string, Method][] = [
-  ["custom.call", async (_conn, params) => {
+  ["custom.call", (_conn, params) => {
     const id = params[0];
     const entry = entryOf(id, "custom");
     const method = str(params[1], "method");
@@ -182,29 +206,23 @@ export const CUSTOM_METHODS: [string, Method][] = [
     }
     const instance = entry.state as Record<string, unknown>;
     const args = decodeArgs(params.slice(2));
-    const result = await run(() =>
-      (instance[method] as (...a: unknown[]) => unknown).apply(instance, args)
-    );
-    const spec = types.get(entry.typeid!)?.spec;
-    const target = spec?.methodToTypeid[method];
-    if (target !== undefined) {
-      // Kept on the server: the client gets a proxy owning the reference
-      // it was created with.
-      const made = entryFor(loadedOf(target), result);
-      const madeId = insert(made);
-      return {
-        $: "p",
-        v: {
-          id: madeId,
-          kind: "custom",
-          typeid: made.typeid,
-          exposed: made.exposed,
-        },
-      };
+    const finish = (result: unknown) => answer(entry, method, result);
+    let result: unknown;
+    try {
+      result = (instance[method] as (...a: unknown[]) => unknown).apply(
+        instance,
+        args,
+      );
+    } catch (error) {
+      throw new UserError(error);
     }
-    return encodeValue(
-      result,
-      `Cannot return from ${entry.typeid}.${method}`,
-    );
+    // A method that answers at once is answered in this same step; an
+    // async one when it settles.
+    if (result instanceof Promise) {
+      return result.then(finish, (error) => {
+        throw new UserError(error);
+      });
+    }
+    return finish(result);
   }],
 ];
