@@ -122,7 +122,8 @@ export interface ManagerOptions {
    * object such as `{ read: ["./lib"], env: ["HOME"] }`, never beyond this
    * program's own (else `Deno.errors.NotCapable`). On top, the server
    * always gets what it needs for its socket and read access to the
-   * directories of the registered types' modules (to import them). It
+   * directories of the registered types' modules (to import them) and to
+   * the toolkit's own files when they are local. It
    * runs the code of the types registered with {@linkcode Manager.register}
    * and nothing else: give here what that code uses (and read access to
    * what their modules import from elsewhere).
@@ -325,7 +326,11 @@ function typesForStart(what: string): TypeSpec[] {
   return specs;
 }
 
-/** Read access to the directories of the types' local modules. */
+/**
+ * Read access to the directories of the types' local modules, and to the
+ * toolkit's own files when they are local (a module that defines a type
+ * usually imports the toolkit too).
+ */
 function typeReadFlags(specs: TypeSpec[]): string[] {
   const dirs = new Set<string>();
   for (const spec of specs) {
@@ -333,6 +338,10 @@ function typeReadFlags(specs: TypeSpec[]): string[] {
     if (url.protocol === "file:") {
       dirs.add(decodeURIComponent(new URL(".", url).pathname));
     }
+  }
+  const toolkit = new URL("../", import.meta.url);
+  if (dirs.size > 0 && toolkit.protocol === "file:") {
+    dirs.add(decodeURIComponent(toolkit.pathname));
   }
   return dirs.size > 0 ? [`--allow-read=${[...dirs].join(",")}`] : [];
 }
