@@ -25,7 +25,7 @@ import {
   socketAddressText,
 } from "./net/address.ts";
 import {
-  type ByteLink,
+  connLink,
   FrameReader,
   FrameTooLargeError,
   FrameWriter,
@@ -352,12 +352,7 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
       ));
     this.#peerLimit = peerLimit;
     this.#peer = peer;
-    const link: ByteLink = {
-      read: (p) => conn.read(p),
-      write: (p) => conn.write(p),
-      close: () => conn.close(),
-    };
-    this.#writer = new FrameWriter(link, (error) => {
+    this.#writer = new FrameWriter(connLink(conn), (error) => {
       this.#writeFailure = new Deno.errors.BrokenPipe(
         `${SEND}: the connection to ${this.#peer} is broken`,
         { cause: error },
@@ -1181,11 +1176,7 @@ export class Listener {
 
   async #handshake(socket: Deno.Conn): Promise<void> {
     noDelay(socket);
-    const link: ByteLink = {
-      read: (p) => socket.read(p),
-      write: (p) => socket.write(p),
-      close: () => socket.close(),
-    };
+    const link = connLink(socket);
     const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
     const passed = await serveHandshake(linkChannel(link, reader), {
       key: this.#key === null ? null : await this.#key,
@@ -1372,11 +1363,7 @@ export async function Client<T = unknown>(
     }
   };
   signal?.addEventListener("abort", onAbort, { once: true });
-  const link: ByteLink = {
-    read: (p) => socket.read(p),
-    write: (p) => socket.write(p),
-    close: () => socket.close(),
-  };
+  const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
   let hello: Record<string, unknown>;
   try {

@@ -33,6 +33,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from "./manager/rpc.ts";
 import { encodeFrame, FrameReader, toBase64 } from "./net/frame.ts";
 import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
 import { checkTimeout, describe } from "./_wait.ts";
+import { checkSocketAddress } from "./net/address.ts";
 import {
   checkLimits,
   DEFAULT_FRAME_TIMEOUT_MS,
@@ -246,35 +247,8 @@ export interface ManagerQueueOptions {
 
 function checkAddress(what: string, address: unknown): ManagerAddress {
   if (typeof address === "string" && address.length > 0) return address;
-  if (typeof address === "object" && address !== null) {
-    const { hostname, port } = address as {
-      hostname?: unknown;
-      port?: unknown;
-    };
-    if (typeof hostname !== "string" || hostname.length === 0) {
-      throw new TypeError(
-        `${what}: address.hostname must be a non-empty string, received ${
-          describe(hostname)
-        }`,
-      );
-    }
-    if (
-      !Number.isInteger(port) || (port as number) < 0 ||
-      (port as number) > 65535
-    ) {
-      throw new RangeError(
-        `${what}: address.port must be an integer from 0 to 65535, received ${
-          describe(port)
-        }`,
-      );
-    }
-    return { hostname, port: port as number };
-  }
-  throw new TypeError(
-    `${what}: address must be a socket path or { hostname, port }, received ${
-      describe(address)
-    }`,
-  );
+  const checked = checkSocketAddress(what, address);
+  return "path" in checked ? checked.path : checked;
 }
 
 function checkCount(what: string, name: string, value: unknown): void {

@@ -152,6 +152,53 @@ function waitParams(
 }
 
 /**
+ * What every manager proxy is (Python's `BaseProxy`): a handle on an
+ * object that lives in the manager, which crosses into Processes as a live
+ * proxy, and which `Deno.inspect` shows as Python's `repr()` does - class,
+ * typeid, the object's id and the manager's address - without a call to
+ * the manager. It has no string-named members of its own.
+ *
+ * @example Usage
+ * ```ts
+ * import { BaseProxy, Manager } from "@denomp/multiprocessing";
+ * import assert from "node:assert/strict";
+ *
+ * await using manager = await Manager.start();
+ * const d = await manager.dict();
+ * assert.ok(d instanceof BaseProxy);
+ * assert.match(Deno.inspect(d), /^DictProxy \{ typeid: "dict", id: "[0-9a-f]+"/);
+ * ```
+ */
+export class BaseProxy {
+  #ref: ProxyRef;
+
+  /** @ignore Made by the manager's methods. */
+  constructor(ref: ProxyRef) {
+    this.#ref = ref;
+  }
+
+  /**
+   * The descriptor used when this proxy crosses into a worker.
+   *
+   * @returns The descriptor.
+   *
+   * @ignore Internal: the shared-object registry calls it.
+   */
+  [SHARE](): SharedDescriptor {
+    return share(this.#ref);
+  }
+
+  /**
+   * What Python's `repr()` shows, from what is known here (no call).
+   *
+   * @returns The description.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return inspect(this, this.#ref);
+  }
+}
+
+/**
  * What a dict key may be: Python's hashable values, as JavaScript has them.
  * Keys of different types stay distinct (`1`, `"1"`, `1n` and `true` are
  * four keys); an array is compared by its items, as Python's tuple; a
@@ -191,11 +238,13 @@ export type DictKey =
  * assert.deepEqual(await d.toMap(), new Map<unknown, unknown>([[1, "1"], ["2", 2], [0.25, null]]));
  * ```
  */
-export class DictProxy<V = unknown, K extends DictKey = DictKey> {
+export class DictProxy<V = unknown, K extends DictKey = DictKey>
+  extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.dict}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -394,26 +443,6 @@ export class DictProxy<V = unknown, K extends DictKey = DictKey> {
   async toMap(): Promise<Map<K, V>> {
     return new Map(await this.entries());
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /** Options of {@linkcode ListProxy.prototype.sort}. */
@@ -472,11 +501,12 @@ function pathStep(what: string, step: unknown): string | number {
  * assert.deepEqual(await l.toArray(), [9]);
  * ```
  */
-export class ListProxy<T = unknown> {
+export class ListProxy<T = unknown> extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.list}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -724,26 +754,6 @@ export class ListProxy<T = unknown> {
     const ref = this.#ref;
     await ref.call("list.sort", [ref.id, wire, reverse]);
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -764,11 +774,12 @@ export class ListProxy<T = unknown> {
  */
 export class NamespaceProxy<
   T extends Record<string, unknown> = Record<string, unknown>,
-> {
+> extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.namespace}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -837,26 +848,6 @@ export class NamespaceProxy<
   async toObject(): Promise<T> {
     return await this.#ref.call("namespace.toObject", [this.#ref.id]) as T;
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -876,11 +867,12 @@ export class NamespaceProxy<
  * assert.equal(await v.get(), 41);
  * ```
  */
-export class ValueProxy<T = unknown> {
+export class ValueProxy<T = unknown> extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.value}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -913,26 +905,6 @@ export class ValueProxy<T = unknown> {
    */
   async typecode(): Promise<string> {
     return await this.#ref.call("value.typecode", [this.#ref.id]) as string;
-  }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
   }
 }
 
@@ -991,11 +963,12 @@ async function holdOn(
  * assert.equal(await lock.locked(), false);
  * ```
  */
-export class LockProxy {
+export class LockProxy extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.lock}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1042,26 +1015,6 @@ export class LockProxy {
     options ??= {};
     return await holdOn(this.#ref, "lock", "Cannot hold lock", options);
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1082,11 +1035,12 @@ export class LockProxy {
  * assert.equal(await rlock.locked(), false);
  * ```
  */
-export class RLockProxy {
+export class RLockProxy extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.rlock}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1130,26 +1084,6 @@ export class RLockProxy {
     options ??= {};
     return await holdOn(this.#ref, "rlock", "Cannot hold rlock", options);
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1168,11 +1102,12 @@ export class RLockProxy {
  * assert.equal(await sem.getValue(), 2);
  * ```
  */
-export class SemaphoreProxy {
+export class SemaphoreProxy extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.semaphore}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1233,26 +1168,6 @@ export class SemaphoreProxy {
       options,
     );
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1270,11 +1185,12 @@ export class SemaphoreProxy {
  * assert.equal(await event.wait(), true);
  * ```
  */
-export class EventProxy {
+export class EventProxy extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.event}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1311,26 +1227,6 @@ export class EventProxy {
     if (signal?.aborted) throw signal.reason;
     return set as boolean;
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1350,11 +1246,12 @@ export class EventProxy {
  * await assert.rejects(q.getNowait(), QueueEmptyError);
  * ```
  */
-export class QueueProxy<T = unknown> {
+export class QueueProxy<T = unknown> extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.queue}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1437,26 +1334,6 @@ export class QueueProxy<T = unknown> {
   async full(): Promise<boolean> {
     return await this.#ref.call("queue.full", [this.#ref.id]) as boolean;
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1478,11 +1355,12 @@ export class QueueProxy<T = unknown> {
  * await assert.rejects(a.set(0, 1.5), TypeError);
  * ```
  */
-export class ArrayProxy<T extends number | bigint = number> {
+export class ArrayProxy<T extends number | bigint = number> extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.array}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1562,26 +1440,6 @@ export class ArrayProxy<T extends number | bigint = number> {
   async typecode(): Promise<string> {
     return await this.#ref.call("array.typecode", [this.#ref.id]) as string;
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1626,11 +1484,12 @@ export class BoundedSemaphoreProxy extends SemaphoreProxy {
  * await cond.notifyAll(); // nobody waits: a no-op
  * ```
  */
-export class ConditionProxy {
+export class ConditionProxy extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.condition}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1759,26 +1618,6 @@ export class ConditionProxy {
   async notifyAll(): Promise<void> {
     await this.#ref.call("condition.notifyAll", [this.#ref.id]);
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1798,11 +1637,12 @@ export class ConditionProxy {
  * assert.equal(await barrier.parties(), 2);
  * ```
  */
-export class BarrierProxy {
+export class BarrierProxy extends BaseProxy {
   #ref: ProxyRef;
 
   /** @ignore Made by {@linkcode Manager.barrier}. */
   constructor(ref: ProxyRef) {
+    super(ref);
     this.#ref = ref;
   }
 
@@ -1871,26 +1711,6 @@ export class BarrierProxy {
       broken: boolean;
     };
   }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
-  }
 }
 
 /**
@@ -1944,32 +1764,10 @@ export type CustomProxy<T> = AutoProxy & RemoteMethods<T>;
  * }
  * ```
  */
-export class AutoProxy {
-  #ref: ProxyRef;
-
+export class AutoProxy extends BaseProxy {
   /** @ignore Made by {@linkcode Manager.create}. */
   constructor(ref: ProxyRef) {
-    this.#ref = ref;
-  }
-
-  /**
-   * The descriptor used when this proxy crosses into a worker.
-   *
-   * @returns The descriptor.
-   *
-   * @ignore Internal: the shared-object registry calls it.
-   */
-  [SHARE](): SharedDescriptor {
-    return share(this.#ref);
-  }
-
-  /**
-   * What Python's `repr()` shows, from what is known here (no call).
-   *
-   * @returns The description.
-   */
-  [Symbol.for("Deno.customInspect")](): string {
-    return inspect(this, this.#ref);
+    super(ref);
   }
 }
 

@@ -217,25 +217,26 @@ Deno.test("Manager.start() with a type whose module cannot be imported fails cle
 });
 
 Deno.test("Manager.start({ permissions }) narrows what the server's user code may do", async () => {
-  // By default the server may read its types' modules and nothing else.
+  // By default the server may read its types' modules and the toolkit's
+  // files (this checkout), and nothing else.
   await using plain = await Manager.start();
   const probe = await plain.create(ProbeType);
   const denied = await probe.env("HOME").catch((e) => e);
   assert.ok(denied instanceof RemoteError);
   assert.equal(denied.remoteName, "NotCapable");
-  await assert.rejects(probe.size("deno.json"), /NotCapable|Requires read/);
-  // Given one variable and one file, it may use exactly those.
+  await assert.rejects(probe.size("/etc/passwd"), /NotCapable|Requires read/);
+  assert.equal(
+    await probe.size("deno.json"),
+    (await Deno.stat("deno.json")).size,
+  );
+  // Given one variable, it may read exactly that one.
   await using narrow = await Manager.start({
-    permissions: { env: ["HOME"], read: ["deno.json"] },
+    permissions: { env: ["HOME"] },
   });
   const probe2 = await narrow.create(ProbeType);
   assert.equal(await probe2.env("HOME"), Deno.env.get("HOME"));
-  assert.equal(
-    await probe2.size("deno.json"),
-    (await Deno.stat("deno.json")).size,
-  );
   await assert.rejects(probe2.env("PATH"), /NotCapable|Requires env/);
-  await assert.rejects(probe2.size("README.md"), /NotCapable|Requires read/);
+  await assert.rejects(probe2.size("/etc/passwd"), /NotCapable|Requires read/);
   // Never more than this program holds (the tests run without --allow-ffi
   // and with net for 127.0.0.1 only).
   await assert.rejects(

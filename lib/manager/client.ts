@@ -24,6 +24,7 @@ import {
 } from "./rpc.ts";
 import {
   type ByteLink,
+  connLink,
   FrameReader,
   FrameWriter,
   fromBase64,
@@ -327,14 +328,10 @@ export class RpcClient {
 }
 
 /** A link over a Deno connection, with a reusable read buffer. */
-function connLink(conn: Deno.Conn): { link: ByteLink; source: ChunkSource } {
+function connSource(conn: Deno.Conn): { link: ByteLink; source: ChunkSource } {
   const buf = new Uint8Array(64 * 1024);
   return {
-    link: {
-      read: (p) => conn.read(p),
-      write: (p) => conn.write(p),
-      close: () => conn.close(),
-    },
+    link: connLink(conn),
     source: async () => {
       const n = await conn.read(buf);
       return n === null ? null : buf.subarray(0, n);
@@ -371,7 +368,7 @@ export async function connectSocket(
   if (typeof address !== "string") {
     (conn as Deno.TcpConn).setNoDelay(true);
   }
-  const { link, source } = connLink(conn);
+  const { link, source } = connSource(conn);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
   let hello: Record<string, unknown>;
   try {

@@ -25,6 +25,7 @@ import {
 } from "./rpc.ts";
 import {
   type ByteLink,
+  connLink,
   FrameReader,
   FrameTooLargeError,
   FrameWriter,
@@ -335,14 +336,6 @@ export class Conn {
     const error = data ? { code, message, data } : { code, message };
     this.send({ jsonrpc: "2.0", id, error });
   }
-}
-
-function connLink(c: Deno.Conn): ByteLink {
-  return {
-    read: (p) => c.read(p),
-    write: (p) => c.write(p),
-    close: () => c.close(),
-  };
 }
 
 async function serveSocket(

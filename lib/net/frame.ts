@@ -179,6 +179,15 @@ export interface ByteLink {
   close(): void;
 }
 
+/** The byte link of a Deno connection. */
+export function connLink(conn: Deno.Conn): ByteLink {
+  return {
+    read: (p) => conn.read(p),
+    write: (p) => conn.write(p),
+    close: () => conn.close(),
+  };
+}
+
 interface DrainWaiter {
   upto: number;
   resolve(): void;
