@@ -186,8 +186,8 @@ export interface RegisterOptions {
   module?: string | URL;
   /**
    * The methods clients may call (Python's `exposed`); the server refuses
-   * any other. `then` cannot be exposed (a proxy with it would pass for a
-   * promise).
+   * any other. `then` and `constructor` cannot be exposed (a proxy with
+   * them would pass for a promise, or another class).
    *
    * @default {every public method: those not starting with "_"}
    */
@@ -1148,10 +1148,14 @@ export class Manager {
           }`,
         );
       }
-      if (exposed.includes("then")) {
-        throw new TypeError(
-          `${what}: "then" cannot be exposed (the proxy would pass for a promise)`,
-        );
+      for (const name of ["then", "constructor"]) {
+        if (exposed.includes(name)) {
+          throw new TypeError(
+            `${what}: "${name}" cannot be exposed (a proxy with it would pass for ${
+              name === "then" ? "a promise" : "another class"
+            })`,
+          );
+        }
       }
       names = [...new Set(exposed)];
     }

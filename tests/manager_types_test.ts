@@ -170,6 +170,10 @@ Deno.test("Manager.register() and create() validate their arguments", async () =
     TypeError,
   );
   assert.throws(
+    () => Manager.register("X", MathsClass, { exposed: ["constructor"] }),
+    TypeError,
+  );
+  assert.throws(
     () =>
       Manager.register("X", MathsClass, {
         exposed: [1] as unknown as string[],
