@@ -42,6 +42,7 @@ export * from "./lib/errors.ts";
 export * from "./lib/event.ts";
 export * from "./lib/executor.ts";
 export * from "./lib/joinable_queue.ts";
+export * from "./lib/listener.ts";
 export * from "./lib/lock.ts";
 export * from "./lib/manager.ts";
 export * from "./lib/manager_proxies.ts";
@@ -58,3 +59,6 @@ export * from "./lib/simple_queue.ts";
 export * from "./lib/start_method.ts";
 export * from "./lib/value.ts";
 export { SharedArray as Array } from "./lib/shared_array.ts";
+// Python's multiprocessing.connection: connection.wait does not clash with
+// the futures' wait.
+export * as connection from "./lib/connection.ts";

@@ -1,12 +1,26 @@
 // Copyright 2026 the denomp authors. MIT license.
 // Manager calls against the raw floor: a TCP echo round trip to another
-// process carrying a frame of the same size. Run with `deno task bench`.
-import { Manager } from "../mod.ts";
+// process carrying a frame of the same size; dict keys of other types,
+// nested proxies, registered types' methods and the server-side sort
+// against their plain counterparts. Run with `deno task bench`.
+import { type ListProxy, Manager } from "../mod.ts";
+import { Adder } from "./_types.ts";
+
+const AdderType = Manager.register("Adder", Adder, {
+  module: new URL("./_types.ts", import.meta.url),
+});
 
 const manager = await Manager.start({
   address: { hostname: "127.0.0.1", port: 0 },
 });
-const d = await manager.dict<number>({ k: 1 });
+const d = await manager.dict<unknown>({ k: 1 });
+await d.set(1, 1);
+await d.set([1, "a"], 1);
+const inner = await manager.list<number>([1]);
+await d.set("inner", inner);
+const adder = await manager.create(AdderType);
+const unsorted = Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 10_007);
+const big = await manager.list<number>(unsorted);
 
 // The floor: an echo server in a subprocess, one round trip per call.
 const echoSource = `
@@ -61,6 +75,85 @@ Deno.bench({
   name: "DictProxy.set()",
   async fn() {
     await d.set("k", 2);
+  },
+});
+
+Deno.bench({
+  group: "keys",
+  name: "DictProxy.get() of a string key",
+  baseline: true,
+  async fn() {
+    await d.get("k");
+  },
+});
+
+Deno.bench({
+  group: "keys",
+  name: "DictProxy.get() of a number key",
+  async fn() {
+    await d.get(1);
+  },
+});
+
+Deno.bench({
+  group: "keys",
+  name: "DictProxy.get() of a tuple key",
+  async fn() {
+    await d.get([1, "a"]);
+  },
+});
+
+Deno.bench({
+  group: "nested",
+  name: "DictProxy.get() of a number",
+  baseline: true,
+  async fn() {
+    await d.get("k");
+  },
+});
+
+Deno.bench({
+  group: "nested",
+  name: "DictProxy.get() of a stored list proxy (a live proxy back)",
+  async fn() {
+    await d.get("inner") as ListProxy<number>;
+  },
+});
+
+Deno.bench({
+  group: "custom",
+  name: "DictProxy.get()",
+  baseline: true,
+  async fn() {
+    await d.get("k");
+  },
+});
+
+Deno.bench({
+  group: "custom",
+  name: "registered type's method (AutoProxy.add)",
+  async fn() {
+    await adder.add(1, 2);
+  },
+});
+
+Deno.bench({
+  group: "sort 10k",
+  name: "toArray() + sort here + replace()",
+  baseline: true,
+  async fn() {
+    const items = await big.toArray();
+    items.sort((a, b) => a - b);
+    await big.replace(unsorted);
+  },
+});
+
+Deno.bench({
+  group: "sort 10k",
+  name: "ListProxy.sort() on the manager (atomic)",
+  async fn() {
+    await big.sort();
+    await big.replace(unsorted);
   },
 });
 

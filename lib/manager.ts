@@ -11,32 +11,49 @@
  */
 
 import {
+  addressText,
   adoptClient,
   connectSocket,
   mayConnect,
+  newProxy,
   ProxyRef,
+  proxyReviver,
   refOf,
   RpcClient,
 } from "./manager/client.ts";
 import { keyBytes } from "./_auth.ts";
 import { encodeValue } from "./manager/codec.ts";
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  FrameReader,
-  toBase64,
-} from "./manager/rpc.ts";
+import type { TypeSpec } from "./manager/custom.ts";
+import { pairsFor } from "./manager/wire.ts";
+import { permissionFlags } from "./_permission_flags.ts";
+import { targetRef } from "./_target.ts";
+import { checkItem, typecodeInfo } from "./_typecode.ts";
+import type { Typecode } from "./value.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "./manager/rpc.ts";
+import { encodeFrame, FrameReader, toBase64 } from "./net/frame.ts";
 import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
-import { describe } from "./_wait.ts";
+import { checkTimeout, describe } from "./_wait.ts";
+import { checkSocketAddress } from "./net/address.ts";
+import {
+  checkLimits,
+  DEFAULT_FRAME_TIMEOUT_MS,
+  DEFAULT_MAX_TOTAL_BUFFERED_BYTES,
+} from "./net/limits.ts";
 import { ManagerError } from "./errors.ts";
 import {
   type AnyProxy,
+  ArrayProxy,
+  type AutoProxy,
+  BarrierProxy,
+  BoundedSemaphoreProxy,
+  ConditionProxy,
+  type CustomProxy,
+  type DictKey,
   DictProxy,
   EventProxy,
   ListProxy,
   LockProxy,
   NamespaceProxy,
-  proxyOf,
   QueueProxy,
   RLockProxy,
   SemaphoreProxy,
@@ -76,6 +93,128 @@ export interface ManagerOptions {
    * @default {16777216}
    */
   maxFrameBytes?: number;
+  /**
+   * Milliseconds a partly received frame may wait for its next bytes; a
+   * client whose frame stops arriving for longer is disconnected (and told
+   * why), and every other client goes on.
+   *
+   * @default {30000}
+   */
+  frameTimeout?: number;
+  /**
+   * Bytes one client connection may hold buffered on the server: a frame
+   * not yet complete, plus answers waiting behind a write in progress (a
+   * client that stops reading). A client over it is disconnected. At least
+   * `maxFrameBytes + 4`.
+   *
+   * @default {2 * maxFrameBytes}
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Bytes all client connections together may hold buffered; when a read
+   * takes the total over it, the client that read is disconnected and the
+   * others are served.
+   *
+   * @default {67108864 (64 MiB), or maxBufferedBytes when larger}
+   */
+  maxTotalBufferedBytes?: number;
+  /**
+   * Deno permissions of the server subprocess, as a Worker's: `"none"`,
+   * `"inherit"` (each permission this program holds for everything) or an
+   * object such as `{ read: ["./lib"], env: ["HOME"] }`, never beyond this
+   * program's own (else `Deno.errors.NotCapable`). On top, the server
+   * always gets what it needs for its socket and read access to the
+   * directories of the registered types' modules (to import them) and to
+   * the toolkit's own files when they are local. It
+   * runs the code of the types registered with {@linkcode Manager.register}
+   * and nothing else: give here what that code uses (and read access to
+   * what their modules import from elsewhere).
+   *
+   * @default {"none"}
+   */
+  permissions?: ManagerPermissions;
+}
+
+/**
+ * Deno permissions of the manager's server subprocess: `"inherit"`,
+ * `"none"`, or an object naming each permission as for a Worker. Mapped to
+ * `--allow-*` flags (no unstable flag is needed).
+ */
+export type ManagerPermissions =
+  | "inherit"
+  | "none"
+  | Deno.PermissionOptionsObject;
+
+/**
+ * Something that builds an object: a class, or a function returning one
+ * (Python's `callable` in `BaseManager.register`).
+ */
+export type TypeCallable =
+  // deno-lint-ignore no-explicit-any
+  | (abstract new (...args: any[]) => object)
+  // deno-lint-ignore no-explicit-any
+  | ((...args: any[]) => object | Promise<object>);
+
+/**
+ * The object a {@linkcode TypeCallable} builds: a class's instance, or a
+ * function's (awaited) result.
+ *
+ * @typeParam C The callable.
+ */
+export type InstanceOf<C> = C extends abstract new (...args: never[]) => infer I
+  ? I
+  : C extends (...args: never[]) => infer R ? Awaited<R>
+  : never;
+
+/**
+ * The parameters of a {@linkcode TypeCallable}.
+ *
+ * @typeParam C The callable.
+ */
+export type ArgumentsOf<C> = C extends
+  abstract new (...args: infer A) => unknown ? A
+  : C extends (...args: infer A) => unknown ? A
+  : never;
+
+/** Options of {@linkcode Manager.register}. */
+export interface RegisterOptions {
+  /**
+   * URL of the module that exports the callable; pass `import.meta.url`
+   * when it is not the program's main module. The server imports it.
+   *
+   * @default {Deno.mainModule}
+   */
+  module?: string | URL;
+  /**
+   * The methods clients may call (Python's `exposed`); the server refuses
+   * any other. `then` and `constructor` cannot be exposed (a proxy with
+   * them would pass for a promise, or another class).
+   *
+   * @default {every public method: those not starting with "_"}
+   */
+  exposed?: readonly string[];
+  /**
+   * Methods whose result stays on the server, as an object of the given
+   * registered type, and comes back as a proxy of it rather than as a copy
+   * (Python's `method_to_typeid`).
+   *
+   * @default {{}}
+   */
+  methodToTypeid?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A type registered with {@linkcode Manager.register}: give it to
+ * {@linkcode Manager.prototype.create} and the proxy's methods are typed
+ * after the callable's.
+ *
+ * @typeParam C The callable.
+ */
+export interface ManagerType<C extends TypeCallable = TypeCallable> {
+  /** The name it is registered under. */
+  readonly typeid: string;
+  /** The class or factory. */
+  readonly callable: C;
 }
 
 /** Options of {@linkcode Manager.connect}. */
@@ -84,6 +223,17 @@ export interface ManagerConnectOptions {
   address: ManagerAddress;
   /** Its authkey ({@linkcode Manager.authkey}). */
   authkey: Uint8Array | string;
+}
+
+/** Options of {@linkcode Manager.barrier}. */
+export interface ManagerBarrierOptions {
+  /**
+   * Milliseconds every `wait` waits at most unless it gives its own;
+   * running out breaks the barrier, as in Python.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
 }
 
 /** Options of {@linkcode Manager.queue}. */
@@ -98,35 +248,77 @@ export interface ManagerQueueOptions {
 
 function checkAddress(what: string, address: unknown): ManagerAddress {
   if (typeof address === "string" && address.length > 0) return address;
-  if (typeof address === "object" && address !== null) {
-    const { hostname, port } = address as {
-      hostname?: unknown;
-      port?: unknown;
-    };
-    if (typeof hostname !== "string" || hostname.length === 0) {
-      throw new TypeError(
-        `${what}: address.hostname must be a non-empty string, received ${
-          describe(hostname)
-        }`,
-      );
-    }
-    if (
-      !Number.isInteger(port) || (port as number) < 0 ||
-      (port as number) > 65535
-    ) {
-      throw new RangeError(
-        `${what}: address.port must be an integer from 0 to 65535, received ${
-          describe(port)
-        }`,
-      );
-    }
-    return { hostname, port: port as number };
+  const checked = checkSocketAddress(what, address);
+  return "path" in checked ? checked.path : checked;
+}
+
+function checkCount(what: string, name: string, value: unknown): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new RangeError(
+      `${what}: ${name} must be a non-negative integer, received ${
+        describe(value)
+      }`,
+    );
   }
-  throw new TypeError(
-    `${what}: address must be a socket path or { hostname, port }, received ${
-      describe(address)
-    }`,
-  );
+}
+
+/** The kinds a typeid may not take. */
+const BUILT_IN_KINDS = new Set([
+  "dict",
+  "list",
+  "namespace",
+  "value",
+  "array",
+  "lock",
+  "rlock",
+  "semaphore",
+  "boundedSemaphore",
+  "event",
+  "condition",
+  "barrier",
+  "queue",
+  "custom",
+]);
+
+/** The types registered with Manager.register, by typeid. */
+const registry = new Map<string, TypeSpec>();
+
+/**
+ * The registered types a new server gets, checked: every methodToTypeid
+ * target must be registered too.
+ */
+function typesForStart(what: string): TypeSpec[] {
+  const specs = [...registry.values()];
+  for (const spec of specs) {
+    for (const [method, target] of Object.entries(spec.methodToTypeid)) {
+      if (!registry.has(target)) {
+        throw new TypeError(
+          `${what}: methodToTypeid.${method} of ${spec.typeid} names ${target}, which is not registered`,
+        );
+      }
+    }
+  }
+  return specs;
+}
+
+/**
+ * Read access to the directories of the types' local modules, and to the
+ * toolkit's own files when they are local (a module that defines a type
+ * usually imports the toolkit too).
+ */
+function typeReadFlags(specs: TypeSpec[]): string[] {
+  const dirs = new Set<string>();
+  for (const spec of specs) {
+    const url = new URL(spec.callable.module);
+    if (url.protocol === "file:") {
+      dirs.add(decodeURIComponent(new URL(".", url).pathname));
+    }
+  }
+  const toolkit = new URL("../", import.meta.url);
+  if (dirs.size > 0 && toolkit.protocol === "file:") {
+    dirs.add(decodeURIComponent(toolkit.pathname));
+  }
+  return dirs.size > 0 ? [`--allow-read=${[...dirs].join(",")}`] : [];
 }
 
 function tempDir(): string {
@@ -228,6 +420,13 @@ export class Manager {
   #stderr: Promise<string>;
   #shutdown: Promise<void> | null = null;
   #pipe: RpcClient | null = null;
+  /** The registered types this server knows; `null` when connected. */
+  #typeids: Set<string> | null = null;
+
+  /** Identifies this manager for values holding proxies. */
+  get #manager(): string {
+    return `${addressText(this.#address)}\n${this.#authkeyText}`;
+  }
 
   private constructor(
     client: RpcClient,
@@ -261,6 +460,7 @@ export class Manager {
       address,
       authkey,
       maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
+      frameTimeout = DEFAULT_FRAME_TIMEOUT_MS,
     } = options ?? {};
     const key = authkey === undefined
       ? crypto.getRandomValues(new Uint8Array(32))
@@ -275,6 +475,14 @@ export class Manager {
         }`,
       );
     }
+    const maxBufferedBytes = options?.maxBufferedBytes ?? 2 * maxFrameBytes;
+    const maxTotalBufferedBytes = options?.maxTotalBufferedBytes ??
+      Math.max(DEFAULT_MAX_TOTAL_BUFFERED_BYTES, maxBufferedBytes);
+    checkLimits(what, {
+      frameTimeout,
+      maxBufferedBytes,
+      maxTotalBufferedBytes,
+    }, maxFrameBytes);
     let target: ManagerAddress;
     let listen: ServerConfig["address"];
     const flags: string[] = [];
@@ -307,12 +515,26 @@ export class Manager {
         `--allow-net=${target.hostname}${target.port ? `:${target.port}` : ""}`,
       );
     }
+    const types = typesForStart(what);
+    flags.push(...typeReadFlags(types));
+    if (options?.permissions !== undefined) {
+      flags.push(...permissionFlags(what, options.permissions));
+    }
     const server = new URL("../workers/manager_server.ts", import.meta.url);
     let child: Deno.ChildProcess;
     try {
       child = spawnDeno({
         entry: server.href,
-        flags: ["--quiet", "--no-config", "--no-lock", ...flags],
+        flags: [
+          "--quiet",
+          // With registered types the server imports the program's own
+          // modules: let it resolve them with the program's configuration
+          // (import map), found from the working directory as the program
+          // found it.
+          ...(types.length > 0 ? [] : ["--no-config"]),
+          "--no-lock",
+          ...flags,
+        ],
         stdout: "piped",
         stderr: "piped",
       });
@@ -365,6 +587,10 @@ export class Manager {
       authkey: toBase64(key),
       address: listen!,
       maxFrameBytes,
+      frameTimeout,
+      maxBufferedBytes,
+      maxTotalBufferedBytes,
+      types,
     };
     const frames = new FrameReader(1024 * 1024);
     let ready: ReadyFrame | null = null;
@@ -413,6 +639,7 @@ export class Manager {
       maxFrameBytes,
       child,
     );
+    pipe.revive = proxyReviver(ready.address, toBase64(key), pipe);
     let client = pipe;
     if (mayConnect(ready.address)) {
       try {
@@ -430,6 +657,7 @@ export class Manager {
       stderr,
     );
     manager.#pipe = pipe;
+    manager.#typeids = new Set(types.map((t) => t.typeid));
     if (client !== pipe) adoptClient(ready.address, toBase64(key), client);
     child.status.then((status) => {
       const error = new ManagerError(
@@ -516,22 +744,23 @@ export class Manager {
   }
 
   /**
-   * A new shared `dict`.
+   * A new shared `dict`, with keys of any {@linkcode DictKey} type.
    *
    * @typeParam V The type of the values.
+   * @typeParam K The type of the keys.
    * @param init Initial entries: a plain object, a Map or pairs.
    * @returns Its proxy.
    * @throws {TypeError} when `init` cannot be encoded.
    */
-  async dict<V = unknown>(
-    init?: Record<string, V> | Map<string, V> | Iterable<[string, V]>,
-  ): Promise<DictProxy<V>> {
+  async dict<V = unknown, K extends DictKey = DictKey>(
+    init?: Record<string, V> | Map<K, V> | Iterable<readonly [K, V]>,
+  ): Promise<DictProxy<V, K>> {
     const what = "Cannot create dict";
     const args = init === undefined
       ? []
-      : [encodeValue(recordOf(what, init), what)];
+      : [pairsFor(this.#manager, what, init)];
     const ref = await this.#create("dict", args);
-    const proxy = new DictProxy<V>(ref);
+    const proxy = new DictProxy<V, K>(ref);
     ref.own(proxy);
     return proxy;
   }
@@ -554,7 +783,9 @@ export class Manager {
         `${what}: init must be iterable, received ${describe(init)}`,
       );
     }
-    const args = init === undefined ? [] : [encodeValue([...init], what)];
+    const args = init === undefined
+      ? []
+      : [encodeValue([...init], what, this.#manager)];
     const ref = await this.#create("list", args);
     const proxy = new ListProxy<T>(ref);
     ref.own(proxy);
@@ -574,7 +805,7 @@ export class Manager {
     const what = "Cannot create namespace";
     const args = init === undefined
       ? []
-      : [encodeValue(recordOf(what, init), what)];
+      : [encodeValue(recordOf(what, init), what, this.#manager)];
     const ref = await this.#create("namespace", args);
     const proxy = new NamespaceProxy<T>(ref);
     ref.own(proxy);
@@ -600,7 +831,7 @@ export class Manager {
     }
     const ref = await this.#create("value", [
       typecode,
-      encodeValue(value, what),
+      encodeValue(value, what, this.#manager),
     ]);
     const proxy = new ValueProxy<T>(ref);
     ref.own(proxy);
@@ -640,13 +871,7 @@ export class Manager {
    */
   async semaphore(value?: number): Promise<SemaphoreProxy> {
     if (value === undefined) value = 1;
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(
-        `Cannot create semaphore: value must be a non-negative integer, received ${
-          describe(value)
-        }`,
-      );
-    }
+    checkCount("Cannot create semaphore", "value", value);
     const ref = await this.#create("semaphore", [value]);
     const proxy = new SemaphoreProxy(ref);
     ref.own(proxy);
@@ -688,6 +913,367 @@ export class Manager {
     const proxy = new QueueProxy<T>(ref);
     ref.own(proxy);
     return proxy;
+  }
+
+  /**
+   * A new shared `Array` of one typecode (Python's
+   * `manager.Array(typecode, sequence)`) holding bigints (`q`, `Q`).
+   *
+   * @param typecode `q` or `Q`.
+   * @param init The items, or a length (all zero).
+   * @returns Its proxy.
+   * @throws {TypeError} for an item that is not a bigint.
+   * @throws {RangeError} for an item out of the typecode's range.
+   */
+  array(
+    typecode: "q" | "Q",
+    init: Iterable<bigint> | number,
+  ): Promise<ArrayProxy<bigint>>;
+  /**
+   * A new shared `Array` of one typecode (Python's
+   * `manager.Array(typecode, sequence)`) holding numbers.
+   *
+   * @param typecode One of `b B h H i I l L f d`.
+   * @param init The items, or a length (all zero).
+   * @returns Its proxy.
+   * @throws {TypeError} for a bad typecode or an item of the wrong type.
+   * @throws {RangeError} for an item out of the typecode's range.
+   *
+   * @example Usage
+   * ```ts
+   * import { Manager } from "@denomp/multiprocessing";
+   * import assert from "node:assert/strict";
+   *
+   * await using manager = await Manager.start();
+   * const a = await manager.array("d", 3);
+   * await a.set(0, 1.5);
+   * assert.deepEqual(await a.toArray(), [1.5, 0, 0]);
+   * ```
+   */
+  array(
+    typecode: Exclude<Typecode, "q" | "Q">,
+    init: Iterable<number> | number,
+  ): Promise<ArrayProxy<number>>;
+  async array(
+    typecode: Typecode,
+    init: Iterable<number | bigint> | number,
+  ): Promise<ArrayProxy<number | bigint>> {
+    const what = "Cannot create array";
+    const info = typecodeInfo(what, typecode);
+    let wire: unknown;
+    if (typeof init === "number") {
+      if (!Number.isSafeInteger(init) || init < 0) {
+        throw new RangeError(
+          `${what}: size must be a non-negative integer, received ${init}`,
+        );
+      }
+      wire = init;
+    } else if (
+      typeof init === "object" && init !== null && Symbol.iterator in init
+    ) {
+      const items = [...init];
+      items.forEach((item) => checkItem(what, info, item));
+      wire = encodeValue(items, what);
+    } else {
+      throw new TypeError(
+        `${what}: init must be iterable or a length, received ${
+          describe(init)
+        }`,
+      );
+    }
+    const ref = await this.#create("array", [typecode, wire]);
+    const proxy = new ArrayProxy<number | bigint>(ref);
+    ref.own(proxy);
+    return proxy;
+  }
+
+  /**
+   * A new shared `BoundedSemaphore`: releasing it above `value` fails.
+   *
+   * @param value The initial (and largest) count.
+   * @returns Its proxy.
+   * @throws {RangeError} when `value` is not a non-negative integer.
+   */
+  async boundedSemaphore(value?: number): Promise<BoundedSemaphoreProxy> {
+    if (value === undefined) value = 1;
+    checkCount("Cannot create bounded semaphore", "value", value);
+    const ref = await this.#create("boundedSemaphore", [value]);
+    const proxy = new BoundedSemaphoreProxy(ref);
+    ref.own(proxy);
+    return proxy;
+  }
+
+  /**
+   * A new shared `Condition`, over `lock` (a lock or rlock proxy of this
+   * manager) or over a new rlock, as Python's `manager.Condition(lock)`.
+   *
+   * @param lock The lock to wait with.
+   * @returns Its proxy.
+   * @throws {TypeError} when `lock` is not a lock or rlock proxy of this
+   *   manager.
+   */
+  async condition(lock?: LockProxy | RLockProxy): Promise<ConditionProxy> {
+    const what = "Cannot create condition";
+    const args: unknown[] = [];
+    if (lock !== undefined) {
+      const ref = refOf(lock);
+      if (
+        ref === undefined || (ref.kind !== "lock" && ref.kind !== "rlock") ||
+        ref.manager !== this.#manager
+      ) {
+        throw new TypeError(
+          `${what}: lock must be a lock or rlock proxy of this manager, received ${
+            describe(lock)
+          }`,
+        );
+      }
+      args.push(ref.id);
+    }
+    const ref = await this.#create("condition", args);
+    const proxy = new ConditionProxy(ref);
+    ref.own(proxy);
+    return proxy;
+  }
+
+  /**
+   * A new shared `Barrier` for `parties` parties.
+   *
+   * @param parties How many must arrive.
+   * @param options `timeout`: the default of every `wait`, in ms.
+   * @returns Its proxy.
+   * @throws {RangeError} when `parties` is not a positive integer.
+   */
+  async barrier(
+    parties: number,
+    options?: ManagerBarrierOptions,
+  ): Promise<BarrierProxy> {
+    const what = "Cannot create barrier";
+    if (!Number.isSafeInteger(parties) || parties < 1) {
+      throw new RangeError(
+        `${what}: parties must be a positive integer, received ${
+          describe(parties)
+        }`,
+      );
+    }
+    const timeout = checkTimeout(what, options?.timeout);
+    const ref = await this.#create("barrier", [
+      parties,
+      timeout === Infinity ? null : timeout,
+    ]);
+    const proxy = new BarrierProxy(ref);
+    ref.own(proxy);
+    return proxy;
+  }
+
+  /**
+   * Registers a type the manager can hold (Python's
+   * `BaseManager.register(typeid, callable, exposed, method_to_typeid)`):
+   * `callable` is an exported class or factory function, found by
+   * reference (its module and export name) and imported by the server
+   * subprocess, which then runs its code (see
+   * {@linkcode ManagerOptions.permissions}). Register before
+   * {@linkcode Manager.start}: a manager knows the types registered when
+   * it started. Registering a typeid again replaces it.
+   *
+   * @typeParam C The class or factory.
+   * @param typeid The name to create it by.
+   * @param callable The exported class or factory function.
+   * @param options `module`, `exposed` and `methodToTypeid`.
+   * @returns The type: give it to {@linkcode Manager.prototype.create}.
+   * @throws {TypeError} for a callable that is not a named function, or a
+   *   bad option.
+   * @throws {RangeError} for a typeid that names a built-in kind.
+   *
+   * @example Usage
+   * ```ts ignore
+   * // main.ts: deno run --allow-read=. --allow-run main.ts
+   * import { Manager } from "@denomp/multiprocessing";
+   *
+   * export class MathsClass {
+   *   add(x: number, y: number): number {
+   *     return x + y;
+   *   }
+   *   mul(x: number, y: number): number {
+   *     return x * y;
+   *   }
+   * }
+   *
+   * const Maths = Manager.register("Maths", MathsClass);
+   *
+   * if (import.meta.main) {
+   *   await using manager = await Manager.start();
+   *   const maths = await manager.create(Maths);
+   *   console.log(await maths.add(4, 3)); // 7
+   *   console.log(await maths.mul(7, 8)); // 56
+   * }
+   * ```
+   */
+  static register<C extends TypeCallable>(
+    typeid: string,
+    callable: C,
+    options?: RegisterOptions,
+  ): ManagerType<C> {
+    const what = "Cannot register type";
+    if (typeof typeid !== "string" || typeid.length === 0) {
+      throw new TypeError(
+        `${what}: typeid must be a non-empty string, received ${
+          describe(typeid)
+        }`,
+      );
+    }
+    if (BUILT_IN_KINDS.has(typeid)) {
+      throw new RangeError(
+        `${what}: ${typeid} is a built-in kind; choose another typeid`,
+      );
+    }
+    if (typeof callable !== "function") {
+      throw new TypeError(
+        `${what}: callable must be an exported class or function, received ${
+          describe(callable)
+        }`,
+      );
+    }
+    const { module, exposed, methodToTypeid = {} } = options ?? {};
+    const ref = targetRef(what, callable, module);
+    let names: string[] | null = null;
+    if (exposed !== undefined) {
+      if (
+        !Array.isArray(exposed) ||
+        !exposed.every((n) => typeof n === "string" && n.length > 0)
+      ) {
+        throw new TypeError(
+          `${what}: exposed must be a list of method names, received ${
+            describe(exposed)
+          }`,
+        );
+      }
+      for (const name of ["then", "constructor"]) {
+        if (exposed.includes(name)) {
+          throw new TypeError(
+            `${what}: "${name}" cannot be exposed (a proxy with it would pass for ${
+              name === "then" ? "a promise" : "another class"
+            })`,
+          );
+        }
+      }
+      names = [...new Set(exposed)];
+    }
+    if (typeof methodToTypeid !== "object" || methodToTypeid === null) {
+      throw new TypeError(
+        `${what}: methodToTypeid must be an object, received ${
+          describe(methodToTypeid)
+        }`,
+      );
+    }
+    const map: Record<string, string> = {};
+    for (const [method, target] of Object.entries(methodToTypeid)) {
+      if (typeof target !== "string" || target.length === 0) {
+        throw new TypeError(
+          `${what}: methodToTypeid.${method} must be a typeid, received ${
+            describe(target)
+          }`,
+        );
+      }
+      map[method] = target;
+    }
+    registry.set(typeid, {
+      typeid,
+      callable: ref,
+      exposed: names,
+      methodToTypeid: map,
+    });
+    return Object.freeze({ typeid, callable });
+  }
+
+  /**
+   * A new object of a registered type, held by the manager; its proxy's
+   * exposed methods are async calls to it (Python's `manager.Maths()`).
+   * With the {@linkcode ManagerType} that `register` returned, arguments
+   * and methods are typed after the callable.
+   *
+   * @typeParam C The class or factory.
+   * @param type The registered type.
+   * @param args The callable's arguments (copies; a proxy of a registered
+   *   type arrives as its object).
+   * @returns Its proxy.
+   * @throws {TypeError} when the type was not registered when this manager
+   *   started, or an argument cannot be encoded.
+   * @throws {RemoteError} when the callable throws (its name, message and
+   *   stack).
+   */
+  create<C extends TypeCallable>(
+    type: ManagerType<C>,
+    ...args: ArgumentsOf<C>
+  ): Promise<CustomProxy<InstanceOf<C>>>;
+  /**
+   * A new object of the type registered as `typeid`, its proxy typed as
+   * `T`'s methods (the manager may have been started by another program).
+   *
+   * @typeParam T The instance type.
+   * @param typeid The registered name.
+   * @param args The callable's arguments.
+   * @returns Its proxy.
+   * @throws {TypeError} when no such type is registered on the manager.
+   * @throws {RemoteError} when the callable throws.
+   */
+  create<T = Record<string, unknown>>(
+    typeid: string,
+    ...args: unknown[]
+  ): Promise<CustomProxy<T>>;
+  async create(
+    type: ManagerType | string,
+    ...args: unknown[]
+  ): Promise<AutoProxy> {
+    const typeid = typeof type === "string" ? type : type?.typeid;
+    const what = `Cannot create ${typeid}`;
+    if (typeof typeid !== "string") {
+      throw new TypeError(
+        `Cannot create object: type must be a registered type or its typeid, received ${
+          describe(type)
+        }`,
+      );
+    }
+    if (this.#typeids !== null && !this.#typeids.has(typeid)) {
+      throw new TypeError(
+        `${what}: no such type was registered when this manager started (call Manager.register() before Manager.start())`,
+      );
+    }
+    const params = args.map((arg) => encodeValue(arg, what, this.#manager));
+    let answer: unknown;
+    try {
+      answer = await this.#client.call("manager.createCustom", [
+        typeid,
+        ...params,
+      ]);
+    } catch (error) {
+      if (error instanceof TypeError) {
+        throw new TypeError(`${what}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    return this.#proxyFor(answer as unknown[]) as AutoProxy;
+  }
+
+  /** A proxy owning the reference an answer `[id, kind, typeid?, exposed?]` took. */
+  #proxyFor(answer: unknown[]): AnyProxy {
+    const [id, kind, typeid, exposed] = answer as [
+      string,
+      string,
+      string | undefined,
+      string[] | undefined,
+    ];
+    const ref = new ProxyRef(
+      id,
+      kind,
+      this.#address,
+      this.#authkeyText,
+      this.#client,
+    );
+    if (typeid !== undefined) {
+      ref.typeid = typeid;
+      ref.exposed = exposed ?? [];
+    }
+    return newProxy(ref) as AnyProxy;
   }
 
   /**
@@ -733,20 +1319,8 @@ export class Manager {
         }`,
       );
     }
-    const [id, kind] = await this.#client.call("manager.lookup", [name]) as [
-      string,
-      string,
-    ];
-    const ref = new ProxyRef(
-      id,
-      kind,
-      this.#address,
-      this.#authkeyText,
-      this.#client,
-    );
-    const proxy = proxyOf(ref);
-    ref.own(proxy);
-    return proxy as P;
+    const answer = await this.#client.call("manager.lookup", [name]);
+    return this.#proxyFor(answer as unknown[]) as P;
   }
 
   /**

@@ -2,13 +2,10 @@
 // A raw client for the Manager's wire, for hostile-input and fuzz tests:
 // it speaks the framing and the handshake by hand, and can send anything.
 
-import { CLIENT_PROOF, importHmacKey, prove } from "../lib/_auth.ts";
-import {
-  encodeFrame,
-  FrameReader,
-  fromBase64,
-  toBase64,
-} from "../lib/manager/rpc.ts";
+import { importHmacKey } from "../lib/_auth.ts";
+import { answerHandshake } from "../lib/net/handshake.ts";
+import { PROTOCOL } from "../lib/manager/rpc.ts";
+import { encodeFrame, FrameReader } from "../lib/net/frame.ts";
 
 /** A raw connection. */
 export class RawClient {
@@ -30,17 +27,17 @@ export class RawClient {
     const conn = await Deno.connect(address);
     const raw = new RawClient(conn);
     if (authkey !== undefined) {
-      const hello = await raw.next() as { challenge: string };
-      const key = await importHmacKey(authkey);
-      const proof = await prove(key, CLIENT_PROOF, fromBase64(hello.challenge));
-      await raw.sendJson({
-        response: toBase64(proof),
-        challenge: toBase64(crypto.getRandomValues(new Uint8Array(32))),
+      await answerHandshake({
+        read: () => raw.nextFrame(),
+        write: async (frame) => {
+          if (!await raw.sendBytes(frame)) throw new Error("closed");
+        },
+        close: () => raw.close(),
+      }, {
+        key: await importHmacKey(authkey),
+        protocol: PROTOCOL,
+        peer: "the manager",
       });
-      const reply = await raw.next() as { response?: string } | null;
-      if (reply === null || typeof reply.response !== "string") {
-        throw new Error("handshake failed");
-      }
     }
     return raw;
   }
@@ -71,9 +68,15 @@ export class RawClient {
 
   /** The next frame, parsed; `null` once the server closed. */
   async next(): Promise<unknown> {
+    const frame = await this.nextFrame();
+    return frame === null ? null : JSON.parse(this.#decoder.decode(frame));
+  }
+
+  /** The next frame's payload; `null` once the server closed. */
+  async nextFrame(): Promise<Uint8Array | null> {
     for (;;) {
       const frame = this.#reader.next();
-      if (frame !== null) return JSON.parse(this.#decoder.decode(frame));
+      if (frame !== null) return frame.slice();
       let n: number | null;
       try {
         n = await this.conn.read(this.#buf);

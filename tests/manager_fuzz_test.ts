@@ -4,7 +4,7 @@
 // Afterwards the server must still serve, and the data must be intact.
 import assert from "node:assert/strict";
 import { type DictProxy, Manager } from "../mod.ts";
-import { encodeFrame, FrameReader } from "../lib/manager/rpc.ts";
+import { encodeFrame, FrameReader } from "../lib/net/frame.ts";
 import { RawClient } from "./_manager_raw.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 0x5eed);

@@ -20,7 +20,7 @@ import {
   PARSE_ERROR,
   UNKNOWN_OBJECT,
 } from "../lib/manager/rpc.ts";
-import { toBase64 } from "../lib/manager/rpc.ts";
+import { toBase64 } from "../lib/net/frame.ts";
 
 const module = new URL("./fixtures/manager_targets.ts", import.meta.url);
 const TCP = { hostname: "127.0.0.1", port: 0 };
@@ -202,7 +202,9 @@ Deno.test("values that cannot be encoded fail with TypeError before anything is 
     await assert.rejects(l.append(bad), TypeError);
     await assert.rejects(manager.dict({ x: bad }), TypeError);
   }
-  await assert.rejects(d.set(5 as unknown as string, 1), TypeError);
+  for (const badKey of [{}, new Map(), new Set([1]), [{}], () => {}]) {
+    await assert.rejects(d.set(badKey as unknown as string, 1), TypeError);
+  }
   assert.deepEqual(await d.toObject(), { a: 1 });
   assert.equal(await l.length(), 0);
 });
@@ -732,7 +734,11 @@ Deno.test("the server refuses methods outside its allow-list and bad shapes, and
     }
     assert.equal(await call("dict.get", ["nope", "a"]), UNKNOWN_OBJECT);
     assert.equal(await call("dict.get", [5, "a"]), INVALID_PARAMS);
-    assert.equal(await call("dict.get", [id, 5]), INVALID_PARAMS);
+    assert.equal(await call("dict.get", [id, { k: 5 }]), INVALID_PARAMS);
+    assert.equal(
+      await call("dict.get", [id, { $: "i", v: "1e5" }]),
+      INVALID_PARAMS,
+    );
     assert.equal(await call("list.get", [id, 0]), INVALID_PARAMS);
     assert.equal(await call("dict.get", { id }), INVALID_PARAMS);
     assert.equal(await call("manager.create", ["__proto__"]), INVALID_PARAMS);
@@ -810,7 +816,10 @@ Deno.test("Manager.shutdown() is idempotent and later calls fail with ManagerErr
     Deno.inspect(manager),
     /Manager \{ address: ".*", pid: \d+, running \}/,
   );
-  assert.match(Deno.inspect(d), /DictProxy \{ id: "[0-9a-f]+"/);
+  assert.match(
+    Deno.inspect(d),
+    /^DictProxy \{ typeid: "dict", id: "[0-9a-f]{16}", manager: ".*manager\.sock" \}$/,
+  );
   await Promise.all([manager.shutdown(), manager.shutdown()]);
   await manager.shutdown();
   await waiting;

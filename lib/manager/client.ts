@@ -5,34 +5,42 @@
 // ProxyRef, the handle every proxy keeps. Private.
 
 import { assertLive } from "../_context.ts";
-import { decodeValue } from "./codec.ts";
 import {
-  type ByteLink,
+  decodeValue,
+  markProxy,
+  type ProxyIdentity,
+  proxyIdentity,
+  type ProxyReviver,
+} from "./codec.ts";
+import {
   CANCELLED,
   DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  FrameReader,
-  FrameWriter,
-  fromBase64,
-  HANDSHAKE_MAX_FRAME_BYTES,
-  HEADER_BYTES,
   INVALID_PARAMS,
   METHOD_ERROR,
   PROTOCOL,
   type RpcErrorObject,
-  toBase64,
   UNKNOWN_OBJECT,
+  USER_ERROR,
 } from "./rpc.ts";
 import {
-  CHALLENGE_BYTES,
-  CLIENT_PROOF,
-  importHmacKey,
-  prove,
-  SERVER_PROOF,
-  verifyProof,
-} from "../_auth.ts";
+  type ByteLink,
+  connLink,
+  FrameReader,
+  FrameWriter,
+  fromBase64,
+  readUtf8,
+  toBase64,
+} from "../net/frame.ts";
+import { importHmacKey } from "../_auth.ts";
+import {
+  answerHandshake,
+  HANDSHAKE_MAX_FRAME_BYTES,
+  linkChannel,
+  ProtocolError,
+} from "../net/handshake.ts";
 import {
   AuthenticationError,
+  BrokenBarrierError,
   ManagerError,
   QueueEmptyError,
   QueueFullError,
@@ -58,8 +66,6 @@ interface Pending {
   aborted?: unknown;
   method: string;
 }
-
-const decoder = new TextDecoder();
 
 /** A text description of an address, for messages and cache keys. */
 export function addressText(address: ManagerAddress): string {
@@ -91,6 +97,14 @@ export function mayConnect(address: ManagerAddress): boolean {
 /** Rebuilds a JSON-RPC error object as the error the caller should see. */
 function toError(error: RpcErrorObject, method: string): Error {
   const name = error?.data?.name;
+  if (error?.code === USER_ERROR) {
+    // Thrown by user code on the server: its name, message and stack.
+    return new RemoteError(
+      String(error.message),
+      typeof name === "string" ? name : "Error",
+      typeof error.data?.stack === "string" ? error.data.stack : "",
+    );
+  }
   if (error?.code === METHOD_ERROR && typeof name === "string") {
     switch (name) {
       case "TypeError":
@@ -101,6 +115,8 @@ function toError(error: RpcErrorObject, method: string): Error {
         return new QueueEmptyError(error.message);
       case "QueueFullError":
         return new QueueFullError(error.message);
+      case "BrokenBarrierError":
+        return new BrokenBarrierError(error.message);
       default:
         return new RemoteError(String(error.message), name);
     }
@@ -131,6 +147,8 @@ export class RpcClient {
   readonly peer: string;
   /** The server's frame limit: longer requests fail here, unsent. */
   readonly maxFrameBytes: number;
+  /** Turns the proxies in answers into live proxies on this connection. */
+  revive: ProxyReviver | undefined;
   #hold: KeepAlive | undefined;
 
   constructor(
@@ -188,13 +206,11 @@ export class RpcClient {
     const text = `{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${
       JSON.stringify(params)
     }}`;
-    const frame = encodeFrame(text);
-    if (frame.length - HEADER_BYTES > this.maxFrameBytes) {
+    const bytes = this.#writer.sendText(text, this.maxFrameBytes);
+    if (bytes > this.maxFrameBytes) {
       return Promise.reject(
         new RangeError(
-          `Cannot call ${method}: the request is ${
-            frame.length - HEADER_BYTES
-          } bytes, over the manager's limit of ${this.maxFrameBytes} bytes`,
+          `Cannot call ${method}: the request is ${bytes} bytes, over the manager's limit of ${this.maxFrameBytes} bytes`,
         ),
       );
     }
@@ -218,7 +234,6 @@ export class RpcClient {
           reject(error);
         };
       }
-      this.#writer.send(frame);
     });
   }
 
@@ -255,11 +270,12 @@ export class RpcClient {
     let cause: unknown;
     try {
       for (;;) {
+        // Frames the reader holds already are answered before reading.
+        let frame: Uint8Array | null;
+        while ((frame = this.#reader.next()) !== null) this.#dispatch(frame);
         const chunk = await source();
         if (chunk === null) break;
         this.#reader.push(chunk);
-        let frame: Uint8Array | null;
-        while ((frame = this.#reader.next()) !== null) this.#dispatch(frame);
       }
     } catch (error) {
       cause = error;
@@ -273,7 +289,7 @@ export class RpcClient {
   }
 
   #dispatch(frame: Uint8Array): void {
-    const message = JSON.parse(decoder.decode(frame)) as {
+    const message = JSON.parse(readUtf8(frame, false)) as {
       id: number | null;
       result?: unknown;
       error?: RpcErrorObject;
@@ -281,12 +297,17 @@ export class RpcClient {
     const id = message.id;
     const pending = id === null ? undefined : this.#pending.get(id);
     if (pending === undefined) {
+      // Nobody waits for it, but proxies in it own references: made and
+      // dropped, they give them back.
+      if (typeof message.result === "object") {
+        decodeValue(message.result, this.revive);
+      }
       if (message.error !== undefined && id === null) {
-        // The server rejected something we sent as a whole (a frame too
-        // large, say) and is closing: fail everything.
+        // The server is closing this connection (a frame too large, a
+        // limit exceeded) and says why: fail everything with that.
         this.fail(
           new ManagerError(
-            `The manager refused a frame: ${message.error.message}`,
+            `The manager at ${this.peer} closed the connection: ${message.error.message}`,
           ),
         );
       }
@@ -301,38 +322,21 @@ export class RpcClient {
         pending.reject(toError(message.error, pending.method));
       }
     } else {
-      pending.resolve(decodeValue(message.result));
+      pending.resolve(decodeValue(message.result, this.revive));
     }
   }
 }
 
 /** A link over a Deno connection, with a reusable read buffer. */
-function connLink(conn: Deno.Conn): { link: ByteLink; source: ChunkSource } {
+function connSource(conn: Deno.Conn): { link: ByteLink; source: ChunkSource } {
   const buf = new Uint8Array(64 * 1024);
   return {
-    link: {
-      read: (p) => conn.read(p),
-      write: (p) => conn.write(p),
-      close: () => conn.close(),
-    },
+    link: connLink(conn),
     source: async () => {
       const n = await conn.read(buf);
       return n === null ? null : buf.subarray(0, n);
     },
   };
-}
-
-async function readFrame(
-  source: ChunkSource,
-  reader: FrameReader,
-): Promise<unknown> {
-  for (;;) {
-    const frame = reader.next();
-    if (frame !== null) return JSON.parse(decoder.decode(frame));
-    const chunk = await source();
-    if (chunk === null) return null;
-    reader.push(chunk);
-  }
 }
 
 /**
@@ -364,70 +368,32 @@ export async function connectSocket(
   if (typeof address !== "string") {
     (conn as Deno.TcpConn).setNoDelay(true);
   }
-  const { link, source } = connLink(conn);
+  const { link, source } = connSource(conn);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
-  let hello: {
-    protocol?: unknown;
-    challenge?: unknown;
-    maxFrameBytes?: unknown;
-  } | null = null;
+  let hello: Record<string, unknown>;
   try {
-    const key = await importHmacKey(authkey);
-    hello = await readFrame(source, reader) as {
-      protocol?: unknown;
-      challenge?: unknown;
-      maxFrameBytes?: unknown;
-    } | null;
-    if (
-      hello === null || hello.protocol !== PROTOCOL ||
-      typeof hello.challenge !== "string"
-    ) {
-      throw new ManagerError(
-        `Cannot connect to the manager at ${peer}: it does not speak ${PROTOCOL}`,
-      );
-    }
-    const ours = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
-    const proof = await prove(key, CLIENT_PROOF, fromBase64(hello.challenge));
-    await writeAll(
-      link,
-      encodeFrame(JSON.stringify({
-        response: toBase64(proof),
-        challenge: toBase64(ours),
-      })),
-    );
-    const reply = await readFrame(source, reader) as {
-      response?: unknown;
-      error?: { name?: unknown; message?: unknown };
-    } | null;
-    if (reply === null || reply.error !== undefined) {
-      throw new AuthenticationError(
-        `Cannot connect to the manager at ${peer}: authentication failed (wrong authkey)`,
-      );
-    }
-    if (
-      typeof reply.response !== "string" ||
-      !await verifyProof(key, SERVER_PROOF, ours, fromBase64(reply.response))
-    ) {
-      throw new AuthenticationError(
-        `Cannot connect to the manager at ${peer}: the server did not prove it knows the authkey`,
-      );
-    }
+    hello = await answerHandshake(linkChannel(link, reader), {
+      key: await importHmacKey(authkey),
+      protocol: PROTOCOL,
+      peer: `the manager at ${peer}`,
+    });
   } catch (error) {
     try {
       conn.close();
     } catch {
       // Already closed.
     }
-    if (
-      error instanceof AuthenticationError || error instanceof ManagerError
-    ) throw error;
+    if (error instanceof AuthenticationError) throw error;
+    if (error instanceof ProtocolError) {
+      throw new ManagerError(error.message, { cause: error });
+    }
     throw new ManagerError(`Cannot connect to the manager at ${peer}`, {
       cause: error,
     });
   }
   reader.limit = 0xffffffff;
-  const limit = Number(hello?.maxFrameBytes);
-  return new RpcClient(
+  const limit = Number(hello.maxFrameBytes);
+  const client = new RpcClient(
     link,
     source,
     reader,
@@ -435,11 +401,8 @@ export async function connectSocket(
     Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_FRAME_BYTES,
     conn,
   );
-}
-
-async function writeAll(link: ByteLink, bytes: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) off += await link.write(bytes.subarray(off));
+  client.revive = proxyReviver(address, toBase64(authkey), client);
+  return client;
 }
 
 /** This thread's socket connections, one per manager, shared by proxies. */
@@ -479,17 +442,58 @@ const finalizer = new FinalizationRegistry<ProxyRef>((ref) => {
   ref.releaseObject();
 });
 
-const refs = new WeakMap<object, ProxyRef>();
-
 /** The ref behind a proxy, or `undefined` for anything else. */
 export function refOf(proxy: unknown): ProxyRef | undefined {
-  return typeof proxy === "object" && proxy !== null
-    ? refs.get(proxy)
-    : undefined;
+  const identity = proxyIdentity(proxy);
+  return identity instanceof ProxyRef ? identity : undefined;
+}
+
+let makeProxy: ((ref: ProxyRef) => object) | null = null;
+
+/** Sets how a ref becomes a proxy (lib/manager_proxies.ts does, once). */
+export function setProxyFactory(factory: (ref: ProxyRef) => object): void {
+  makeProxy = factory;
+}
+
+/** A proxy of `ref`'s kind, owning the reference `ref` stands for. */
+export function newProxy(ref: ProxyRef): object {
+  const proxy = makeProxy!(ref);
+  ref.own(proxy);
+  return proxy;
+}
+
+/** What a proxy tag names: its object, kind and, for custom types, more. */
+interface TagInfo {
+  id: string;
+  kind: string;
+  typeid?: string;
+  exposed?: string[];
+}
+
+/**
+ * The reviver of a connection: every proxy tag in an answer becomes a
+ * proxy that owns the reference the server took for it.
+ */
+export function proxyReviver(
+  address: ManagerAddress,
+  authkey: string,
+  client: RpcClient,
+): ProxyReviver {
+  return (v) => {
+    const info = v as TagInfo;
+    const ref = new ProxyRef(info.id, info.kind, address, authkey, client);
+    if (info.typeid !== undefined) {
+      ref.typeid = info.typeid;
+      ref.exposed = info.exposed ?? [];
+    }
+    const proxy = makeProxy!(ref);
+    ref.own(proxy);
+    return proxy;
+  };
 }
 
 /** What a proxy holds: its object's id, kind and a way to reach it. */
-export class ProxyRef {
+export class ProxyRef implements ProxyIdentity {
   /** The object's id on the manager. */
   readonly id: string;
   /** The kind, such as `"dict"`. */
@@ -498,6 +502,10 @@ export class ProxyRef {
   readonly address: ManagerAddress;
   /** Base64 of the authkey. */
   readonly authkey: string;
+  /** A registered type's name (custom proxies). */
+  typeid: string | undefined;
+  /** A registered type's callable methods (custom proxies). */
+  exposed: string[] = [];
   #client: RpcClient | null;
   #connecting: Promise<RpcClient> | null = null;
   #owned = false;
@@ -516,13 +524,18 @@ export class ProxyRef {
     this.#client = client;
   }
 
+  /** Identifies the manager (for values holding proxies). */
+  get manager(): string {
+    return `${addressText(this.address)}\n${this.authkey}`;
+  }
+
   /**
    * Makes this ref own one reference to the object, given back when
    * `holder` is garbage-collected.
    */
   own(holder: object): void {
     this.#owned = true;
-    refs.set(holder, this);
+    markProxy(holder, this);
     finalizer.register(holder, this);
   }
 

@@ -13,12 +13,37 @@
 //   {"$":"s","v":[v,...]}        Set
 //   {"$":"b","v":"AAEC"}         Uint8Array (base64)
 //   {"$":"o","v":{...}}          a plain object that itself has a key "$"
+//   {"$":"p","v":"<id>"}         a proxy of this manager (the server answers
+//                                {"$":"p","v":{"id","kind",...}})
 // Objects without a "$" key and arrays are themselves. The server stores
-// these trees as they are and never needs to understand the tags.
+// these trees as they are: it only looks for proxies (to count references)
+// and, for registered types, decodes what user code receives.
 
-import { fromBase64, toBase64 } from "./rpc.ts";
+import { fromBase64, toBase64 } from "../net/frame.ts";
 
 const UNDEFINED_TAG = Object.freeze({ $: "u" });
+
+/** What the codec knows of a proxy: its object and its manager. */
+export interface ProxyIdentity {
+  /** The object's id on its manager. */
+  readonly id: string;
+  /** Identifies the manager (address and authkey). */
+  readonly manager: string;
+}
+
+const proxies = new WeakMap<object, ProxyIdentity>();
+
+/** Marks `holder` as a proxy, so that values holding it encode it as one. */
+export function markProxy(holder: object, identity: ProxyIdentity): void {
+  proxies.set(holder, identity);
+}
+
+/** The identity of a proxy, or `undefined` for anything else. */
+export function proxyIdentity(value: unknown): ProxyIdentity | undefined {
+  return typeof value === "object" && value !== null
+    ? proxies.get(value)
+    : undefined;
+}
 
 /**
  * Sets an own data property, even for the key `"__proto__"` (a plain
@@ -48,7 +73,11 @@ export function setOwn(
  * @throws {TypeError} for a function, a symbol, a cycle, a class instance or
  * a shared object, naming where it was found; nothing is sent then.
  */
-export function encodeValue(value: unknown, what: string): unknown {
+export function encodeValue(
+  value: unknown,
+  what: string,
+  manager?: string,
+): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -58,7 +87,7 @@ export function encodeValue(value: unknown, what: string): unknown {
     case "undefined":
       return UNDEFINED_TAG;
     default:
-      return encodeDeep(value, what, "value", new Set());
+      return encodeDeep(value, what, "value", new Set(), manager);
   }
 }
 
@@ -67,6 +96,7 @@ function encodeDeep(
   what: string,
   path: string,
   stack: Set<object>,
+  manager: string | undefined,
 ): unknown {
   switch (typeof value) {
     case "string":
@@ -86,6 +116,15 @@ function encodeDeep(
   }
   if (value === null) return null;
   const object = value as object;
+  const proxy = proxies.get(object);
+  if (proxy !== undefined) {
+    if (manager !== undefined && proxy.manager !== manager) {
+      throw new TypeError(
+        `${what}: ${path} is a proxy of another manager; only proxies of this manager can be stored in it`,
+      );
+    }
+    return { $: "p", v: proxy.id };
+  }
   if (stack.has(object)) {
     throw new TypeError(
       `${what}: ${path} is a circular reference and cannot be stored in the manager`,
@@ -97,7 +136,7 @@ function encodeDeep(
       let copy: unknown[] | null = null;
       for (let i = 0; i < object.length; i++) {
         const item = object[i];
-        const next = encodeDeep(item, what, `${path}[${i}]`, stack);
+        const next = encodeDeep(item, what, `${path}[${i}]`, stack, manager);
         if (next !== item || !(i in object)) {
           copy ??= object.slice();
           copy[i] = next;
@@ -116,7 +155,7 @@ function encodeDeep(
       let copy: Record<string, unknown> | null = null;
       for (const key of Object.keys(record)) {
         const item = record[key];
-        const next = encodeDeep(item, what, `${path}.${key}`, stack);
+        const next = encodeDeep(item, what, `${path}.${key}`, stack, manager);
         if (next !== item) {
           copy ??= { ...record };
           setOwn(copy, key, next);
@@ -134,8 +173,8 @@ function encodeDeep(
       let i = 0;
       for (const [k, v] of object) {
         entries.push([
-          encodeDeep(k, what, `${path} key ${i}`, stack),
-          encodeDeep(v, what, `${path} value ${i}`, stack),
+          encodeDeep(k, what, `${path} key ${i}`, stack, manager),
+          encodeDeep(v, what, `${path} value ${i}`, stack, manager),
         ]);
         i++;
       }
@@ -145,7 +184,7 @@ function encodeDeep(
       const items: unknown[] = [];
       let i = 0;
       for (const v of object) {
-        items.push(encodeDeep(v, what, `${path} item ${i++}`, stack));
+        items.push(encodeDeep(v, what, `${path} item ${i++}`, stack, manager));
       }
       return { $: "s", v: items };
     }
@@ -162,34 +201,46 @@ function encodeDeep(
   }
 }
 
-/** Turns a wire tree back into a value (in place where it can). */
-export function decodeValue(tree: unknown): unknown {
+/** Turns a proxy tag's `v` into a live value (a proxy, or its object). */
+export type ProxyReviver = (v: unknown) => unknown;
+
+/**
+ * Turns a wire tree back into a value (in place where it can). Proxy tags
+ * go through `proxy`; without one they stay as they are.
+ */
+export function decodeValue(tree: unknown, proxy?: ProxyReviver): unknown {
   if (typeof tree !== "object" || tree === null) return tree;
   if (Array.isArray(tree)) {
     for (let i = 0; i < tree.length; i++) {
       const item = tree[i];
       if (typeof item === "object" && item !== null) {
-        tree[i] = decodeValue(item);
+        tree[i] = decodeValue(item, proxy);
       }
     }
     return tree;
   }
   const record = tree as Record<string, unknown>;
-  if (Object.hasOwn(record, "$")) return decodeTagged(record);
-  decodeFields(record);
+  if (Object.hasOwn(record, "$")) return decodeTagged(record, proxy);
+  decodeFields(record, proxy);
   return record;
 }
 
-function decodeFields(record: Record<string, unknown>): void {
+function decodeFields(
+  record: Record<string, unknown>,
+  proxy: ProxyReviver | undefined,
+): void {
   for (const key of Object.keys(record)) {
     const item = record[key];
     if (typeof item === "object" && item !== null) {
-      setOwn(record, key, decodeValue(item));
+      setOwn(record, key, decodeValue(item, proxy));
     }
   }
 }
 
-function decodeTagged(record: Record<string, unknown>): unknown {
+function decodeTagged(
+  record: Record<string, unknown>,
+  proxy: ProxyReviver | undefined,
+): unknown {
   const v = record.v;
   switch (record.$) {
     case "u":
@@ -203,20 +254,22 @@ function decodeTagged(record: Record<string, unknown>): unknown {
     case "m":
       return new Map(
         (v as [unknown, unknown][]).map(([k, x]) => [
-          decodeValue(k),
-          decodeValue(x),
+          decodeValue(k, proxy),
+          decodeValue(x, proxy),
         ]),
       );
     case "s":
-      return new Set((v as unknown[]).map(decodeValue));
+      return new Set((v as unknown[]).map((x) => decodeValue(x, proxy)));
     case "b":
       return fromBase64(v as string);
     case "o":
-      decodeFields(v as Record<string, unknown>);
+      decodeFields(v as Record<string, unknown>, proxy);
       return v;
+    case "p":
+      return proxy === undefined ? record : proxy(v);
     default:
       // Not one of ours: leave it as data.
-      decodeFields(record);
+      decodeFields(record, proxy);
       return record;
   }
 }
