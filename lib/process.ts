@@ -47,7 +47,7 @@ import { checkEncodable } from "./channel/codec.ts";
 import { signalSpawned, startSpawned } from "./process/spawn.ts";
 import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
 import { neededFor } from "./spawn/permissions.ts";
-import { stdinFrame } from "./spawn/wire.ts";
+import { stdinMessage } from "./spawn/wire.ts";
 import {
   checkSignal,
   checkTimeout,
@@ -532,7 +532,7 @@ export class Process<A extends unknown[] = unknown[]> {
       shared,
       context: null,
     };
-    const frame = stdinFrame(start, what);
+    const frame = stdinMessage(start, what);
     const status = newStatus();
     let resolveStarted!: () => void;
     let rejectStarted!: (error: unknown) => void;

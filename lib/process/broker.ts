@@ -81,6 +81,6 @@ export function runBroker(): void {
     children.set(id, { link, status, started: false, error: null });
     Atomics.store(status, PROC_OS_PID, link.pid);
     Atomics.notify(status, PROC_OS_PID);
-    link.sendFrame(request.frame);
+    link.sendEncoded(request.frame);
   };
 }

@@ -16,7 +16,7 @@ export type BrokerRequest =
     id: number;
     /** `deno run` flags, entry and arguments. */
     command: ChildCommandLine;
-    /** The child's first stdin frame (its start message). */
+    /** The child's first stdin message (its start message, encoded). */
     frame: Uint8Array;
     /** The Process's status word. */
     status: SharedArrayBuffer;

@@ -12,7 +12,7 @@
 
 import { installChildContext } from "../_context.ts";
 import { decode, encodeScratch } from "../channel/codec.ts";
-import { FrameReader } from "../manager/rpc.ts";
+import { FrameReader } from "../net/frame.ts";
 import { runPoolChild } from "../pool/child.ts";
 import type { ParentMessage, WorkerMessage } from "../pool/wire.ts";
 import { runProcess } from "../process/child.ts";

@@ -5,10 +5,11 @@
 // main thread) and by the broker that owns spawned Processes. Private.
 
 import { decode } from "../channel/codec.ts";
-import { type ByteLink, FrameWriter } from "../manager/rpc.ts";
+import { type ByteLink, FrameWriter } from "../net/frame.ts";
+import { encodeScratch } from "../channel/codec.ts";
 import { type ChildCommandLine, spawnDeno } from "./launch.ts";
 import { unwatchChild, watchChild } from "./reaper.ts";
-import { StderrDemux, stdinFrame } from "./wire.ts";
+import { StderrDemux } from "./wire.ts";
 
 /** How a child's link reports. */
 export interface ChildLinkEvents {
@@ -101,12 +102,13 @@ export class ChildLink {
    */
   send(message: unknown, what: string): void {
     if (this.#closed) return;
-    this.#frames.send(stdinFrame(message, what));
+    // The writer copies the encoding at once: the scratch buffer will do.
+    this.#frames.sendBytes(encodeScratch(message, what));
   }
 
-  /** Sends an already encoded frame. */
-  sendFrame(frame: Uint8Array): void {
-    if (!this.#closed) this.#frames.send(frame);
+  /** Sends an already encoded message (see `stdinMessage`). */
+  sendEncoded(message: Uint8Array): void {
+    if (!this.#closed) this.#frames.sendBytes(message);
   }
 
   /**

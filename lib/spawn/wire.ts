@@ -6,7 +6,8 @@
 //   the child then shows its parent's own arguments as `Deno.args`.
 // - Parent -> child: the child's stdin, private to the toolkit. Frames are a
 //   4-byte big-endian length and the toolkit codec's encoding of a message
-//   (lib/manager/rpc.ts's FrameReader splits them). Its end of file means
+//   (lib/net/frame.ts's FrameWriter adds the length, its FrameReader splits
+//   them). Its end of file means
 //   the parent is gone (it closed the pipe, exited or was killed).
 // - Child -> parent: the child's stderr, which is also where its own error
 //   output goes (stdout is the parent's, untouched). A message is written
@@ -42,20 +43,14 @@ export function getInheritedConfig(): string | null | undefined {
   return inheritedConfig;
 }
 
-/** Bytes in the length prefix of a stdin frame. */
-const FRAME_HEADER = 4;
-
 /**
- * Encodes a message into one stdin frame (a fresh array).
+ * Encodes a message for the child's stdin (a fresh array; the frame's
+ * length prefix is added when it is written).
  *
  * @throws {TypeError} When the message holds a value the codec cannot carry.
  */
-export function stdinFrame(message: unknown, what: string): Uint8Array {
-  const body = encodeScratch(message, what);
-  const frame = new Uint8Array(FRAME_HEADER + body.length);
-  new DataView(frame.buffer).setUint32(0, body.length);
-  frame.set(body, FRAME_HEADER);
-  return frame;
+export function stdinMessage(message: unknown, what: string): Uint8Array {
+  return encodeScratch(message, what).slice();
 }
 
 // ---- child -> parent pieces on stderr ----
