@@ -120,7 +120,8 @@ export interface ManagerOptions {
   maxTotalBufferedBytes?: number;
   /**
    * Deno permissions of the server subprocess, as a Worker's: `"none"`,
-   * `"inherit"` (each permission this program holds for everything) or an
+   * `"inherit"` (what this program can show it holds, as a spawned
+   * Process gets: see the README's start-method section) or an
    * object such as `{ read: ["./lib"], env: ["HOME"] }`, never beyond this
    * program's own (else `Deno.errors.NotCapable`). On top, the server
    * always gets what it needs for its socket and read access to the
@@ -518,7 +519,9 @@ export class Manager {
     const types = typesForStart(what);
     flags.push(...typeReadFlags(types));
     if (options?.permissions !== undefined) {
-      flags.push(...permissionFlags(what, options.permissions));
+      flags.push(
+        ...permissionFlags(what, options.permissions, {}, { read: [] }),
+      );
     }
     const server = new URL("../workers/manager_server.ts", import.meta.url);
     let child: Deno.ChildProcess;

@@ -46,7 +46,7 @@ import { type TargetRef, targetRef } from "./_target.ts";
 import { checkEncodable } from "./channel/codec.ts";
 import { signalSpawned, startSpawned } from "./process/spawn.ts";
 import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
-import { neededFor } from "./spawn/permissions.ts";
+import { neededFor } from "./_permission_flags.ts";
 import { stdinMessage } from "./spawn/wire.ts";
 import {
   checkSignal,

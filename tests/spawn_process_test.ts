@@ -322,10 +322,14 @@ Deno.test("a Process or Pool created inside a Process without module defaults to
 });
 
 Deno.test("a running non-daemonic spawned Process keeps the program alive; a daemonic one ends with it", async () => {
+  // The test task grants no file writes: the fixture makes this directory
+  // and its kept child removes it.
+  const dir = `/tmp/denomp-exit-${crypto.randomUUID()}`;
   const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
-    "--allow-read=.",
+    `--allow-read=.,${dir}`,
+    `--allow-write=${dir}`,
     "--allow-run",
-  ], ["exit"]);
+  ], ["exit", dir]);
   assert.equal(code, 0, stderr);
   const lines = stdout.trim().split("\n");
   assert.equal(lines[1], "main module done");

@@ -19,7 +19,7 @@ import {
   mergeNeeded,
   neededFor,
   type NeededGrants,
-} from "../spawn/permissions.ts";
+} from "../_permission_flags.ts";
 import type {
   EncodedValue,
   Transport,

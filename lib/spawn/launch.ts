@@ -9,7 +9,11 @@ import { programMain, selfProcess } from "../_context.ts";
 import { chosenStartMethod, type StartMethod } from "../_start_method.ts";
 import { describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
-import { type NeededGrants, pathOf, permissionFlags } from "./permissions.ts";
+import {
+  type NeededGrants,
+  pathOf,
+  permissionFlags,
+} from "../_permission_flags.ts";
 import { getInheritedConfig, type SpawnBoot } from "./wire.ts";
 
 /** Options for {@linkcode spawnDeno}. */
