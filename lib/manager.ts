@@ -19,6 +19,7 @@ import {
   RpcClient,
 } from "./manager/client.ts";
 import { keyBytes } from "./_auth.ts";
+import { entryUrl } from "./_entries.ts";
 import { encodeValue } from "./manager/codec.ts";
 import {
   DEFAULT_MAX_FRAME_BYTES,
@@ -307,7 +308,7 @@ export class Manager {
         `--allow-net=${target.hostname}${target.port ? `:${target.port}` : ""}`,
       );
     }
-    const server = new URL("../workers/manager_server.ts", import.meta.url);
+    const server = entryUrl("workers/manager_server");
     let child: Deno.ChildProcess;
     try {
       child = spawnDeno({

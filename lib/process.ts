@@ -20,6 +20,7 @@ import {
 } from "./_context.ts";
 import { deserializeError, serializeError } from "./_error_wire.ts";
 import { signalName } from "./_inspect.ts";
+import { entryUrl } from "./_entries.ts";
 import { PROC_OS_PID, PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   type ChildMessage,
@@ -179,7 +180,7 @@ export interface ProcessInfo {
   readonly pid: number;
 }
 
-const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
+const WORKER_URL = entryUrl("workers/process_worker");
 const children = new Set<Process>();
 let nameCounter = 0;
 

@@ -11,6 +11,7 @@ import {
   selfProcess,
 } from "../_context.ts";
 import { encodeShared } from "../_registry.ts";
+import { entryUrl } from "../_entries.ts";
 import {
   retireWorker,
   setWorkerRef,
@@ -27,7 +28,7 @@ import type {
 } from "./transport.ts";
 import type { InitMessage, RunMessage, WorkerMessage } from "./wire.ts";
 
-const WORKER_URL = new URL("../../workers/pool_worker.ts", import.meta.url);
+const WORKER_URL = entryUrl("workers/pool_worker");
 
 /** Pool workers on Web Workers. */
 export class ThreadTransport implements Transport {

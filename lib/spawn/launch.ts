@@ -7,6 +7,7 @@
 
 import { programMain, selfProcess } from "../_context.ts";
 import { chosenStartMethod, type StartMethod } from "../_start_method.ts";
+import { entryUrl, toolkitDirs } from "../_entries.ts";
 import { describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import { type NeededGrants, pathOf, permissionFlags } from "./permissions.ts";
@@ -88,15 +89,12 @@ export function assertMaySpawn(what: string): void {
   }
 }
 
-const CHILD_ENTRY = new URL("../../workers/spawn_child.ts", import.meta.url);
+const CHILD_ENTRY = entryUrl("workers/spawn_child");
 /**
  * The toolkit's own modules, which a child may load at run time (to revive
  * a shared value, or for a worker thread of its own).
  */
-const TOOLKIT_DIRS = [
-  new URL("../", import.meta.url),
-  new URL("../../workers/", import.meta.url),
-];
+const TOOLKIT_DIRS = toolkitDirs();
 
 /** What to run in a spawned child, and how. */
 export interface ChildSpec {
