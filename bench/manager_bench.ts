@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // Manager calls against the raw floor: a TCP echo round trip to another
 // process carrying a frame of the same size. Run with `deno task bench`.
-import { Manager } from "../mod.ts";
+import { Manager } from "@denomp/multiprocessing";
 
 const manager = await Manager.start({
   address: { hostname: "127.0.0.1", port: 0 },

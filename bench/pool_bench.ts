@@ -7,7 +7,7 @@ import {
   type AsyncResult,
   Pool,
   ProcessPoolExecutor,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 // The task lives in a module without side effects: a worker imports the
 // task's module, and this one starts pools at its top level.
 import { square } from "../tests/fixtures/pool_targets.ts";

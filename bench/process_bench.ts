@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // `deno bench`: starting and joining a Process, against a bare Worker
 // start + first reply (the floor).
-import { Process } from "../mod.ts";
+import { Process } from "@denomp/multiprocessing";
 
 /** The empty target. */
 export function empty(): void {}

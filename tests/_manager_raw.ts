@@ -2,13 +2,15 @@
 // A raw client for the Manager's wire, for hostile-input and fuzz tests:
 // it speaks the framing and the handshake by hand, and can send anything.
 
-import { CLIENT_PROOF, importHmacKey, prove } from "../lib/_auth.ts";
 import {
+  CLIENT_PROOF,
   encodeFrame,
   FrameReader,
   fromBase64,
+  importHmacKey,
+  prove,
   toBase64,
-} from "../lib/manager/rpc.ts";
+} from "../dist/lib/_internal.js";
 
 /** A raw connection. */
 export class RawClient {

@@ -6,8 +6,8 @@ import {
   RemoteError,
   TimeoutError,
   WorkerCrashedError,
-} from "../mod.ts";
-import { isPidAlive } from "../lib/_context.ts";
+} from "@denomp/multiprocessing";
+import { isPidAlive } from "../dist/lib/_internal.js";
 import * as t from "./fixtures/pool_targets.ts";
 import {
   runFixture,
@@ -594,7 +594,7 @@ Deno.test("Pool workers that cannot start for a missing permission fail the call
   for (const i of [0, 2]) {
     assert.match(
       lines[i]!,
-      /^NotCapable: Cannot start pool worker: Requires read access to .*pool_worker\.ts.*--allow-read/,
+      /^NotCapable: Cannot start pool worker: Requires read access to .*pool_worker\.js.*--allow-read/,
     );
     assert.equal(lines[i + 1], "NotCapable: true");
   }

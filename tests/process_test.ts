@@ -7,8 +7,8 @@ import {
   parentProcess,
   Process,
   RemoteError,
-} from "../mod.ts";
-import { assertLive } from "../lib/_context.ts";
+} from "@denomp/multiprocessing";
+import { assertLive } from "../dist/lib/_internal.js";
 import * as targets from "./fixtures/targets.ts";
 import { sharedInts as shared } from "./_util.ts";
 

@@ -13,7 +13,7 @@ import {
   TimeoutError,
   Value,
   WorkerCrashedError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import * as t from "./fixtures/spawn_targets.ts";
 import { osPidAlive, untilOsPidsGone } from "./_util.ts";
 

@@ -6,7 +6,7 @@
 // extra `sequential` column is one call at a time, awaited, which is what
 // Python's synchronous proxies do. The manager listens on TCP 127.0.0.1 so
 // that the bench flags (--allow-net=127.0.0.1) let the parent use the socket.
-import { Manager } from "../../mod.ts";
+import { Manager } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -8,7 +8,7 @@
 // (one tiny map) before the first big map: what is left there is the cold
 // dispatch path, not worker start-up. The Python twin times the same first
 // call (its Pool starts the workers in the constructor).
-import { Pool } from "../../mod.ts";
+import { Pool } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */
