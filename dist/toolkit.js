@@ -3137,6 +3137,16 @@ var PoolCore = class {
     ], () => error);
     return true;
   }
+  /**
+   * Starts every worker now instead of at the first task, as Python's Pool
+   * does in its constructor: their start-up then overlaps whatever the
+   * program does before its first call. Idle workers keep nothing alive.
+   */
+  start() {
+    if (!this.#started && !this.#stopped && this.#broken === null) {
+      this.#start();
+    }
+  }
   /** Resolves once nothing is queued or running. */
   idle() {
     if (this.#outstanding === 0) return Promise.resolve();
@@ -11755,7 +11765,9 @@ var Pool = class {
   /** Async inputs of mapAsync calls still being read. */
   #reading = /* @__PURE__ */ new Set();
   /**
-   * Creates a pool. Workers start with the first task.
+   * Creates a pool and starts its workers, as Python's `Pool` does: their
+   * start-up overlaps whatever the program does before its first call.
+   * Idle workers do not keep the program alive.
    *
    * @param options Size, initializer, module and permissions.
    * @throws {TypeError} If an option has the wrong type.
@@ -11771,6 +11783,7 @@ var Pool = class {
     const core = buildCore(what, options, "processes", "PoolWorker");
     this.#core = core;
     this.#processes = core.size;
+    core.start();
   }
   /** The number of workers. */
   get processes() {

@@ -213,7 +213,9 @@ export class Pool {
   #reading = new Set<Promise<void>>();
 
   /**
-   * Creates a pool. Workers start with the first task.
+   * Creates a pool and starts its workers, as Python's `Pool` does: their
+   * start-up overlaps whatever the program does before its first call.
+   * Idle workers do not keep the program alive.
    *
    * @param options Size, initializer, module and permissions.
    * @throws {TypeError} If an option has the wrong type.
@@ -231,6 +233,8 @@ export class Pool {
     const core = buildCore(what, options, "processes", "PoolWorker");
     this.#core = core;
     this.#processes = core.size;
+    // As Python's Pool: the workers start now, not with the first task.
+    core.start();
   }
 
   /** The number of workers. */

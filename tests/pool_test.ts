@@ -13,6 +13,7 @@ import {
   runFixture,
   sharedInts as shared,
   untilSet as until,
+  untilSetWithin,
 } from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
@@ -341,6 +342,39 @@ Deno.test("Pool: initializer runs in each worker with initargs", async () => {
   });
   const seen = await pool.map(t.remembered, [1, 2, 3, 4], { chunksize: 1 });
   assert.deepEqual(seen, Array(4).fill({ greeting: "hi" }));
+});
+
+Deno.test("Pool starts its workers in the constructor: their initializers run before any task", async () => {
+  const out = shared(3);
+  const pool = new Pool({
+    processes: 2,
+    module,
+    initializer: t.recordPid,
+    initargs: [out],
+  });
+  // Without a task; bounded, so that a pool that starts nothing fails here.
+  for (const slot of [1, 2]) {
+    assert.ok(await untilSetWithin(out, slot, 20_000), "no worker started");
+  }
+  const pids = [out[1]!, out[2]!];
+  assert.notEqual(pids[0], pids[1]);
+  for (const pid of pids) assert.equal(isPidAlive(pid), true);
+  // Closed and joined without a task: nothing of it is left running.
+  pool.close();
+  await pool.join();
+  for (const pid of pids) assert.equal(isPidAlive(pid), false);
+  assert.match(Deno.inspect(pool), /workers: 0/);
+});
+
+Deno.test("Pool terminated while its workers are still starting leaves nothing behind", async () => {
+  for (let i = 0; i < 3; i++) {
+    const pool = new Pool({ processes: 2, module });
+    pool.terminate();
+    await pool.join();
+    assert.match(Deno.inspect(pool), /workers: 0/);
+  }
+  // A pool disposed at once, before its workers said ready.
+  await using _pool = new Pool({ processes: 2, module });
 });
 
 Deno.test("Pool: a failing initializer fails the tasks with its error as cause", async () => {

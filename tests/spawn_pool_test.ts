@@ -286,6 +286,19 @@ Deno.test("Executor options: startMethod and mpContext must agree", () => {
   );
 });
 
+Deno.test("Pool (spawn) created and closed without a task leaves no child behind", async () => {
+  // The children start in the constructor; join() returns once they are
+  // gone (the test's sanitizers see any child process or pipe left).
+  const p = pool(2);
+  p.close();
+  await p.join();
+  assert.match(Deno.inspect(p), /workers: 0/);
+  const q = pool(2);
+  q.terminate();
+  await q.join();
+  assert.match(Deno.inspect(q), /workers: 0/);
+});
+
 Deno.test("Pool (spawn) whose module fails to load breaks with the start error, not a restart loop", async () => {
   await using p = new Pool({
     processes: 2,

@@ -288,6 +288,17 @@ export class PoolCore {
     return true;
   }
 
+  /**
+   * Starts every worker now instead of at the first task, as Python's Pool
+   * does in its constructor: their start-up then overlaps whatever the
+   * program does before its first call. Idle workers keep nothing alive.
+   */
+  start(): void {
+    if (!this.#started && !this.#stopped && this.#broken === null) {
+      this.#start();
+    }
+  }
+
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void> {
     if (this.#outstanding === 0) return Promise.resolve();
