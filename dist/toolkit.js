@@ -472,6 +472,17 @@ function selfStatus() {
   return ownStatus;
 }
 __name(selfStatus, "selfStatus");
+var bootstrapping = false;
+function setBootstrapping(on2) {
+  bootstrapping = on2;
+}
+__name(setBootstrapping, "setBootstrapping");
+function assertNotBootstrapping(what) {
+  if (bootstrapping) {
+    throw new Error(`${what}: a new process was started while this one was still importing its task module (the bootstrapping phase); start processes under if (import.meta.main) in a module that workers import`);
+  }
+}
+__name(assertNotBootstrapping, "assertNotBootstrapping");
 function throwEnded() {
   throw new ProcessEndedError(selfIdentity.name);
 }
@@ -2968,10 +2979,14 @@ __name(deserializeError, "deserializeError");
 // lib/pool/wire.ts
 var FLAG_STAR = 1;
 var FLAG_SHARED = 2;
+var FLAG_EACH = 4;
 
 // lib/pool/core.ts
 var MAX_INFLIGHT = 2;
-var BATCH_CHUNKS = 64;
+var BATCH_CHUNKS = 1024;
+var FIRST_BATCH_CHUNKS = 64;
+var BATCH_MS = 4;
+var LOAD_WAIT_MS = 250;
 var BATCH_ITEMS = 1024;
 var ChunkState = {
   Queued: 0,
@@ -2989,6 +3004,8 @@ var PoolCore = class {
   #slots = [];
   #queue = [];
   #head = 0;
+  /** Chunks in `#queue` from `#head` on (a run counts those not yet cut). */
+  #queued = 0;
   #retry = [];
   #fnIds = /* @__PURE__ */ new Map();
   #fnRefs = [];
@@ -3009,6 +3026,10 @@ var PoolCore = class {
   #inflight;
   /** Encoded items holding lent handles, until their chunk settles. */
   #lent = /* @__PURE__ */ new Set();
+  /** How long a chunk takes in a worker, in ms (a running estimate). */
+  #chunkMs = null;
+  /** The URL of the module the tasks come from by default. */
+  #module = null;
   constructor(options) {
     this.#options = options;
     this.size = options.size;
@@ -3069,14 +3090,16 @@ var PoolCore = class {
     return id;
   }
   /**
-   * Encodes one item for a chunk: primitives pass as they are; objects are
+   * Encodes the items of a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
    * Errors name an item as `${path} ${base + i}`. Handles in the items are
    * lent to the task: held until the chunk is settled, given back at once if
    * an item fails to encode, and at the latest when the pool stops (items
-   * encoded for a chunk that was never queued).
+   * encoded for a chunk that was never queued). With `lend` false the
+   * caller lends them, by {@linkcode PoolCore.prototype.lend}, in the
+   * arrays its chunks will hold.
    */
-  encodeItems(what, items, path, base = 0) {
+  encodeItems(what, items, path, base = 0, lend = true) {
     const transport = this.#options.transport;
     let flags = 0;
     let i = 0;
@@ -3093,8 +3116,12 @@ var PoolCore = class {
       if (flags & FLAG_SHARED) releaseShared(items.slice(0, i));
       throw error;
     }
-    if (flags & FLAG_SHARED) this.#lent.add(items);
+    if (lend && flags & FLAG_SHARED) this.#lent.add(items);
     return flags;
+  }
+  /** Lends the handles in a chunk's items (see `encodeItems`). */
+  lend(items) {
+    this.#lent.add(items);
   }
   /** Queues a chunk. Fails it at once when the pool is broken or stopped. */
   enqueue(chunk) {
@@ -3105,8 +3132,39 @@ var PoolCore = class {
       return;
     }
     this.#queue.push(chunk);
+    this.#queued++;
     if (this.#outstanding++ === 0) this.#keepAlive(true);
     this.#schedulePump();
+  }
+  /**
+   * Queues the chunks of a run (items that hold no shared object). Fails
+   * them at once when the pool is broken or stopped.
+   */
+  enqueueRun(run) {
+    if (run.next >= run.count) return;
+    if (this.#broken !== null) {
+      while (run.next < run.count) this.#fail(cut(run), this.#broken);
+      return;
+    }
+    this.#queue.push(run);
+    this.#queued += run.count - run.next;
+    if (this.#outstanding === 0) this.#keepAlive(true);
+    this.#outstanding += run.count - run.next;
+    this.#schedulePump();
+  }
+  /**
+   * Drops the chunks of a run that have not been dispatched, and those of
+   * its owner waiting to run again after a crash.
+   */
+  cancelRun(run) {
+    for (const chunk of this.#retry) {
+      if (chunk.owner === run.owner) this.cancel(chunk);
+    }
+    const left = run.count - run.next;
+    if (left <= 0) return;
+    run.next = run.count;
+    this.#queued -= left;
+    this.#finished(left);
   }
   /** Removes a chunk that has not been dispatched. Returns whether it was. */
   cancel(chunk) {
@@ -3127,7 +3185,7 @@ var PoolCore = class {
   abort(chunk, error) {
     if (this.cancel(chunk)) return true;
     if (chunk.state !== ChunkState.Dispatched) return false;
-    const slot = this.#slots.find((s) => s.inflight.some((batch) => batch.chunks.includes(chunk)));
+    const slot = this.#slots.find((s) => s.inflight.some((batch) => chunksOf(batch).includes(chunk)));
     if (slot === void 0) {
       this.#failOne(chunk, error);
       return true;
@@ -3143,8 +3201,11 @@ var PoolCore = class {
    * program does before its first call. Idle workers keep nothing alive.
    */
   start() {
-    if (!this.#started && !this.#stopped && this.#broken === null) {
-      this.#start();
+    if (this.#started || this.#stopped || this.#broken !== null) return;
+    assertNotBootstrapping("Cannot create pool");
+    this.#start();
+    if (this.#broken === null) {
+      this.#options.transport.waitLoaded?.(LOAD_WAIT_MS);
     }
   }
   /** Resolves once nothing is queued or running. */
@@ -3166,9 +3227,9 @@ var PoolCore = class {
       this.#retire(slot, -15, slot.inflight.length > 0);
     }
     for (const batch of inflight) {
-      for (const chunk of batch.chunks) this.#failOne(chunk, reason);
+      for (const chunk of chunksOf(batch)) this.#failOne(chunk, reason);
     }
-    this.#failAll(reason);
+    this.#failQueued(reason);
     this.#releaseAll();
   }
   /**
@@ -3204,16 +3265,20 @@ var PoolCore = class {
     this.#lent.delete(chunk.items);
     releaseShared(chunk.items);
   }
-  #failAll(reason) {
-    const chunks = [
+  /** Fails every chunk not yet dispatched. */
+  #failQueued(reason) {
+    const entries = [
       ...this.#retry,
       ...this.#queue.slice(this.#head)
     ];
     this.#retry = [];
     this.#queue = [];
     this.#head = 0;
-    for (const chunk of chunks) {
-      if (chunk.state === ChunkState.Queued) this.#failOne(chunk, reason);
+    this.#queued = 0;
+    for (const entry of entries) {
+      if (isRun(entry)) {
+        while (entry.next < entry.count) this.#failOne(cut(entry), reason);
+      } else this.#failOne(entry, reason);
     }
   }
   #schedulePump() {
@@ -3240,6 +3305,8 @@ var PoolCore = class {
     let slot = null;
     const link = this.#options.transport.start({
       name,
+      // Validated with the options (buildCore).
+      module: this.#module ??= targetModule("Cannot start pool worker", this.#options.module),
       initializer: this.#options.initializer,
       initargs: this.#initargs?.value ?? [],
       shared: this.#initargs?.shared ?? false
@@ -3273,35 +3340,41 @@ var PoolCore = class {
     if (this.#broken !== null) return;
     const slots = this.#slots;
     const n = slots.length;
-    let progress = true;
-    while (progress && this.#pending() > 0) {
-      progress = false;
+    let progress2 = true;
+    while (progress2 && this.#pending() > 0) {
+      progress2 = false;
       for (let j = 0; j < n; j++) {
         const slot = slots[(this.#rr + j) % n];
         if (slot.retiring || slot.inflight.length >= this.#inflight) continue;
-        if (this.#dispatch(slot)) progress = true;
+        if (this.#dispatch(slot)) progress2 = true;
         if (this.#pending() === 0) break;
       }
       this.#rr = (this.#rr + 1) % Math.max(1, n);
     }
   }
   #pending() {
-    return this.#retry.length + this.#queue.length - this.#head;
+    return this.#retry.length + this.#queued;
   }
+  /**
+   * Takes the next queued chunk (cut from its run), after `#peek()` found
+   * one.
+   */
   #next() {
-    while (true) {
-      let chunk;
-      if (this.#retry.length > 0) chunk = this.#retry.shift();
-      else if (this.#head < this.#queue.length) {
-        chunk = this.#queue[this.#head++];
-        if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-      } else return void 0;
-      if (chunk.state === ChunkState.Queued) return chunk;
+    if (this.#retry.length > 0) return this.#retry.shift();
+    const entry = this.#queue[this.#head];
+    this.#queued--;
+    if (!isRun(entry)) {
+      this.#advance();
+      return entry;
     }
+    const chunk = cut(entry);
+    if (entry.next === entry.count) this.#advance();
+    return chunk;
   }
+  /**
+   * The next queued chunk, or the run it will be cut from; skips cancelled
+   * chunks and spent runs, so that the batch rules see a real one.
+   */
   #peek() {
     while (this.#retry.length > 0) {
       const chunk = this.#retry[0];
@@ -3309,16 +3382,26 @@ var PoolCore = class {
       this.#retry.shift();
     }
     while (this.#head < this.#queue.length) {
-      const chunk = this.#queue[this.#head];
-      if (chunk.state === ChunkState.Queued) return chunk;
-      this.#head++;
+      const entry = this.#queue[this.#head];
+      if (isRun(entry)) {
+        if (entry.next < entry.count) return entry;
+      } else if (entry.state === ChunkState.Queued) return entry;
+      else this.#queued--;
+      this.#advance();
     }
     return void 0;
+  }
+  #advance() {
+    if (++this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
   }
   /** Posts one batch to a slot; returns whether one was posted. */
   #dispatch(slot) {
     const max = this.#options.maxTasksPerChild;
-    let room = BATCH_CHUNKS;
+    const chunkMs = this.#chunkMs;
+    let room = chunkMs === null ? FIRST_BATCH_CHUNKS : Math.max(1, Math.min(BATCH_CHUNKS, Math.floor(BATCH_MS / Math.max(chunkMs, 1e-6))));
     if (max > 0) {
       room = Math.min(room, max - slot.assigned);
       if (room <= 0) {
@@ -3331,6 +3414,9 @@ var PoolCore = class {
     room = Math.max(1, Math.min(room, share2));
     const first = this.#peek();
     if (first === void 0) return false;
+    if (isRun(first) && first.timeout === 0) {
+      return this.#dispatchRun(slot, first, room);
+    }
     const chunks = [];
     const c = [];
     let defs = null;
@@ -3339,10 +3425,10 @@ var PoolCore = class {
     const timed = first.timeout > 0;
     const alone = timed || suspects.size > 0 && suspects.has(first);
     while (chunks.length < room && items < BATCH_ITEMS) {
-      const chunk = this.#peek();
-      if (chunk === void 0) break;
-      if (chunks.length > 0 && (alone || chunk.timeout > 0 || suspects.size > 0 && suspects.has(chunk))) break;
-      this.#next();
+      const next = this.#peek();
+      if (next === void 0) break;
+      if (chunks.length > 0 && (alone || next.timeout > 0 || suspects.size > 0 && suspects.has(next))) break;
+      const chunk = this.#next();
       chunk.state = ChunkState.Dispatched;
       chunks.push(chunk);
       c.push(chunk.fn, chunk.flags, chunk.items);
@@ -3361,27 +3447,90 @@ var PoolCore = class {
     const batch = {
       id: ++this.#batchId,
       chunks,
+      span: null,
+      count: chunks.length,
       timer: void 0,
       settled: 0
     };
-    const message = {
+    this.#send(slot, batch, {
       t: "run",
       id: batch.id,
       defs,
       c,
       timed
+    });
+    return true;
+  }
+  /**
+   * Posts the next chunks of a run as one batch, without a record per
+   * chunk: chunks of one item travel as one item list (`FLAG_EACH`) where
+   * the transport takes it.
+   */
+  #dispatchRun(slot, run, room) {
+    const { fn, size, items } = run;
+    const from = run.next;
+    const to = Math.min(run.count, from + Math.min(room, Math.ceil(BATCH_ITEMS / size)));
+    run.next = to;
+    this.#queued -= to - from;
+    if (to === run.count) this.#advance();
+    let c;
+    if (size === 1 && this.#options.transport.packs === true) {
+      c = [
+        fn,
+        run.flags | FLAG_EACH,
+        items.slice(from, to)
+      ];
+    } else {
+      c = [];
+      for (let k = from; k < to; k++) {
+        const base = k * size;
+        c.push(fn, run.flags, size === 1 ? [
+          items[base]
+        ] : items.slice(base, base + size));
+      }
+    }
+    let defs = null;
+    if (!slot.known.has(fn)) {
+      slot.known.add(fn);
+      defs = [
+        [
+          fn,
+          this.#fnRefs[fn]
+        ]
+      ];
+    }
+    const batch = {
+      id: ++this.#batchId,
+      chunks: [],
+      span: {
+        run,
+        from,
+        to
+      },
+      count: to - from,
+      timer: void 0,
+      settled: 0
     };
+    this.#send(slot, batch, {
+      t: "run",
+      id: batch.id,
+      defs,
+      c,
+      timed: false
+    });
+    return true;
+  }
+  #send(slot, batch, message) {
     slot.inflight.push(batch);
-    slot.assigned += chunks.length;
+    slot.assigned += batch.count;
     try {
       slot.link.send(message);
     } catch (error) {
       slot.inflight.pop();
-      slot.assigned -= chunks.length;
+      slot.assigned -= batch.count;
       const failure = error instanceof Error ? error : new Error(String(error));
-      for (const chunk of chunks) this.#failOne(chunk, failure);
+      for (const chunk of chunksOf(batch)) this.#failOne(chunk, failure);
     }
-    return true;
   }
   #onMessage(slot, message) {
     if (slot.gone) return;
@@ -3400,7 +3549,11 @@ var PoolCore = class {
         if (i < 0) return;
         const batch = slot.inflight.splice(i, 1)[0];
         if (batch.timer !== void 0) clearTimeout(batch.timer);
-        this.#settle(batch, batch.chunks.length, message.r, message.e);
+        if (message.ms !== void 0 && batch.count > 0) {
+          const ms = message.ms / batch.count;
+          this.#chunkMs = this.#chunkMs === null ? ms : (this.#chunkMs + ms) / 2;
+        }
+        this.#settle(batch, batch.count, message.r, message.e);
         if (slot.retiring && slot.inflight.length === 0) this.#replace(slot);
         else if (this.#options.maxTasksPerChild > 0 && slot.assigned >= this.#options.maxTasksPerChild) {
           slot.retiring = true;
@@ -3412,7 +3565,7 @@ var PoolCore = class {
       case "start": {
         const batch = slot.inflight.find((b) => b.id === message.id);
         if (batch === void 0 || batch.timer !== void 0) return;
-        const timeout = batch.chunks[0].timeout;
+        const timeout = chunksOf(batch)[0].timeout;
         batch.timer = setTimeout(() => this.#timedOut(slot, batch), timeout);
         break;
       }
@@ -3429,7 +3582,14 @@ var PoolCore = class {
    * to (not including) `to`, from a result message.
    */
   #settle(batch, to, values, errors2) {
-    const chunks = batch.chunks;
+    const span = batch.span;
+    if (span !== null && errors2 === null && to === batch.count && batch.settled === 0) {
+      batch.settled = to;
+      span.run.owner.runDone(span.run, span.from, span.to, values);
+      this.#finished(to);
+      return;
+    }
+    const chunks = chunksOf(batch);
     const from = batch.settled;
     if (to > from) batch.settled = to;
     let offset = 0;
@@ -3468,8 +3628,8 @@ var PoolCore = class {
     this.#releaseHandles(chunk);
     chunk.owner.chunkFailed(chunk, error);
   }
-  #finished() {
-    if (--this.#outstanding === 0) {
+  #finished(n = 1) {
+    if ((this.#outstanding -= n) === 0) {
       this.#suspects.clear();
       this.#keepAlive(false);
       this.#notifyIdle();
@@ -3488,17 +3648,18 @@ var PoolCore = class {
     const requeue = [];
     for (const batch of inflight) {
       if (batch.timer !== void 0) clearTimeout(batch.timer);
+      const chunks = chunksOf(batch);
       if (batch.id !== message.id) {
-        requeue.push(...batch.chunks);
+        requeue.push(...chunks);
         continue;
       }
       this.#settle(batch, message.k, message.r, message.e);
-      const held = batch.chunks[message.k];
+      const held = chunks[message.k];
       if (held !== void 0) {
         const remote = message.error === null ? cause : deserializeError(message.error);
         this.#failOne(held, crashError(slot.pid, message.code, remote));
       }
-      requeue.push(...batch.chunks.slice(message.k + 1));
+      requeue.push(...chunks.slice(message.k + 1));
     }
     this.#requeue(requeue);
   }
@@ -3516,10 +3677,10 @@ var PoolCore = class {
       const batch = inflight[b];
       if (batch.timer !== void 0) clearTimeout(batch.timer);
       if (b > 0) {
-        requeue.push(...batch.chunks);
+        requeue.push(...chunksOf(batch));
         continue;
       }
-      const doubt = batch.chunks.slice(batch.settled).filter((chunk) => chunk.state === ChunkState.Dispatched);
+      const doubt = chunksOf(batch).slice(batch.settled).filter((chunk) => chunk.state === ChunkState.Dispatched);
       if (doubt.length === 1) {
         this.#suspects.delete(doubt[0]);
         this.#failOne(doubt[0], crashError(slot.pid, code, cause));
@@ -3543,7 +3704,7 @@ var PoolCore = class {
   }
   #timedOut(slot, batch) {
     if (slot.gone) return;
-    this.#stopBusy(slot, batch.chunks, (chunk) => new TimeoutError(`Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was ${this.#options.transport.name === "thread" ? 'replaced, but a thread busy in synchronous code may still run (Deno cannot stop it): use startMethod: "spawn" for tasks that must really stop' : "killed and replaced"}`));
+    this.#stopBusy(slot, chunksOf(batch), (chunk) => new TimeoutError(`Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was ${this.#options.transport.name === "thread" ? 'replaced, but a thread busy in synchronous code may still run (Deno cannot stop it): use startMethod: "spawn" for tasks that must really stop' : "killed and replaced"}`));
   }
   /**
    * Stops a worker that may be busy, for real (a timeout, an abort): it is
@@ -3557,7 +3718,7 @@ var PoolCore = class {
     const requeue = [];
     for (const batch of inflight) {
       if (batch.timer !== void 0) clearTimeout(batch.timer);
-      for (const chunk of batch.chunks) {
+      for (const chunk of chunksOf(batch)) {
         if (chunk.state !== ChunkState.Dispatched || failing.includes(chunk)) continue;
         chunk.state = ChunkState.Queued;
         requeue.push(chunk);
@@ -3592,16 +3753,9 @@ var PoolCore = class {
     }
     for (const batch of inflight) {
       if (batch.timer !== void 0) clearTimeout(batch.timer);
-      for (const chunk of batch.chunks) this.#failOne(chunk, this.#broken);
+      for (const chunk of chunksOf(batch)) this.#failOne(chunk, this.#broken);
     }
-    const queued = [
-      ...this.#retry,
-      ...this.#queue.slice(this.#head)
-    ];
-    this.#retry = [];
-    this.#queue = [];
-    this.#head = 0;
-    for (const chunk of queued) this.#failOne(chunk, this.#broken);
+    this.#failQueued(this.#broken);
     this.#releaseAll();
   }
   /** The error that broke the pool (a failed initializer), if any. */
@@ -3629,6 +3783,40 @@ var PoolCore = class {
     if (i >= 0) this.#slots.splice(i, 1);
   }
 };
+function isRun(entry) {
+  return "count" in entry;
+}
+__name(isRun, "isRun");
+function cut(run) {
+  return chunkAt(run, run.next++, ChunkState.Queued);
+}
+__name(cut, "cut");
+function chunkAt(run, k, state) {
+  const base = k * run.size;
+  return {
+    fn: run.fn,
+    flags: run.flags,
+    items: run.size === 1 ? [
+      run.items[base]
+    ] : run.items.slice(base, base + run.size),
+    timeout: run.timeout,
+    owner: run.owner,
+    tag: base,
+    state
+  };
+}
+__name(chunkAt, "chunkAt");
+function chunksOf(batch) {
+  const span = batch.span;
+  if (span !== null) {
+    batch.span = null;
+    for (let k = span.from; k < span.to; k++) {
+      batch.chunks.push(chunkAt(span.run, k, ChunkState.Dispatched));
+    }
+  }
+  return batch.chunks;
+}
+__name(chunksOf, "chunksOf");
 function crashError(pid, code, cause) {
   const signal = code < 0 ? ` (signal ${-code})` : "";
   return new WorkerCrashedError(`Worker ${pid} exited with code ${code}${signal} while running a task`, code, cause === null || cause === void 0 ? void 0 : {
@@ -4666,6 +4854,7 @@ __name(assertMaySpawn, "assertMaySpawn");
 var CHILD_ENTRY = entryUrl("workers/spawn_child");
 var TOOLKIT_DIRS = toolkitDirs();
 function childCommand(what, spec) {
+  assertNotBootstrapping(what);
   const flags = permissionFlags(what, spec.permissions, spec.needed, {
     read: TOOLKIT_DIRS.filter((dir) => dir.protocol === "file:").map(pathOf)
   });
@@ -5126,6 +5315,7 @@ var SpawnTransport = class {
     __name(this, "SpawnTransport");
   }
   name = "spawn";
+  packs = true;
   #options;
   /** What the values sent so far need (a Manager's socket), for new workers. */
   #needed = {};
@@ -5188,6 +5378,9 @@ var SpawnLink = class {
     const init2 = {
       t: "init",
       context: null,
+      // The child imported its modules as it started.
+      preload: null,
+      loaded: null,
       initializer: spec.initializer,
       initargs: spec.initargs,
       shared: spec.shared
@@ -5233,6 +5426,7 @@ if (typeof globalThis.addEventListener === "function") {
 }
 function spawnWorker(url, options) {
   const { name, permissions, onError, what } = options;
+  assertNotBootstrapping(what);
   const workerOptions = {
     type: "module"
   };
@@ -5418,7 +5612,11 @@ var ThreadTransport = class {
     __name(this, "ThreadTransport");
   }
   name = "thread";
+  packs = true;
   #permissions;
+  /** How many workers have loaded their task module (they count it here). */
+  #loaded = new Int32Array(new SharedArrayBuffer(4));
+  #started = 0;
   constructor(permissions) {
     this.#permissions = permissions;
   }
@@ -5426,7 +5624,19 @@ var ThreadTransport = class {
     return encodeShared(value, what, path);
   }
   start(spec, events) {
-    return new ThreadLink(spec, events, this.#permissions);
+    const link = new ThreadLink(spec, events, this.#permissions, this.#loaded);
+    this.#started++;
+    return link;
+  }
+  waitLoaded(ms) {
+    const deadline = performance.now() + ms;
+    while (true) {
+      const loaded2 = Atomics.load(this.#loaded, 0);
+      if (loaded2 >= this.#started) return;
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(this.#loaded, 0, loaded2, left);
+    }
   }
 };
 var ThreadLink = class {
@@ -5438,7 +5648,7 @@ var ThreadLink = class {
   #status;
   #stopped = false;
   #ref = true;
-  constructor(spec, events, permissions) {
+  constructor(spec, events, permissions, loaded2) {
     this.#worker = spawnWorker(WORKER_URL, {
       name: spec.name,
       permissions,
@@ -5468,6 +5678,8 @@ var ThreadLink = class {
         },
         status: this.#status.buffer
       },
+      preload: spec.module,
+      loaded: loaded2.buffer,
       initializer: spec.initializer,
       initargs: spec.initargs,
       shared: spec.shared
@@ -12171,31 +12383,46 @@ var Pool = class {
     this.#reading.add(reading);
     return result;
   }
-  /** Cuts the items into chunks for one map and queues them. */
+  /**
+   * Queues the items of one map as one run of chunks (see `ChunkRun`), or,
+   * when they hold shared objects whose handles each task holds while it
+   * runs, as chunk records made now.
+   */
   #startMap(what, fnId, items, flags, chunksize, timeout, signal, result) {
     const n = items.length;
-    const job = new MapJob(this.#core, n, signal, result, false);
-    const chunks = [];
-    if (this.#state !== "terminated") {
-      chunksize ??= defaultChunksize(n, this.#processes);
-      for (let base = 0; base < n; base += chunksize) {
-        const slice = chunksize === 1 ? [
-          items[base]
-        ] : items.slice(base, base + chunksize);
-        if (flags & FLAG_STAR) checkArgLists(what, slice, base);
-        const chunkFlags = flags | this.#core.encodeItems(what, slice, "item", base);
-        chunks.push({
-          fn: fnId,
-          flags: chunkFlags,
-          items: slice,
-          timeout,
-          owner: job,
-          tag: base,
-          state: ChunkState.Queued
-        });
-      }
+    const core = this.#core;
+    const job = new MapJob(core, n, signal, result, false);
+    if (this.#state === "terminated") return job.start([], true);
+    const size = chunksize ?? defaultChunksize(n, this.#processes);
+    if (flags & FLAG_STAR) checkArgLists(what, items, 0);
+    flags |= core.encodeItems(what, items, "item", 0, false);
+    if ((flags & FLAG_SHARED) === 0) {
+      return job.start({
+        fn: fnId,
+        flags,
+        items,
+        size,
+        timeout,
+        owner: job,
+        next: 0,
+        count: Math.ceil(n / size)
+      });
     }
-    job.start(chunks, this.#state === "terminated");
+    const chunks = [];
+    for (let base = 0; base < n; base += size) {
+      const slice = items.slice(base, base + size);
+      core.lend(slice);
+      chunks.push({
+        fn: fnId,
+        flags,
+        items: slice,
+        timeout,
+        owner: job,
+        tag: base,
+        state: ChunkState.Queued
+      });
+    }
+    job.start(chunks);
   }
   #imap(what, fn, iterable, options, ordered) {
     this.#assertRunning(what);
@@ -12261,6 +12488,7 @@ var MapJob = class {
   #values;
   #remaining = 0;
   #chunks = [];
+  #run = null;
   #settled = false;
   #signal;
   #onAbort = null;
@@ -12271,21 +12499,30 @@ var MapJob = class {
     this.#result = result;
     this.#single = single;
   }
-  /** Queues the chunks; `terminated` fails the job instead. */
+  /**
+   * Queues the chunks (records, or a run); `terminated` fails the job
+   * instead.
+   */
   start(chunks, terminated = false) {
     const signal = this.#signal;
     if (terminated) return this.#fail(terminatedError("Cannot map"));
     if (signal?.aborted) return this.#fail(signal.reason);
-    if (chunks.length === 0) return this.#done();
-    this.#chunks = chunks;
-    this.#remaining = chunks.length;
+    const count = Array.isArray(chunks) ? chunks.length : chunks.count;
+    if (count === 0) return this.#done();
+    this.#remaining = count;
     if (signal !== void 0) {
       this.#onAbort = () => this.#fail(signal.reason);
       signal.addEventListener("abort", this.#onAbort, {
         once: true
       });
     }
-    for (const chunk of chunks) this.#core.enqueue(chunk);
+    if (Array.isArray(chunks)) {
+      this.#chunks = chunks;
+      for (const chunk of chunks) this.#core.enqueue(chunk);
+    } else {
+      this.#run = chunks;
+      this.#core.enqueueRun(chunks);
+    }
   }
   chunkDone(chunk, values, offset) {
     if (this.#settled) return;
@@ -12298,6 +12535,14 @@ var MapJob = class {
   chunkFailed(_chunk, error) {
     this.#fail(error);
   }
+  runDone(run, from, to, values) {
+    if (this.#settled) return;
+    const out2 = this.#values;
+    const base = from * run.size;
+    const n = Math.min(to * run.size, out2.length) - base;
+    for (let i = 0; i < n; i++) out2[base + i] = values[i];
+    if ((this.#remaining -= to - from) === 0) this.#done();
+  }
   #done() {
     this.#settled = true;
     this.#cleanup();
@@ -12308,6 +12553,7 @@ var MapJob = class {
     this.#settled = true;
     this.#cleanup();
     for (const chunk of this.#chunks) this.#core.cancel(chunk);
+    if (this.#run !== null) this.#core.cancelRun(this.#run);
     results.reject(this.#result, error);
   }
   #cleanup() {
@@ -16388,6 +16634,16 @@ function runPoolChild(childPort) {
 }
 __name(runPoolChild, "runPoolChild");
 async function init(message) {
+  if (message.preload !== null) {
+    setBootstrapping(true);
+    try {
+      await import(message.preload);
+    } catch {
+    } finally {
+      setBootstrapping(false);
+    }
+  }
+  port.loaded?.();
   if (message.initializer === null) return;
   try {
     const fn = await loadTarget("Cannot run initializer", message.initializer);
@@ -16435,41 +16691,54 @@ async function runBatch(batch) {
   out = [];
   errors = null;
   const c = batch.c;
+  const began = performance.now();
   if (batch.timed) post({
     t: "start",
     id: batch.id
   });
-  const n = c.length / 3;
+  let k = 0;
   let from = 0;
-  for (let k = 0; k < n; k++) {
-    currentChunk = k;
-    if (--countdown === 0) {
-      const now = performance.now();
-      if (now - lastPost >= PROGRESS_MS) {
-        if (!flush({
-          t: "part",
-          id: batch.id,
-          k,
-          r: out,
-          e: errors
-        }, from)) {
-          return;
-        }
-        from = k;
-        out = [];
-        errors = null;
-        stride = 1;
-      } else {
-        stride = now - lastCheck < QUICK_MS ? Math.min(stride * 2, MAX_STRIDE) : 1;
-      }
-      lastCheck = now;
-      countdown = stride;
-    }
-    const fnId = c[3 * k];
-    const flags = c[3 * k + 1];
-    let items = c[3 * k + 2];
-    const start = out.length;
+  for (let t = 0; t < c.length; t += 3) {
+    const fnId = c[t];
+    const flags = c[t + 1];
+    let items = c[t + 2];
     const fn = fns.get(fnId);
+    if (flags & FLAG_EACH) {
+      let failure = fn === void 0 ? {
+        error: loadErrors.get(fnId)
+      } : null;
+      if (failure === null && flags & FLAG_SHARED) {
+        try {
+          items = await decodeShared(items, true);
+        } catch (error) {
+          if (error instanceof ExitSignal || dead) return;
+          failure = {
+            error
+          };
+        }
+      }
+      const star = (flags & FLAG_STAR) !== 0;
+      for (let i = 0; i < items.length; i++, k++) {
+        if (--countdown === 0 && (from = progress(batch, k, from)) < 0) return;
+        currentChunk = k;
+        try {
+          if (failure !== null) throw failure.error;
+          let value = star ? fn(...items[i]) : fn(items[i]);
+          if (value instanceof Promise) value = await value;
+          out.push(value);
+        } catch (error) {
+          if (error instanceof ExitSignal || dead) return;
+          (errors ??= []).push([
+            k,
+            serializeError(error)
+          ]);
+        }
+      }
+      continue;
+    }
+    if (--countdown === 0 && (from = progress(batch, k, from)) < 0) return;
+    currentChunk = k;
+    const start = out.length;
     try {
       if (fn === void 0) throw loadErrors.get(fnId);
       if (flags & FLAG_SHARED) {
@@ -16496,10 +16765,13 @@ async function runBatch(batch) {
         serializeError(error)
       ]);
     }
+    k++;
   }
+  const ms = performance.now() - began;
   flush({
     t: "done",
     id: batch.id,
+    ms,
     r: out,
     e: errors
   }, from);
@@ -16509,6 +16781,30 @@ async function runBatch(batch) {
   errors = null;
 }
 __name(runBatch, "runBatch");
+function progress(batch, k, from) {
+  const now = performance.now();
+  if (now - lastPost >= PROGRESS_MS) {
+    if (!flush({
+      t: "part",
+      id: batch.id,
+      k,
+      r: out,
+      e: errors
+    }, from)) {
+      return -1;
+    }
+    from = k;
+    out = [];
+    errors = null;
+    stride = 1;
+  } else {
+    stride = now - lastCheck < QUICK_MS ? Math.min(stride * 2, MAX_STRIDE) : 1;
+  }
+  lastCheck = now;
+  countdown = stride;
+  return from;
+}
+__name(progress, "progress");
 function flush(message, from) {
   try {
     post(message);
@@ -16526,10 +16822,11 @@ function unsendable(message, from, cause) {
     ...message.e ?? []
   ];
   let offset = 0;
-  const to = message.t === "part" ? message.k : batch.c.length / 3;
+  const counts = chunkSizes(batch.c);
+  const to = message.t === "part" ? message.k : counts.length;
   for (let k = from; k < to; k++) {
     if (failed.has(k)) continue;
-    const count = batch.c[3 * k + 2].length;
+    const count = counts[k];
     const values = message.r.slice(offset, offset + count);
     offset += count;
     if (port.sendable(values)) {
@@ -16549,6 +16846,17 @@ function unsendable(message, from, cause) {
   };
 }
 __name(unsendable, "unsendable");
+function chunkSizes(c) {
+  const sizes = [];
+  for (let t = 0; t < c.length; t += 3) {
+    const items = c[t + 2];
+    if (c[t + 1] & FLAG_EACH) {
+      for (let i = 0; i < items.length; i++) sizes.push(1);
+    } else sizes.push(items.length);
+  }
+  return sizes;
+}
+__name(chunkSizes, "chunkSizes");
 function post(message) {
   port.post(message);
   lastPost = performance.now();
@@ -16560,6 +16868,7 @@ function runThreadPoolChild() {
   const realClose = self.close.bind(self);
   let status = null;
   let pid = 0;
+  let loaded2 = null;
   const deliver = runPoolChild({
     post: /* @__PURE__ */ __name((message) => self.postMessage(message), "post"),
     sendable(values) {
@@ -16573,6 +16882,11 @@ function runThreadPoolChild() {
     exit(code) {
       if (status !== null) endProcess(status, pid, code);
       realClose();
+    },
+    loaded() {
+      if (loaded2 === null) return;
+      Atomics.add(loaded2, 0, 1);
+      Atomics.notify(loaded2, 0);
     }
   });
   self.onmessage = (event) => {
@@ -16581,6 +16895,7 @@ function runThreadPoolChild() {
       installWorkerContext(message.context);
       status = new Int32Array(message.context.status);
       pid = message.context.self.pid;
+      if (message.loaded !== null) loaded2 = new Int32Array(message.loaded);
     }
     deliver(message);
   };
@@ -16705,7 +17020,12 @@ ${serialized.stack ?? serialized.message}
   let target;
   let args;
   try {
-    target = await loadTarget("Cannot start process", message.target);
+    setBootstrapping(true);
+    try {
+      target = await loadTarget("Cannot start process", message.target);
+    } finally {
+      setBootstrapping(false);
+    }
     args = await decodeShared(message.args, message.shared);
   } catch (error) {
     const serialized = serializeError(error);
@@ -16778,9 +17098,11 @@ function bootSpawnChild() {
   }, boot.parent, boot);
   setInheritedConfig(boot.config);
   realExit = Deno.exit;
+  setBootstrapping(true);
 }
 __name(bootSpawnChild, "bootSpawnChild");
 function startSpawnChild() {
+  setBootstrapping(false);
   const role = boot.role;
   let deliver;
   if (role === "pool") {

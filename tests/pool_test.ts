@@ -262,6 +262,43 @@ Deno.test("Pool.map() and starmap() reject with a failing input's error; the poo
   assert.equal(pool.state, "running");
 });
 
+Deno.test("Pool.map() with chunksize 1: a worker dying mid-batch fails that map only; a map sharing the workers completes", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const n = 5000;
+  // Both maps travel as runs of one-item chunks, interleaved on the workers.
+  const dying = pool.starmap(
+    t.denoExitOn,
+    Array.from({ length: n }, (_, i) => [i, 2500, 3]),
+    { chunksize: 1 },
+  );
+  const other = pool.map(
+    t.square,
+    Array.from({ length: n }, (_, i) => i),
+    { chunksize: 1 },
+  );
+  await assert.rejects(dying, (error: Error) => {
+    assert.ok(error instanceof WorkerCrashedError, String(error));
+    assert.equal(error.exitCode, 3);
+    return true;
+  });
+  const squares = await other;
+  assert.equal(squares.length, n);
+  for (let i = 0; i < n; i++) assert.equal(squares[i], i * i);
+  assert.deepEqual(await pool.map(t.square, [1, 2, 3]), [1, 4, 9]);
+});
+
+Deno.test("Pool.map() of slow one-item tasks reports progress within a batch and keeps the results in order", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  // Each task takes longer than a worker's progress interval (5 ms): the
+  // worker answers chunk by chunk, not once per batch.
+  const out = await pool.starmap(
+    t.slowSquare,
+    Array.from({ length: 30 }, (_, i) => [i, 6]),
+    { chunksize: 1 },
+  );
+  assert.deepEqual(out, Array.from({ length: 30 }, (_, i) => i * i));
+});
+
 Deno.test("Pool.map() rejects with the first task error, its class, message and worker stack", async () => {
   await using pool = new Pool({ processes: 2, module });
   const error = await pool.starmap(
@@ -364,6 +401,17 @@ Deno.test("Pool starts its workers in the constructor: their initializers run be
   await pool.join();
   for (const pid of pids) assert.equal(isPidAlive(pid), false);
   assert.match(Deno.inspect(pool), /workers: 0/);
+});
+
+Deno.test("Pool: a task module that starts a pool as it is imported fails the tasks instead of starting workers without end", async () => {
+  await using pool = new Pool({
+    processes: 1,
+    module: new URL("./fixtures/starts_pool_on_load.ts", import.meta.url),
+  });
+  await assert.rejects(
+    pool.apply("square", [3]),
+    /Cannot create pool: a new process was started while this one was still importing its task module.*import\.meta\.main/,
+  );
 });
 
 Deno.test("Pool terminated while its workers are still starting leaves nothing behind", async () => {

@@ -304,6 +304,20 @@ Deno.test("Process with permissions runs with fewer permissions than its parent"
   assert.equal(out[0], 2, "the worker must not read the environment");
 });
 
+Deno.test("Process whose target module starts a Process as it is imported fails to start, with Python's bootstrapping error", async () => {
+  const p = new Process({
+    target: "noop",
+    module: new URL("./fixtures/starts_process_on_load.ts", import.meta.url),
+  });
+  await assert.rejects(
+    p.start(),
+    /Cannot start process: a new process was started while this one was still importing its task module/,
+  );
+  await p.join();
+  assert.equal(p.exitcode, 1);
+  assert.deepEqual(activeChildren(), []);
+});
+
 Deno.test("Process with permissions fails clearly without --unstable-worker-options", async () => {
   const script = new URL("./fixtures/permissions_main.ts", import.meta.url);
   const output = await new Deno.Command(Deno.execPath(), {

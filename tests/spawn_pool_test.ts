@@ -299,6 +299,18 @@ Deno.test("Pool (spawn) created and closed without a task leaves no child behind
   assert.match(Deno.inspect(q), /workers: 0/);
 });
 
+Deno.test("Pool (spawn) whose task module starts a pool as it is imported fails with the bootstrapping error", async () => {
+  await using p = new Pool({
+    processes: 1,
+    module: new URL("./fixtures/starts_pool_on_load.ts", import.meta.url),
+    startMethod: "spawn",
+  });
+  await assert.rejects(
+    p.apply("square", [3]),
+    /a new process was started while this one was still importing its task module/,
+  );
+});
+
 Deno.test("Pool (spawn) whose module fails to load breaks with the start error, not a restart loop", async () => {
   await using p = new Pool({
     processes: 2,

@@ -5,7 +5,11 @@
 // life; its end of file (this program closed it, exited or was killed, even
 // by SIGKILL) is the child's signal to exit. Private.
 
-import { programMain, selfProcess } from "../_context.ts";
+import {
+  assertNotBootstrapping,
+  programMain,
+  selfProcess,
+} from "../_context.ts";
 import { chosenStartMethod, type StartMethod } from "../_start_method.ts";
 import { entryUrl, toolkitDirs } from "../_entries.ts";
 import { describe } from "../_wait.ts";
@@ -126,6 +130,7 @@ export function childCommand(
   what: string,
   spec: ChildSpec,
 ): ChildCommandLine {
+  assertNotBootstrapping(what);
   const flags = permissionFlags(what, spec.permissions, spec.needed, {
     read: TOOLKIT_DIRS.filter((dir) => dir.protocol === "file:").map(pathOf),
   });
