@@ -5867,6 +5867,62 @@ function brokerFailed(cause) {
 }
 __name(brokerFailed, "brokerFailed");
 
+// lib/process/spare.ts
+var spare = null;
+var scheduled = false;
+var starts = 0;
+function takeSpare(onError) {
+  const taken2 = spare;
+  if (taken2 === null) return null;
+  spare = null;
+  taken2.owner.onError = onError;
+  setWorkerRef(taken2.worker, true);
+  return taken2.worker;
+}
+__name(takeSpare, "takeSpare");
+function prepareSpare(url) {
+  if (++starts < 2 || spare !== null || scheduled || !canUnrefWorkers()) {
+    return;
+  }
+  scheduled = true;
+  const timer = setTimeout(() => {
+    scheduled = false;
+    if (spare !== null) return;
+    const owner = {
+      onError: null
+    };
+    let worker;
+    try {
+      worker = spawnWorker(url, {
+        what: "Cannot start process",
+        onError: /* @__PURE__ */ __name((event) => {
+          if (owner.onError !== null) return owner.onError(event);
+          if (spare?.worker === worker) {
+            spare = null;
+            retireWorker(worker, false);
+          }
+        }, "onError")
+      });
+    } catch {
+      return;
+    }
+    setWorkerRef(worker, false);
+    spare = {
+      worker,
+      owner
+    };
+  }, 0);
+  Deno.unrefTimer(timer);
+}
+__name(prepareSpare, "prepareSpare");
+function dropSpare() {
+  const dropped = spare;
+  if (dropped === null) return;
+  spare = null;
+  retireWorker(dropped.worker, false);
+}
+__name(dropSpare, "dropSpare");
+
 // lib/process.ts
 var WORKER_URL2 = entryUrl("workers/process_worker");
 var children = /* @__PURE__ */ new Set();
@@ -5875,6 +5931,7 @@ onSelfFinish(() => {
   for (const child of children) {
     if (child.isAlive()) child.terminate();
   }
+  dropSpare();
 });
 var Process = class {
   static {
@@ -6035,24 +6092,27 @@ var Process = class {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
+    const onError = /* @__PURE__ */ __name((event) => {
+      if (status !== null && pid !== null) {
+        endProcess(status, pid, 1, serializeError(event.error ?? new Error(event.message)));
+      }
+      rejectStarted(this.error ?? new Error(`${what}: the worker failed to start`));
+      this.#release(false);
+    }, "onError");
     let worker;
+    const plain = this.#permissions === void 0;
     try {
-      worker = spawnWorker(WORKER_URL2, {
+      worker = (plain ? takeSpare(onError) : null) ?? spawnWorker(WORKER_URL2, {
         name: this.#name,
         permissions: this.#permissions,
         what,
-        onError: /* @__PURE__ */ __name((event) => {
-          if (status !== null && pid !== null) {
-            endProcess(status, pid, 1, serializeError(event.error ?? new Error(event.message)));
-          }
-          rejectStarted(this.error ?? new Error(`${what}: the worker failed to start`));
-          this.#release(false);
-        }, "onError")
+        onError
       });
     } catch (error) {
       markPidEnded(pid);
       throw error;
     }
+    if (plain) prepareSpare(WORKER_URL2);
     const status = newStatus();
     this.#pid = pid;
     this.#status = status;

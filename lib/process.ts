@@ -46,6 +46,7 @@ import {
 import { type TargetRef, targetRef } from "./_target.ts";
 import { checkEncodable } from "./channel/codec.ts";
 import { signalSpawned, startSpawned } from "./process/spawn.ts";
+import { dropSpare, prepareSpare, takeSpare } from "./process/spare.ts";
 import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
 import { neededFor } from "./spawn/permissions.ts";
 import { stdinFrame } from "./spawn/wire.ts";
@@ -193,6 +194,7 @@ onSelfFinish(() => {
   for (const child of children) {
     if (child.isAlive()) child.terminate();
   }
+  dropSpare();
 });
 
 /**
@@ -430,33 +432,39 @@ export class Process<A extends unknown[] = unknown[]> {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
+    const onError = (event: ErrorEvent) => {
+      // The worker died outside the target's reach (its error handler
+      // usually records the end first; this covers the rest).
+      if (status !== null && pid !== null) {
+        endProcess(
+          status,
+          pid,
+          1,
+          serializeError(event.error ?? new Error(event.message)),
+        );
+      }
+      rejectStarted(
+        this.error ?? new Error(`${what}: the worker failed to start`),
+      );
+      this.#release(false);
+    };
     let worker: Worker;
+    // A Process with default options may take the worker made ready for it
+    // (see process/spare.ts).
+    const plain = this.#permissions === undefined;
     try {
-      worker = spawnWorker(WORKER_URL, {
-        name: this.#name,
-        permissions: this.#permissions,
-        what,
-        onError: (event) => {
-          // The worker died outside the target's reach (its error handler
-          // usually records the end first; this covers the rest).
-          if (status !== null && pid !== null) {
-            endProcess(
-              status,
-              pid,
-              1,
-              serializeError(event.error ?? new Error(event.message)),
-            );
-          }
-          rejectStarted(
-            this.error ?? new Error(`${what}: the worker failed to start`),
-          );
-          this.#release(false);
-        },
-      });
+      worker = (plain ? takeSpare(onError) : null) ??
+        spawnWorker(WORKER_URL, {
+          name: this.#name,
+          permissions: this.#permissions,
+          what,
+          onError,
+        });
     } catch (error) {
       markPidEnded(pid);
       throw error;
     }
+    if (plain) prepareSpare(WORKER_URL);
     const status = newStatus();
     this.#pid = pid;
     this.#status = status;
