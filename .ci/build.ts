@@ -27,6 +27,8 @@
 // The output is deterministic: `.ci/run` rebuilds and fails when dist/
 // differs from what is checked in.
 
+import { filesUnder } from "./_files.ts";
+
 const root = new URL("../", import.meta.url);
 const rootPath = decodeURIComponent(root.pathname);
 const DIST = "dist";
@@ -80,7 +82,7 @@ interface Statement {
 
 async function main(): Promise<void> {
   const entries = await entryFiles();
-  const libFiles = await filesUnder("lib/");
+  const libFiles = await filesUnder(root, "lib/", ".ts");
   const external = ["mod.ts", ...libFiles].filter((p) => !entries.includes(p));
   await Deno.remove(new URL(`${DIST}/`, root), { recursive: true }).catch(
     () => {},
@@ -152,20 +154,10 @@ async function main(): Promise<void> {
 
 /** Every entry module: workers/*.ts and the modules imported by URL. */
 async function entryFiles(): Promise<string[]> {
-  const workers = (await filesUnder("workers/")).filter((p) =>
+  const workers = (await filesUnder(root, "workers/", ".ts")).filter((p) =>
     !p.slice("workers/".length).includes("/")
   );
   return [...workers, ...URL_ENTRIES, ...PRIVATE_ENTRIES].sort();
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(new URL(dir, root))) {
-    const path = `${dir}${entry.name}`;
-    if (entry.isDirectory) out.push(...await filesUnder(`${path}/`));
-    else if (entry.isFile && entry.name.endsWith(".ts")) out.push(path);
-  }
-  return out.sort();
 }
 
 function jsPath(ts: string): string {
@@ -327,22 +319,11 @@ function relative(from: string, to: string): string {
  * they are (lib/ ships with the package), and the maps stay small.
  */
 async function stripSourcesContent(): Promise<void> {
-  for (const path of await filesUnderAny(`${DIST}/`)) {
-    if (!path.endsWith(".map")) continue;
+  for (const path of await filesUnder(root, `${DIST}/`, ".map")) {
     const map = JSON.parse(await read(path));
     delete map.sourcesContent;
     await write(path, JSON.stringify(map) + "\n");
   }
-}
-
-async function filesUnderAny(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(new URL(dir, root))) {
-    const path = `${dir}${entry.name}`;
-    if (entry.isDirectory) out.push(...await filesUnderAny(`${path}/`));
-    else out.push(path);
-  }
-  return out.sort();
 }
 
 function read(path: string): Promise<string> {

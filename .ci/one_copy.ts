@@ -16,6 +16,8 @@
 // - fixtures, benches and examples never import mod.ts or lib/ (workers
 //   and doc tests load them next to the package).
 
+import { filesUnder } from "./_files.ts";
+
 const root = new URL("../", import.meta.url);
 const DIRS = ["tests/", "bench/", "examples/"];
 const NO_SOURCES = ["tests/fixtures/", "bench/", "examples/"];
@@ -29,7 +31,7 @@ interface Module {
 
 const modules = new Map<string, Module>();
 for (const dir of DIRS) {
-  for (const path of await tsFiles(dir)) {
+  for (const path of await filesUnder(root, dir, ".ts")) {
     modules.set(path, await scan(path));
   }
 }
@@ -100,14 +102,4 @@ async function scan(path: string): Promise<Module> {
     } else module.locals.push(target);
   }
   return module;
-}
-
-async function tsFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(new URL(dir, root))) {
-    const path = `${dir}${entry.name}`;
-    if (entry.isDirectory) out.push(...await tsFiles(`${path}/`));
-    else if (entry.isFile && entry.name.endsWith(".ts")) out.push(path);
-  }
-  return out.sort();
 }
