@@ -43,7 +43,10 @@ function median(values: number[]): number {
 }
 
 /** Medians of start-to-first-reply, `url` against an empty worker in turns. */
-async function added(url: string, rounds: number): Promise<number[]> {
+async function added(
+  url: string,
+  rounds: number,
+): Promise<{ ms: number; empty: number }> {
   const empty = `data:application/javascript,postMessage(0)`;
   const base: number[] = [];
   const with_: number[] = [];
@@ -54,13 +57,13 @@ async function added(url: string, rounds: number): Promise<number[]> {
     base.push(e);
     with_.push(w);
   }
-  return [median(with_) - median(base), median(base)];
+  return { ms: median(with_) - median(base), empty: median(base) };
 }
 
 if (import.meta.main) {
   const bundle = importing(import.meta.resolve("@denomp/multiprocessing"));
   const sources = importing(new URL("../../mod.ts", import.meta.url).href);
-  const [ms, emptyWorker] = await added(bundle, ROUNDS);
-  const [sourcesMs] = await added(sources, 11);
-  report(ms, { emptyWorker, sources: sourcesMs! });
+  const { ms, empty } = await added(bundle, ROUNDS);
+  const fromSources = await added(sources, 11);
+  report(ms, { emptyWorker: empty, sources: fromSources.ms });
 }
