@@ -3165,7 +3165,7 @@ var PoolCore = class {
   enqueueRun(run) {
     if (run.next >= run.count) return;
     if (this.#broken !== null) {
-      while (run.next < run.count) this.#fail(cut(run), this.#broken);
+      for (const chunk of spend(run)) this.#fail(chunk, this.#broken);
       return;
     }
     this.#queue.push(run);
@@ -3299,7 +3299,7 @@ var PoolCore = class {
     this.#queued = 0;
     for (const entry of entries) {
       if (isRun(entry)) {
-        while (entry.next < entry.count) this.#failOne(cut(entry), reason);
+        for (const chunk of spend(entry)) this.#failOne(chunk, reason);
       } else this.#failOne(entry, reason);
     }
   }
@@ -3813,6 +3813,16 @@ function cut(run) {
   return chunkAt(run, run.next++, ChunkState.Queued);
 }
 __name(cut, "cut");
+function spend(run) {
+  const from = run.next;
+  run.next = run.count;
+  const chunks = [];
+  for (let k = from; k < run.count; k++) {
+    chunks.push(chunkAt(run, k, ChunkState.Queued));
+  }
+  return chunks;
+}
+__name(spend, "spend");
 function chunkAt(run, k, state) {
   const base = k * run.size;
   return {

@@ -436,6 +436,16 @@ Deno.test("Pool: a failing initializer fails the tasks with its error as cause",
   assert.match(error.message, /initializer failed: init failed/);
   assert.ok(error.cause instanceof TypeError);
   await assert.rejects(pool.apply(t.square, [2]), /initializer failed/);
+  // A map given to the broken pool fails as a whole, and the pool still
+  // closes and joins (nothing is counted as outstanding).
+  await assert.rejects(
+    pool.map(t.square, Array.from({ length: 100 }, (_, i) => i), {
+      chunksize: 1,
+    }),
+    /initializer failed/,
+  );
+  pool.close();
+  await pool.join();
 });
 
 Deno.test("Pool.apply() timeout fails the task and replaces the busy worker without waiting", async () => {

@@ -341,7 +341,7 @@ export class PoolCore {
   enqueueRun(run: ChunkRun): void {
     if (run.next >= run.count) return;
     if (this.#broken !== null) {
-      while (run.next < run.count) this.#fail(cut(run), this.#broken);
+      for (const chunk of spend(run)) this.#fail(chunk, this.#broken);
       return;
     }
     this.#queue.push(run);
@@ -480,7 +480,7 @@ export class PoolCore {
     this.#queued = 0;
     for (const entry of entries) {
       if (isRun(entry)) {
-        while (entry.next < entry.count) this.#failOne(cut(entry), reason);
+        for (const chunk of spend(entry)) this.#failOne(chunk, reason);
       } else this.#failOne(entry, reason);
     }
   }
@@ -1066,6 +1066,21 @@ function isRun(entry: Chunk | ChunkRun): entry is ChunkRun {
 /** Makes the next chunk of a run into a record of its own. */
 function cut(run: ChunkRun): Chunk {
   return chunkAt(run, run.next++, ChunkState.Queued);
+}
+
+/**
+ * Takes every chunk of a run not yet dispatched out of it, as records (to
+ * fail them): the run is spent first, so that its owner cancelling it
+ * meanwhile finds nothing left to cancel.
+ */
+function spend(run: ChunkRun): Chunk[] {
+  const from = run.next;
+  run.next = run.count;
+  const chunks: Chunk[] = [];
+  for (let k = from; k < run.count; k++) {
+    chunks.push(chunkAt(run, k, ChunkState.Queued));
+  }
+  return chunks;
 }
 
 /** Chunk `k` of a run as a record of its own. */
