@@ -84,13 +84,16 @@ async function main(): Promise<void> {
   const entries = await entryFiles();
   const libFiles = await filesUnder(root, "lib/", ".ts");
   const external = ["mod.ts", ...libFiles].filter((p) => !entries.includes(p));
-  await Deno.remove(new URL(`${DIST}/`, root), { recursive: true }).catch(
-    () => {},
-  );
   await Deno.remove(new URL(`${BUILD}/`, root), { recursive: true }).catch(
     () => {},
   );
   await Deno.mkdir(new URL(`${BUILD}/`, root), { recursive: true });
+  // The previous output stays aside until this one is complete: a build
+  // that fails leaves dist/ as it was.
+  const previous = new URL(`${BUILD}/previous/`, root);
+  const hadPrevious = await Deno.rename(new URL(`${DIST}/`, root), previous)
+    .then(() => true, () => false);
+  let built = false;
   try {
     // 1. The entries, with every toolkit module left as an import.
     for (const entry of entries) {
@@ -121,6 +124,9 @@ async function main(): Promise<void> {
         `${DIST}/${toolkit.out} has a static import: the toolkit must not import node:, npm: or jsr: modules statically (use import() where they are needed)`,
       );
     }
+    for (const hub of hubs) {
+      relativeModuleUrls(await read(`${DIST}/${hub.out}`), hub.out);
+    }
     // 4. Imports of lib/ become imports of the hubs.
     await write(
       `${DIST}/${cluster.out}`,
@@ -146,7 +152,13 @@ async function main(): Promise<void> {
       );
     }
     await stripSourcesContent();
+    built = true;
   } finally {
+    if (!built) {
+      await Deno.remove(new URL(`${DIST}/`, root), { recursive: true })
+        .catch(() => {});
+      if (hadPrevious) await Deno.rename(previous, new URL(`${DIST}/`, root));
+    }
     await Deno.remove(new URL(`${BUILD}/`, root), { recursive: true });
   }
   console.log(`built ${DIST}/ from ${entries.length + 2} entries`);
@@ -288,6 +300,30 @@ function rewrite(code: string, out: string): string {
     }
     return result + "\n".repeat(s.text.split("\n").length - 1);
   });
+}
+
+/**
+ * Fails on a module URL made relative to the code's own module
+ * (`new URL("../workers/x.ts", import.meta.url)`): in the bundle that code
+ * sits in dist/, so such a URL would load a second copy of the toolkit from
+ * the sources. Every such URL goes through lib/_entries.ts.
+ */
+function relativeModuleUrls(code: string, file: string): void {
+  const found = code.split("\n").filter((line) => {
+    const text = line.trim();
+    if (text.startsWith("*") || text.startsWith("/") || text === "") {
+      return false;
+    }
+    return /new URL\(\s*["'`]\.{1,2}\/[^"'`$]*\.(ts|js)(\?[^"'`]*)?["'`]\s*,\s*import\.meta\.url/
+      .test(text);
+  });
+  if (found.length > 0) {
+    throw new Error(
+      `${DIST}/${file}: module URLs relative to the code's own module; name the module in lib/_entries.ts and use entryUrl():\n  ${
+        found.map((line) => line.trim()).join("\n  ")
+      }`,
+    );
+  }
 }
 
 /** The hub's export names that are not internal aliases, sorted. */
