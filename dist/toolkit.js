@@ -3446,6 +3446,8 @@ var PoolCore = class {
     const suspects = this.#suspects;
     const timed = first.timeout > 0;
     const alone = timed || suspects.size > 0 && suspects.has(first);
+    const packs = this.#options.transport.packs === true;
+    let each = null;
     while (chunks.length < room && items < BATCH_ITEMS) {
       const next = this.#peek();
       if (next === void 0) break;
@@ -3453,7 +3455,18 @@ var PoolCore = class {
       const chunk = this.#next();
       chunk.state = ChunkState.Dispatched;
       chunks.push(chunk);
-      c.push(chunk.fn, chunk.flags, chunk.items);
+      if (packs && chunk.items.length === 1) {
+        if (each !== null && c[c.length - 3] === chunk.fn && c[c.length - 2] === (chunk.flags | FLAG_EACH)) each.push(chunk.items[0]);
+        else {
+          each = [
+            chunk.items[0]
+          ];
+          c.push(chunk.fn, chunk.flags | FLAG_EACH, each);
+        }
+      } else {
+        each = null;
+        c.push(chunk.fn, chunk.flags, chunk.items);
+      }
       items += chunk.items.length;
       if (!slot.known.has(chunk.fn)) {
         slot.known.add(chunk.fn);

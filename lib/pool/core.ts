@@ -649,6 +649,8 @@ export class PoolCore {
     const suspects = this.#suspects;
     const timed = first.timeout > 0;
     const alone = timed || (suspects.size > 0 && suspects.has(first as Chunk));
+    const packs = this.#options.transport.packs === true;
+    let each: unknown[] | null = null;
     while (chunks.length < room && items < BATCH_ITEMS) {
       const next = this.#peek();
       if (next === undefined) break;
@@ -662,7 +664,21 @@ export class PoolCore {
       const chunk = this.#next();
       chunk.state = ChunkState.Dispatched;
       chunks.push(chunk);
-      c.push(chunk.fn, chunk.flags, chunk.items);
+      // One-item chunks of one function in a row travel as one item list
+      // (FLAG_EACH) where the transport takes it: an executor's futures.
+      if (packs && chunk.items.length === 1) {
+        if (
+          each !== null && c[c.length - 3] === chunk.fn &&
+          c[c.length - 2] === (chunk.flags | FLAG_EACH)
+        ) each.push(chunk.items[0]);
+        else {
+          each = [chunk.items[0]];
+          c.push(chunk.fn, chunk.flags | FLAG_EACH, each);
+        }
+      } else {
+        each = null;
+        c.push(chunk.fn, chunk.flags, chunk.items);
+      }
       items += chunk.items.length;
       if (!slot.known.has(chunk.fn)) {
         slot.known.add(chunk.fn);
