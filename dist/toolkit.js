@@ -5892,6 +5892,7 @@ __name(brokerFailed, "brokerFailed");
 
 // lib/process/spare.ts
 var spare = null;
+var LAZY_ENTRY = new URL("data:application/javascript," + encodeURIComponent("self.onmessage = (event) => { self.onmessage = null; import(self.name).then(() => self.onmessage(event)); };"));
 var scheduled = false;
 var starts = 0;
 function takeSpare(onError) {
@@ -5916,7 +5917,8 @@ function prepareSpare(url) {
     };
     let worker;
     try {
-      worker = spawnWorker(url, {
+      worker = spawnWorker(LAZY_ENTRY, {
+        name: url.href,
         what: "Cannot start process",
         onError: /* @__PURE__ */ __name((event) => {
           if (owner.onError !== null) return owner.onError(event);

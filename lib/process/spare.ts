@@ -9,11 +9,12 @@
 // the worker of the next one, on an unref'd timer: the next start() only
 // sends its target to an isolate that is already up.
 //
-// The spare is a fresh isolate that has run nothing but the toolkit's
-// process entry, made with the options every default Process has (no
-// permissions, no name); Processes with other options make their own. It
-// keeps nothing alive while it waits, and a program that never starts
-// another Process never makes one. Private.
+// The spare is a fresh isolate that has run nothing but a two-line entry
+// that loads the toolkit's process entry when it is given a Process (so it
+// takes no CPU while it waits), made with the options every default
+// Process has (no permissions); Processes with other options make their
+// own. It keeps nothing alive while it waits, and a program that never
+// starts another Process never makes one. Private.
 
 import {
   canUnrefWorkers,
@@ -27,6 +28,19 @@ type ErrorHandler = (event: ErrorEvent) => void;
 
 let spare: { worker: Worker; owner: { onError: ErrorHandler | null } } | null =
   null;
+
+/**
+ * The spare's own entry: on the start message it imports the process entry
+ * (whose URL is the worker's name) and hands it the message.
+ */
+const LAZY_ENTRY = new URL(
+  "data:application/javascript," + encodeURIComponent(
+    "self.onmessage = (event) => {" +
+      " self.onmessage = null;" +
+      " import(self.name).then(() => self.onmessage(event));" +
+      " };",
+  ),
+);
 let scheduled = false;
 let starts = 0;
 
@@ -59,7 +73,11 @@ export function prepareSpare(url: URL): void {
     const owner: { onError: ErrorHandler | null } = { onError: null };
     let worker: Worker;
     try {
-      worker = spawnWorker(url, {
+      // It loads the toolkit's process entry only once it is given a
+      // Process to run: until then it takes no CPU from what the program
+      // does next.
+      worker = spawnWorker(LAZY_ENTRY, {
+        name: url.href,
         what: "Cannot start process",
         onError: (event) => {
           if (owner.onError !== null) return owner.onError(event);
