@@ -5904,10 +5904,8 @@ function takeSpare(onError) {
   return taken2.worker;
 }
 __name(takeSpare, "takeSpare");
-function prepareSpare(url) {
-  if (++starts < 2 || spare !== null || scheduled || !canUnrefWorkers()) {
-    return;
-  }
+function prepareSpare(url, alone) {
+  if (++starts < 2 || !alone || spare !== null || scheduled || !canUnrefWorkers()) return;
   scheduled = true;
   const timer = setTimeout(() => {
     scheduled = false;
@@ -6137,7 +6135,11 @@ var Process = class {
       markPidEnded(pid);
       throw error;
     }
-    if (plain) prepareSpare(WORKER_URL2);
+    if (plain) {
+      let alone = true;
+      for (const child of children) if (child.isAlive()) alone = false;
+      prepareSpare(WORKER_URL2, alone);
+    }
     const status = newStatus();
     this.#pid = pid;
     this.#status = status;

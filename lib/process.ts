@@ -464,7 +464,13 @@ export class Process<A extends unknown[] = unknown[]> {
       markPidEnded(pid);
       throw error;
     }
-    if (plain) prepareSpare(WORKER_URL);
+    // A Process started while others of this thread run is one of a
+    // batch: the next start is as likely to be far off.
+    if (plain) {
+      let alone = true;
+      for (const child of children) if (child.isAlive()) alone = false;
+      prepareSpare(WORKER_URL, alone);
+    }
     const status = newStatus();
     this.#pid = pid;
     this.#status = status;

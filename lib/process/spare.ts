@@ -6,8 +6,8 @@
 // (~4 ms); a worker cannot be created from another thread either (a nested
 // worker starts ~500 ms late in Deno 2.9). So once a program has started a
 // second Process (it starts processes repeatedly), each start also prepares
-// the worker of the next one, on an unref'd timer: the next start() only
-// sends its target to an isolate that is already up.
+// the worker of the next one, on an unref'd timer (an idle moment of this
+// thread): the next start() finds its isolate built.
 //
 // The spare is a fresh isolate that has run nothing but a two-line entry
 // that loads the toolkit's process entry when it is given a Process (so it
@@ -59,13 +59,16 @@ export function takeSpare(onError: ErrorHandler): Worker | null {
 }
 
 /**
- * Called on each start of a default thread Process: from the second one on,
- * prepares the worker of the next start in the background.
+ * Called on each start of a default thread Process, `alone` when no other
+ * Process of this thread runs: from the second start on, a lone start (a
+ * program that starts Processes one after another) prepares the worker of
+ * the next start in the background.
  */
-export function prepareSpare(url: URL): void {
-  if (++starts < 2 || spare !== null || scheduled || !canUnrefWorkers()) {
-    return;
-  }
+export function prepareSpare(url: URL, alone: boolean): void {
+  if (
+    ++starts < 2 || !alone || spare !== null || scheduled ||
+    !canUnrefWorkers()
+  ) return;
   scheduled = true;
   const timer = setTimeout(() => {
     scheduled = false;
