@@ -3,9 +3,9 @@
 // hosts (worker CLI subprocesses, 1 process each), against the floors: a
 // raw XADD + XREAD round trip through the same server, and the local
 // thread Pool doing the same map.
-import { Pool } from "../mod.ts";
-import { Cluster } from "../lib/cluster/mod.ts";
-import { Redis } from "../lib/cluster/redis.ts";
+import { Pool } from "@denomp/multiprocessing";
+import { Cluster } from "@denomp/multiprocessing/cluster";
+import { Redis } from "../dist/lib/cluster/_internal.js";
 import { startHost, startRedis } from "../tests/_redis.ts";
 
 const root = new URL("../tests/fixtures/", import.meta.url);

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // Listener/Client against the raw floor: a bare TCP echo over the same
 // loopback, and Pipe's shared memory. Run with `deno task bench`.
-import { Client, Listener, Pipe } from "../mod.ts";
+import { Client, Listener, Pipe } from "@denomp/multiprocessing";
 
 const listener = new Listener({ hostname: "127.0.0.1", port: 0 }, {
   authkey: "bench",

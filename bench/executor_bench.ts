@@ -3,7 +3,11 @@
 // the same million items through Pool.map with chunksize 1 (the baseline the
 // executor_submit_1m row holds it to: >= 50% of it). Each run takes seconds,
 // so each bench runs a fixed few times.
-import { asCompleted, Pool, ProcessPoolExecutor } from "../mod.ts";
+import {
+  asCompleted,
+  Pool,
+  ProcessPoolExecutor,
+} from "@denomp/multiprocessing";
 // The task lives in a module without side effects: a worker imports the
 // task's module, and this one starts pools at its top level.
 import { square } from "../tests/fixtures/pool_targets.ts";

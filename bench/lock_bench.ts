@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // `deno bench`: the uncontended paths of Lock and RLock against the raw
 // Atomics operations they are built on.
-import { Lock, RLock } from "../mod.ts";
+import { Lock, RLock } from "@denomp/multiprocessing";
 
 const raw = new Int32Array(new SharedArrayBuffer(16));
 

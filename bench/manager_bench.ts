@@ -3,7 +3,7 @@
 // process carrying a frame of the same size; dict keys of other types,
 // nested proxies, registered types' methods and the server-side sort
 // against their plain counterparts. Run with `deno task bench`.
-import { type ListProxy, Manager } from "../mod.ts";
+import { type ListProxy, Manager } from "@denomp/multiprocessing";
 import { Adder } from "./_types.ts";
 
 const AdderType = Manager.register("Adder", Adder, {

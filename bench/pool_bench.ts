@@ -7,7 +7,7 @@ import {
   type AsyncResult,
   Pool,
   ProcessPoolExecutor,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 // The task lives in a module without side effects: a worker imports the
 // task's module, and this one starts pools at its top level.
 import { square } from "../tests/fixtures/pool_targets.ts";
@@ -79,10 +79,11 @@ Deno.bench({
   },
 });
 
-// The first map of a pool: its workers start, import the task module and
-// run cold code. (The first map of a whole process, whose dispatch path is
-// cold too, is the pool_map_first_call row of bench:compare: a bench cannot
-// start a fresh process per iteration and time only the map.)
+// The first map of a pool: its workers start (in the constructor, which
+// waits for them to import the task module), and it runs cold code. (The
+// first map of a whole process, whose dispatch path is cold too, is the
+// pool_map_first_call row of bench:compare: a bench cannot start a fresh
+// process per iteration and time only the map.)
 Deno.bench({
   group: "first map (20k, chunksize 1)",
   name: "warm Pool(2).map",
@@ -94,7 +95,7 @@ Deno.bench({
 
 Deno.bench({
   group: "first map (20k, chunksize 1)",
-  name: "new Pool(2): first map, workers starting",
+  name: "new Pool(2) + its first map",
   async fn() {
     const fresh = new Pool({ processes: 2, module });
     try {
@@ -107,11 +108,10 @@ Deno.bench({
 
 Deno.bench({
   group: "first map (20k, chunksize 1)",
-  name: "new Pool(2), workers ready: first map",
+  name: "new Pool(2): its first map alone",
   async fn(b) {
     const fresh = new Pool({ processes: 2, module });
     try {
-      await fresh.map(square, [1, 2], { chunksize: 1 });
       b.start();
       await fresh.map(square, xs, { chunksize: 1 });
       b.end();

@@ -4,8 +4,8 @@
 // Cross-thread throughput and latency are in bench/scenarios/queue_small.ts,
 // queue_1k.ts and pipe_roundtrip.ts.
 import { deserialize, serialize } from "node:v8";
-import { Pipe, Queue } from "../mod.ts";
-import { decode, encode, encodeScratch } from "../lib/channel/codec.ts";
+import { Pipe, Queue } from "@denomp/multiprocessing";
+import { decode, encode, encodeScratch } from "../dist/lib/_internal.js";
 
 const BATCH = 1000;
 

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // `deno bench`: Value and SharedArray access against the raw typed arrays
 // and Atomics operations underneath.
-import { RawValue, SharedArray, Value } from "../mod.ts";
+import { RawValue, SharedArray, Value } from "@denomp/multiprocessing";
 
 const f64 = new Float64Array(new SharedArrayBuffer(8));
 const d = new Value("d", 0);

@@ -2,7 +2,12 @@
 // `deno bench`: SharedMemory and ShareableList against the raw views they
 // are made of, and the cost of making a queue or a pipe with its handle
 // table. The cross-Process row is bench/scenarios/shm_attach_write.ts.
-import { Pipe, Queue, ShareableList, SharedMemory } from "../mod.ts";
+import {
+  Pipe,
+  Queue,
+  ShareableList,
+  SharedMemory,
+} from "@denomp/multiprocessing";
 
 const SIZE = 4096;
 const sab = new SharedArrayBuffer(SIZE * 4);

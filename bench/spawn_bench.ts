@@ -3,7 +3,12 @@
 // a spawned Pool and executor running 20k one-item tasks, against the raw
 // mechanisms (`deno run` of an empty module; a bare child squaring the
 // numbers it reads on stdin, pipelined) and the thread start method.
-import { asCompleted, Pool, Process, ProcessPoolExecutor } from "../mod.ts";
+import {
+  asCompleted,
+  Pool,
+  Process,
+  ProcessPoolExecutor,
+} from "@denomp/multiprocessing";
 import { square } from "../tests/fixtures/pool_targets.ts";
 
 const module = new URL("../tests/fixtures/pool_targets.ts", import.meta.url);

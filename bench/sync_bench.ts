@@ -8,7 +8,7 @@ import {
   Event,
   Lock,
   Semaphore,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 
 const raw = new Int32Array(new SharedArrayBuffer(16));
 

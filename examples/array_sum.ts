@@ -5,7 +5,7 @@
 // slots and compares the time with one process.
 //
 //   deno run --allow-read=. examples/array_sum.ts
-import * as mp from "../mod.ts";
+import * as mp from "@denomp/multiprocessing";
 
 /** Sums start..end-1 into arr[index] (runs in a Process). */
 export function sum(

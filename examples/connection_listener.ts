@@ -7,7 +7,12 @@
 //
 //   deno run --allow-read=. --allow-net=127.0.0.1 \
 //     examples/connection_listener.ts
-import { Client, type ConnectionAddress, Listener, Process } from "../mod.ts";
+import {
+  Client,
+  type ConnectionAddress,
+  Listener,
+  Process,
+} from "@denomp/multiprocessing";
 
 const AUTHKEY = "secret password";
 

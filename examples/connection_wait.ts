@@ -11,7 +11,7 @@ import {
   currentProcess,
   Pipe,
   Process,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 
 export async function foo(w: Connection<[number, string]>): Promise<void> {
   for (let i = 0; i < 10; i++) await w.send([i, currentProcess().name]);

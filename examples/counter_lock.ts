@@ -10,7 +10,12 @@
 // race would rarely show.)
 //
 //   deno run --allow-read=. examples/counter_lock.ts
-import { currentProcess, Process, RawValue, Value } from "../mod.ts";
+import {
+  currentProcess,
+  Process,
+  RawValue,
+  Value,
+} from "@denomp/multiprocessing";
 
 const TIMES = 100_000;
 const PROCESSES = 9;

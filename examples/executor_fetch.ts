@@ -6,7 +6,11 @@
 // workers.
 //
 //   deno run --allow-read=. --allow-net=127.0.0.1 examples/executor_fetch.ts
-import { asCompleted, type Future, ProcessPoolExecutor } from "../mod.ts";
+import {
+  asCompleted,
+  type Future,
+  ProcessPoolExecutor,
+} from "@denomp/multiprocessing";
 
 /** Fetches a URL and returns the body's size in bytes; fails on HTTP errors. */
 export async function loadUrl(url: string, timeout: number): Promise<number> {

@@ -9,7 +9,7 @@
 // The manager's server imports this module to build MathsClass objects:
 // it may read this directory and the toolkit (and nothing else), so the
 // code below the class runs only in the main program.
-import { Manager } from "../mod.ts";
+import { Manager } from "@denomp/multiprocessing";
 
 export class MathsClass {
   add(x: number, y: number): number {

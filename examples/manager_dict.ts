@@ -10,7 +10,12 @@
 // threads with this program's permissions) may connect to it with
 // --allow-net=127.0.0.1; the default Unix socket would need
 // --allow-read, --allow-write and --allow-net=unix:<path> on its path.
-import { currentProcess, type DictProxy, Manager, Process } from "../mod.ts";
+import {
+  currentProcess,
+  type DictProxy,
+  Manager,
+  Process,
+} from "@denomp/multiprocessing";
 
 interface Info {
   time: number;

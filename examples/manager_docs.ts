@@ -8,7 +8,12 @@
 //
 // The Manager listens on TCP 127.0.0.1 so that the Process may reach it
 // with --allow-net=127.0.0.1.
-import { type DictProxy, type ListProxy, Manager, Process } from "../mod.ts";
+import {
+  type DictProxy,
+  type ListProxy,
+  Manager,
+  Process,
+} from "@denomp/multiprocessing";
 
 export async function f(
   d: DictProxy<string | number | null>,

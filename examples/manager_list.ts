@@ -12,7 +12,7 @@ import {
   type LockProxy,
   Manager,
   Process,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 
 /** Part 2: append 10 items. */
 export async function appendData(

@@ -4,7 +4,12 @@
 // through a Pipe and closes its end; the parent joins it and receives 10000.
 //
 //   deno run --allow-read=. examples/pipe_send.ts
-import { type Connection, currentProcess, Pipe, Process } from "../mod.ts";
+import {
+  type Connection,
+  currentProcess,
+  Pipe,
+  Process,
+} from "@denomp/multiprocessing";
 
 /** Counts to baseNum and sends the subtotal (runs in a Process). */
 export function worker(

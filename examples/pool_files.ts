@@ -4,7 +4,7 @@
 // CSV files; each worker parses one file and returns its row count.
 //
 //   deno run --allow-read=. --allow-write=. examples/pool_files.ts
-import { currentProcess, Pool } from "../mod.ts";
+import { currentProcess, Pool } from "@denomp/multiprocessing";
 
 /** What a worker reports for one file. */
 export interface FileSummary {

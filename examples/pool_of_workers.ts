@@ -10,7 +10,7 @@ import {
   currentProcess,
   Pool,
   TimeoutError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 
 // from multiprocessing import Pool, TimeoutError; import time; import os
 

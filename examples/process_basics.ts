@@ -3,7 +3,7 @@
 // Seed 002, part 1: start, join, isAlive and terminate, with logged times.
 //
 //   deno run --allow-read=. examples/process_basics.ts
-import { Process } from "../mod.ts";
+import { Process } from "@denomp/multiprocessing";
 
 function log(message: string): void {
   const time = new Date().toTimeString().slice(0, 8);

@@ -4,7 +4,7 @@
 // their name and pid.
 //
 //   deno run --allow-read=. examples/process_squares.ts
-import { currentProcess, Process } from "../mod.ts";
+import { currentProcess, Process } from "@denomp/multiprocessing";
 
 /** Squares n after a short pause, and says who did it. */
 export async function square(n: number): Promise<void> {

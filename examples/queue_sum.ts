@@ -5,7 +5,7 @@
 // and sums what it gets until the marker: 50000.
 //
 //   deno run --allow-read=. examples/queue_sum.ts
-import { currentProcess, Process, Queue } from "../mod.ts";
+import { currentProcess, Process, Queue } from "@denomp/multiprocessing";
 
 /** Counts to baseNum and puts the subtotal (runs in a Process). */
 export function worker(

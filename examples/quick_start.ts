@@ -3,7 +3,12 @@
 // The program of mod.ts's module doc and README: one Process, one Pool.
 //
 //   deno run --allow-read=. examples/quick_start.ts
-import { cpuCount, currentProcess, Pool, Process } from "../mod.ts";
+import {
+  cpuCount,
+  currentProcess,
+  Pool,
+  Process,
+} from "@denomp/multiprocessing";
 
 // Targets are exported functions: a worker imports this module to run them.
 export function greet(name: string): void {

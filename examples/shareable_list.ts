@@ -5,7 +5,7 @@
 // passed to a Process.
 //
 //   deno run --allow-read=. examples/shareable_list.ts
-import { Process, ShareableList } from "../mod.ts";
+import { Process, ShareableList } from "@denomp/multiprocessing";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

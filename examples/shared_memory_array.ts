@@ -6,7 +6,7 @@
 // "second shell" is a Process that attaches to the block by name.
 //
 //   deno run --allow-read=. examples/shared_memory_array.ts
-import { Process, SharedMemory } from "../mod.ts";
+import { Process, SharedMemory } from "@denomp/multiprocessing";
 
 /** The second shell: attaches by name, changes the last item, closes. */
 export function secondShell(name: string, length: number): void {

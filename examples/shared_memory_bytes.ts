@@ -5,7 +5,7 @@
 // array.array('b', ...) -> Int8Array.from(...)).
 //
 //   deno run --allow-read=. examples/shared_memory_bytes.ts
-import { SharedMemory } from "../mod.ts";
+import { SharedMemory } from "@denomp/multiprocessing";
 
 const shmA = new SharedMemory({ create: true, size: 10 });
 console.log(shmA.buf.constructor.name); // Uint8Array (Python: memoryview)

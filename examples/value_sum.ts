@@ -5,7 +5,7 @@
 // compares the time with the same sum in one process.
 //
 //   deno run --allow-read=. examples/value_sum.ts
-import { Process, Value } from "../mod.ts";
+import { Process, Value } from "@denomp/multiprocessing";
 
 /** Sums start..end-1 into `out` (runs in a Process). */
 export function sum(start: number, end: number, out: Value<"d">): void {

@@ -265,6 +265,32 @@ export function selfStatus(): Int32Array | null {
   return ownStatus;
 }
 
+/**
+ * Set while this child imports its task module as it starts (Python's
+ * "bootstrapping phase"): a Process or pool worker importing the program's
+ * main module, or a spawned child evaluating its entry.
+ */
+let bootstrapping = false;
+
+/** Marks the start and the end of the bootstrapping phase. */
+export function setBootstrapping(on: boolean): void {
+  bootstrapping = on;
+}
+
+/**
+ * Throws while this child is still importing its task module, as Python's
+ * spawn does: a module that starts processes at its top level, outside
+ * `if (import.meta.main)`, would otherwise start them in every child it is
+ * imported by, without end.
+ */
+export function assertNotBootstrapping(what: string): void {
+  if (bootstrapping) {
+    throw new Error(
+      `${what}: a new process was started while this one was still importing its task module (the bootstrapping phase); start processes under if (import.meta.main) in a module that workers import`,
+    );
+  }
+}
+
 /** Throws the `ProcessEndedError` of this thread's ended Process. */
 export function throwEnded(): never {
   throw new ProcessEndedError(selfIdentity.name);

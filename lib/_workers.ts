@@ -12,6 +12,8 @@
 // pending that it can see (no ref'd timer, no open resource but stdio) for
 // one second, it calls `Deno.exit()` with the current `Deno.exitCode`.
 
+import { assertNotBootstrapping } from "./_context.ts";
+
 /** Permissions as Deno's worker option takes them. */
 export type WorkerPermissions =
   | "inherit"
@@ -54,6 +56,7 @@ if (typeof globalThis.addEventListener === "function") {
  */
 export function spawnWorker(url: URL, options: SpawnOptions): Worker {
   const { name, permissions, onError, what } = options;
+  assertNotBootstrapping(what);
   const workerOptions: WorkerOptions & { deno?: unknown } = { type: "module" };
   if (name !== undefined) workerOptions.name = name;
   if (permissions !== undefined) {

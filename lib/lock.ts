@@ -8,7 +8,8 @@
  * @module
  */
 
-import { assertLive, selfProcess } from "./_context.ts";
+import { selfProcess, selfStatus, throwEnded } from "./_context.ts";
+import { PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import { TimeoutError } from "./errors.ts";
 import {
   ABANDONED,
@@ -119,6 +120,14 @@ let adopt: SharedArrayBuffer | null = null;
 export class Lock {
   #i32: Int32Array;
   #abandoned = false;
+  /**
+   * The status word of this thread's Process (`selfStatus()`), read plainly
+   * to fence a terminated thread, and this thread's pid: an object never
+   * changes threads (crossing rebuilds it on the other side), and a field
+   * costs less than a call on the hot path.
+   */
+  #fence: Int32Array | null = selfStatus();
+  #me: number = selfProcess().pid;
 
   /** Creates an unlocked lock in a new `SharedArrayBuffer`. */
   constructor() {
@@ -167,8 +176,9 @@ export class Lock {
    * ```
    */
   async acquire(options?: LockAcquireOptions): Promise<boolean> {
-    assertLive();
-    const me = selfProcess().pid;
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
+    const me = this.#me;
     if (
       options === undefined &&
       Atomics.compareExchange(this.#i32, LOCK_STATE, 0, me) === 0
@@ -211,8 +221,9 @@ export class Lock {
    * ```
    */
   acquireSync(options?: LockAcquireSyncOptions): boolean {
-    assertLive();
-    const me = selfProcess().pid;
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
+    const me = this.#me;
     if (
       options === undefined &&
       Atomics.compareExchange(this.#i32, LOCK_STATE, 0, me) === 0
@@ -243,7 +254,8 @@ export class Lock {
    * ```
    */
   release(): void {
-    assertLive();
+    const fence = this.#fence;
+    if (fence !== null && fence[PROC_STATE] === PROC_STATE_ENDED) throwEnded();
     const i32 = this.#i32;
     // Fast path: a plain read as a hint, then one CAS holder -> 0, which
     // applies only while no waiter has flagged the state as contended.

@@ -22,6 +22,7 @@ import {
   RpcClient,
 } from "./manager/client.ts";
 import { keyBytes } from "./_auth.ts";
+import { entryUrl, toolkitDirs } from "./_entries.ts";
 import { encodeValue } from "./manager/codec.ts";
 import type { TypeSpec } from "./manager/custom.ts";
 import { pairsFor } from "./manager/wire.ts";
@@ -315,9 +316,10 @@ function typeReadFlags(specs: TypeSpec[]): string[] {
       dirs.add(decodeURIComponent(new URL(".", url).pathname));
     }
   }
-  const toolkit = new URL("../", import.meta.url);
-  if (dirs.size > 0 && toolkit.protocol === "file:") {
-    dirs.add(decodeURIComponent(toolkit.pathname));
+  if (dirs.size > 0) {
+    for (const dir of toolkitDirs()) {
+      if (dir.protocol === "file:") dirs.add(decodeURIComponent(dir.pathname));
+    }
   }
   return dirs.size > 0 ? [`--allow-read=${[...dirs].join(",")}`] : [];
 }
@@ -523,7 +525,7 @@ export class Manager {
         ...permissionFlags(what, options.permissions, {}, { read: [] }),
       );
     }
-    const server = new URL("../workers/manager_server.ts", import.meta.url);
+    const server = entryUrl("workers/manager_server");
     let child: Deno.ChildProcess;
     try {
       child = spawnDeno({

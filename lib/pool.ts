@@ -10,9 +10,12 @@
 import {
   type Chunk,
   type ChunkOwner,
+  type ChunkRun,
   ChunkState,
+  FLAG_SHARED,
   FLAG_STAR,
   type PoolCore,
+  type RunOwner,
   terminatedError,
 } from "./pool/core.ts";
 import { checkSignal, describe } from "./_wait.ts";
@@ -213,7 +216,9 @@ export class Pool {
   #reading = new Set<Promise<void>>();
 
   /**
-   * Creates a pool. Workers start with the first task.
+   * Creates a pool and starts its workers, as Python's `Pool` does: their
+   * start-up overlaps whatever the program does before its first call.
+   * Idle workers do not keep the program alive.
    *
    * @param options Size, initializer, module and permissions.
    * @throws {TypeError} If an option has the wrong type.
@@ -231,6 +236,8 @@ export class Pool {
     const core = buildCore(what, options, "processes", "PoolWorker");
     this.#core = core;
     this.#processes = core.size;
+    // As Python's Pool: the workers start now, not with the first task.
+    core.start();
   }
 
   /** The number of workers. */
@@ -743,7 +750,11 @@ export class Pool {
     return result;
   }
 
-  /** Cuts the items into chunks for one map and queues them. */
+  /**
+   * Queues the items of one map as one run of chunks (see `ChunkRun`), or,
+   * when they hold shared objects whose handles each task holds while it
+   * runs, as chunk records made now.
+   */
   #startMap(
     what: string,
     fnId: number,
@@ -755,29 +766,39 @@ export class Pool {
     result: AsyncResult<unknown>,
   ): void {
     const n = items.length;
-    const job = new MapJob(this.#core, n, signal, result, false);
-    const chunks: Chunk[] = [];
-    if (this.#state !== "terminated") {
-      chunksize ??= defaultChunksize(n, this.#processes);
-      for (let base = 0; base < n; base += chunksize) {
-        const slice = chunksize === 1
-          ? [items[base]]
-          : items.slice(base, base + chunksize);
-        if (flags & FLAG_STAR) checkArgLists(what, slice, base);
-        const chunkFlags = flags |
-          this.#core.encodeItems(what, slice, "item", base);
-        chunks.push({
-          fn: fnId,
-          flags: chunkFlags,
-          items: slice,
-          timeout,
-          owner: job,
-          tag: base,
-          state: ChunkState.Queued,
-        });
-      }
+    const core = this.#core;
+    const job = new MapJob(core, n, signal, result, false);
+    if (this.#state === "terminated") return job.start([], true);
+    const size = chunksize ?? defaultChunksize(n, this.#processes);
+    if (flags & FLAG_STAR) checkArgLists(what, items, 0);
+    flags |= core.encodeItems(what, items, "item", 0, false);
+    if ((flags & FLAG_SHARED) === 0) {
+      return job.start({
+        fn: fnId,
+        flags,
+        items,
+        size,
+        timeout,
+        owner: job,
+        next: 0,
+        count: Math.ceil(n / size),
+      });
     }
-    job.start(chunks, this.#state === "terminated");
+    const chunks: Chunk[] = [];
+    for (let base = 0; base < n; base += size) {
+      const slice = items.slice(base, base + size);
+      core.lend(slice);
+      chunks.push({
+        fn: fnId,
+        flags,
+        items: slice,
+        timeout,
+        owner: job,
+        tag: base,
+        state: ChunkState.Queued,
+      });
+    }
+    job.start(chunks);
   }
 
   #imap(
@@ -872,13 +893,14 @@ function checkCallbacks(
  * AsyncResult: the values in input order, or the first error (the chunks
  * not yet started are then dropped).
  */
-class MapJob implements ChunkOwner {
+class MapJob implements RunOwner {
   #core: PoolCore;
   #result: AsyncResult<unknown>;
   #single: boolean;
   #values: unknown[];
   #remaining = 0;
   #chunks: Chunk[] = [];
+  #run: ChunkRun | null = null;
   #settled = false;
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | null = null;
@@ -897,19 +919,28 @@ class MapJob implements ChunkOwner {
     this.#single = single;
   }
 
-  /** Queues the chunks; `terminated` fails the job instead. */
-  start(chunks: Chunk[], terminated = false): void {
+  /**
+   * Queues the chunks (records, or a run); `terminated` fails the job
+   * instead.
+   */
+  start(chunks: Chunk[] | ChunkRun, terminated = false): void {
     const signal = this.#signal;
     if (terminated) return this.#fail(terminatedError("Cannot map"));
     if (signal?.aborted) return this.#fail(signal.reason);
-    if (chunks.length === 0) return this.#done();
-    this.#chunks = chunks;
-    this.#remaining = chunks.length;
+    const count = Array.isArray(chunks) ? chunks.length : chunks.count;
+    if (count === 0) return this.#done();
+    this.#remaining = count;
     if (signal !== undefined) {
       this.#onAbort = () => this.#fail(signal.reason);
       signal.addEventListener("abort", this.#onAbort, { once: true });
     }
-    for (const chunk of chunks) this.#core.enqueue(chunk);
+    if (Array.isArray(chunks)) {
+      this.#chunks = chunks;
+      for (const chunk of chunks) this.#core.enqueue(chunk);
+    } else {
+      this.#run = chunks;
+      this.#core.enqueueRun(chunks);
+    }
   }
 
   chunkDone(chunk: Chunk, values: unknown[], offset: number): void {
@@ -923,6 +954,15 @@ class MapJob implements ChunkOwner {
 
   chunkFailed(_chunk: Chunk, error: Error): void {
     this.#fail(error);
+  }
+
+  runDone(run: ChunkRun, from: number, to: number, values: unknown[]): void {
+    if (this.#settled) return;
+    const out = this.#values;
+    const base = from * run.size;
+    const n = Math.min(to * run.size, out.length) - base;
+    for (let i = 0; i < n; i++) out[base + i] = values[i];
+    if ((this.#remaining -= to - from) === 0) this.#done();
   }
 
   #done(): void {
@@ -939,6 +979,7 @@ class MapJob implements ChunkOwner {
     this.#settled = true;
     this.#cleanup();
     for (const chunk of this.#chunks) this.#core.cancel(chunk);
+    if (this.#run !== null) this.#core.cancelRun(this.#run);
     results.reject(this.#result, error);
   }
 

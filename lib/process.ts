@@ -20,6 +20,7 @@ import {
 } from "./_context.ts";
 import { deserializeError, serializeError } from "./_error_wire.ts";
 import { signalName } from "./_inspect.ts";
+import { entryUrl } from "./_entries.ts";
 import { PROC_OS_PID, PROC_STATE, PROC_STATE_ENDED } from "./_layout.ts";
 import {
   type ChildMessage,
@@ -45,6 +46,7 @@ import {
 import { type TargetRef, targetRef } from "./_target.ts";
 import { checkEncodable } from "./channel/codec.ts";
 import { signalSpawned, startSpawned } from "./process/spawn.ts";
+import { dropSpare, prepareSpare, takeSpare } from "./process/spare.ts";
 import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
 import { neededFor } from "./_permission_flags.ts";
 import { stdinMessage } from "./spawn/wire.ts";
@@ -179,7 +181,7 @@ export interface ProcessInfo {
   readonly pid: number;
 }
 
-const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
+const WORKER_URL = entryUrl("workers/process_worker");
 const children = new Set<Process>();
 let nameCounter = 0;
 
@@ -192,6 +194,7 @@ onSelfFinish(() => {
   for (const child of children) {
     if (child.isAlive()) child.terminate();
   }
+  dropSpare();
 });
 
 /**
@@ -429,32 +432,44 @@ export class Process<A extends unknown[] = unknown[]> {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
+    const onError = (event: ErrorEvent) => {
+      // The worker died outside the target's reach (its error handler
+      // usually records the end first; this covers the rest).
+      if (status !== null && pid !== null) {
+        endProcess(
+          status,
+          pid,
+          1,
+          serializeError(event.error ?? new Error(event.message)),
+        );
+      }
+      rejectStarted(
+        this.error ?? new Error(`${what}: the worker failed to start`),
+      );
+      this.#release(false);
+    };
     let worker: Worker;
+    // A Process with default options may take the worker made ready for it
+    // (see process/spare.ts).
+    const plain = this.#permissions === undefined;
     try {
-      worker = spawnWorker(WORKER_URL, {
-        name: this.#name,
-        permissions: this.#permissions,
-        what,
-        onError: (event) => {
-          // The worker died outside the target's reach (its error handler
-          // usually records the end first; this covers the rest).
-          if (status !== null && pid !== null) {
-            endProcess(
-              status,
-              pid,
-              1,
-              serializeError(event.error ?? new Error(event.message)),
-            );
-          }
-          rejectStarted(
-            this.error ?? new Error(`${what}: the worker failed to start`),
-          );
-          this.#release(false);
-        },
-      });
+      worker = (plain ? takeSpare(onError) : null) ??
+        spawnWorker(WORKER_URL, {
+          name: this.#name,
+          permissions: this.#permissions,
+          what,
+          onError,
+        });
     } catch (error) {
       markPidEnded(pid);
       throw error;
+    }
+    // A Process started while others of this thread run is one of a
+    // batch: the next start is as likely to be far off.
+    if (plain) {
+      let alone = true;
+      for (const child of children) if (child.isAlive()) alone = false;
+      prepareSpare(WORKER_URL, alone);
     }
     const status = newStatus();
     this.#pid = pid;

@@ -2,10 +2,13 @@
 // A raw client for the Manager's wire, for hostile-input and fuzz tests:
 // it speaks the framing and the handshake by hand, and can send anything.
 
-import { importHmacKey } from "../lib/_auth.ts";
-import { answerHandshake } from "../lib/net/handshake.ts";
-import { PROTOCOL } from "../lib/manager/rpc.ts";
-import { encodeFrame, FrameReader } from "../lib/net/frame.ts";
+import {
+  answerHandshake,
+  encodeFrame,
+  FrameReader,
+  importHmacKey,
+  PROTOCOL,
+} from "../dist/lib/_internal.js";
 
 /** A raw connection. */
 export class RawClient {

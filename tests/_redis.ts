@@ -112,7 +112,7 @@ export function lineStream(): TransformStream<string, string> {
 }
 
 const ROOT = new URL("../", import.meta.url);
-const CLI = new URL("../workers/cluster_worker.ts", import.meta.url);
+const CLI = new URL("../dist/workers/cluster_worker.js", import.meta.url);
 
 /** Options for {@linkcode startHost}. */
 export interface HostOptions {
@@ -151,7 +151,7 @@ export interface WorkerHost extends AsyncDisposable {
 let hostCounter = 0;
 
 /**
- * Starts the worker CLI (`deno run workers/cluster_worker.ts`) with the
+ * Starts the worker CLI (`deno run dist/workers/cluster_worker.js`) with the
  * least permissions it needs, and resolves once it serves.
  */
 export async function startHost(options: HostOptions): Promise<WorkerHost> {
@@ -311,8 +311,8 @@ export function listenHome(): Home {
           }
         },
         gone: gone.finally(() => {
-          conns.delete(conn);
-          conn.close();
+          // The Home's dispose may have closed it already.
+          if (conns.delete(conn)) conn.close();
         }),
       };
     },
@@ -320,13 +320,8 @@ export function listenHome(): Home {
       if (closed) return;
       closed = true;
       listener.close();
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch {
-          // Closed.
-        }
-      }
+      for (const conn of conns) conn.close();
+      conns.clear();
     },
   };
 }

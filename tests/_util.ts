@@ -2,8 +2,8 @@
 // Helpers shared by the tests: Int32 flags in shared memory, and waits on
 // them that never sleep and never block the event loop.
 
-import { park } from "../lib/_wait.ts";
-import { Process } from "../lib/process.ts";
+import { Process } from "@denomp/multiprocessing";
+import { park } from "../dist/lib/_internal.js";
 
 /** `n` Int32 slots in a new SharedArrayBuffer, all 0. */
 export function sharedInts(n = 4): Int32Array {

@@ -8,7 +8,7 @@ import {
   CancelledError,
   Pool,
   TimeoutError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import * as t from "./fixtures/pool_targets.ts";
 import { release, sharedInts, untilSet } from "./_util.ts";
 

@@ -1,6 +1,6 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Barrier, BrokenBarrierError, Process } from "../mod.ts";
+import { Barrier, BrokenBarrierError, Process } from "@denomp/multiprocessing";
 import {
   countAction,
   DONE,

@@ -11,11 +11,10 @@ import {
   TimeoutError,
   wait,
   WorkerCrashedError,
-} from "../mod.ts";
-import { Cluster, serveWorker } from "../lib/cluster/mod.ts";
-import { asBuffer, Redis } from "../lib/cluster/redis.ts";
-import { seal } from "../lib/cluster/wire.ts";
-import { encode } from "../lib/channel/codec.ts";
+} from "@denomp/multiprocessing";
+import { Cluster, serveWorker } from "@denomp/multiprocessing/cluster";
+import { asBuffer, Redis, seal } from "../dist/lib/cluster/_internal.js";
+import { encode } from "../dist/lib/_internal.js";
 import {
   freePort,
   type HomeCall,
@@ -823,7 +822,7 @@ Deno.test("Cluster, its pools and serveWorker reject bad options", async () => {
 });
 
 Deno.test("The worker CLI prints its usage and refuses bad arguments", async () => {
-  const cli = new URL("../workers/cluster_worker.ts", import.meta.url);
+  const cli = new URL("../dist/workers/cluster_worker.js", import.meta.url);
   const run = async (...args: string[]) => {
     const output = await new Deno.Command(Deno.execPath(), {
       args: [

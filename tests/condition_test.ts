@@ -1,6 +1,6 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Condition, Lock, Process, RLock } from "../mod.ts";
+import { Condition, Lock, Process, RLock } from "@denomp/multiprocessing";
 import {
   DONE,
   ERRORS,

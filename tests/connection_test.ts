@@ -7,7 +7,7 @@ import {
   Pipe,
   Process,
   type SocketConnection,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 
 const TCP = { hostname: "127.0.0.1", port: 0 };
 const module = new URL("./fixtures/connection_targets.ts", import.meta.url);

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Event, Process } from "../mod.ts";
-import { SHARE } from "../lib/_registry.ts";
+import { Event, Process } from "@denomp/multiprocessing";
+import { SHARE } from "../dist/lib/_internal.js";
 import { ERRORS, newOut, RESULT, STARTED } from "./fixtures/sync_targets.ts";
 
 const module = new URL("./fixtures/sync_targets.ts", import.meta.url);

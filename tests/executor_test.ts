@@ -13,7 +13,7 @@ import {
   Value,
   wait,
   WorkerCrashedError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import * as t from "./fixtures/pool_targets.ts";
 import {
   runFixture,

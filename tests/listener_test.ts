@@ -11,8 +11,8 @@ import {
   Process,
   SocketConnection,
   TimeoutError,
-} from "../mod.ts";
-import { encodeFrame } from "../lib/net/frame.ts";
+} from "@denomp/multiprocessing";
+import { encodeFrame } from "../dist/lib/_internal.js";
 
 const TCP = { hostname: "127.0.0.1", port: 0 };
 const module = new URL("./fixtures/connection_targets.ts", import.meta.url);

@@ -1,17 +1,14 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Process } from "../lib/process.ts";
-import { Lock } from "../lib/lock.ts";
-import { Value } from "../lib/value.ts";
-import { TimeoutError } from "../lib/errors.ts";
-import { park } from "../lib/_wait.ts";
-import { SHARE } from "../lib/_registry.ts";
+import { Lock, Process, TimeoutError, Value } from "@denomp/multiprocessing";
 import {
   LOCK_HEIR,
   LOCK_OWNER,
   LOCK_STATE,
   LOCK_WAITERS,
-} from "../lib/sync/lock_layout.ts";
+  park,
+  SHARE,
+} from "../dist/lib/_internal.js";
 import { sharedInts as flags, untilEqual as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);

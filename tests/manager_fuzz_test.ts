@@ -3,8 +3,8 @@
 // before and after the handshake, while a proper client works alongside.
 // Afterwards the server must still serve, and the data must be intact.
 import assert from "node:assert/strict";
-import { type DictProxy, Manager } from "../mod.ts";
-import { encodeFrame, FrameReader } from "../lib/net/frame.ts";
+import { type DictProxy, Manager } from "@denomp/multiprocessing";
+import { encodeFrame, FrameReader } from "../dist/lib/_internal.js";
 import { RawClient } from "./_manager_raw.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 0x5eed);

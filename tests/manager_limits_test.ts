@@ -3,16 +3,18 @@
 // connection and all connections may hold. A client over a limit is
 // dropped, told why, and every other client goes on.
 import assert from "node:assert/strict";
-import { Manager } from "../mod.ts";
+import { Manager } from "@denomp/multiprocessing";
 import { RawClient } from "./_manager_raw.ts";
-import { LIMIT_EXCEEDED } from "../lib/manager/rpc.ts";
-import { CLIENT_PROOF, importHmacKey, prove } from "../lib/_auth.ts";
 import {
+  CLIENT_PROOF,
   encodeFrame,
   FrameReader,
   fromBase64,
+  importHmacKey,
+  LIMIT_EXCEEDED,
+  prove,
   toBase64,
-} from "../lib/net/frame.ts";
+} from "../dist/lib/_internal.js";
 
 const TCP = { hostname: "127.0.0.1", port: 0 };
 

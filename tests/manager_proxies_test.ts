@@ -12,8 +12,8 @@ import {
   ManagerError,
   Process,
   RemoteError,
-} from "../mod.ts";
-import { refOf } from "../lib/manager/client.ts";
+} from "@denomp/multiprocessing";
+import { refOf } from "../dist/lib/_internal.js";
 import { RawClient } from "./_manager_raw.ts";
 
 const module = new URL("./fixtures/manager_targets.ts", import.meta.url);

@@ -11,16 +11,16 @@ import {
   QueueFullError,
   RemoteError,
   TimeoutError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import { RawClient } from "./_manager_raw.ts";
 import {
   INVALID_PARAMS,
   INVALID_REQUEST,
   METHOD_NOT_FOUND,
   PARSE_ERROR,
+  toBase64,
   UNKNOWN_OBJECT,
-} from "../lib/manager/rpc.ts";
-import { toBase64 } from "../lib/net/frame.ts";
+} from "../dist/lib/_internal.js";
 
 const module = new URL("./fixtures/manager_targets.ts", import.meta.url);
 const TCP = { hostname: "127.0.0.1", port: 0 };

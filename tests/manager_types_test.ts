@@ -10,10 +10,9 @@ import {
   ManagerError,
   Process,
   RemoteError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import { RawClient } from "./_manager_raw.ts";
-import { METHOD_NOT_FOUND, USER_ERROR } from "../lib/manager/rpc.ts";
-import { refOf } from "../lib/manager/client.ts";
+import { METHOD_NOT_FOUND, refOf, USER_ERROR } from "../dist/lib/_internal.js";
 import {
   Counter,
   makeStore,
@@ -222,7 +221,7 @@ Deno.test("Manager.start() with a type whose module cannot be imported fails cle
 
 Deno.test("Manager.start({ permissions }) narrows what the server's user code may do", async () => {
   // By default the server may read its types' modules and the toolkit's
-  // files (this checkout), and nothing else.
+  // files (dist/ in this checkout), and nothing else.
   await using plain = await Manager.start();
   const probe = await plain.create(ProbeType);
   const denied = await probe.env("HOME").catch((e) => e);
@@ -230,8 +229,8 @@ Deno.test("Manager.start({ permissions }) narrows what the server's user code ma
   assert.equal(denied.remoteName, "NotCapable");
   await assert.rejects(probe.size("/etc/passwd"), /NotCapable|Requires read/);
   assert.equal(
-    await probe.size("deno.json"),
-    (await Deno.stat("deno.json")).size,
+    await probe.size("dist/mod.js"),
+    (await Deno.stat("dist/mod.js")).size,
   );
   // Given one variable, it may read exactly that one.
   await using narrow = await Manager.start({

@@ -8,7 +8,7 @@ import {
   Process,
   Queue,
   TimeoutError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
 import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 

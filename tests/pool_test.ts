@@ -6,13 +6,14 @@ import {
   RemoteError,
   TimeoutError,
   WorkerCrashedError,
-} from "../mod.ts";
-import { isPidAlive } from "../lib/_context.ts";
+} from "@denomp/multiprocessing";
+import { isPidAlive } from "../dist/lib/_internal.js";
 import * as t from "./fixtures/pool_targets.ts";
 import {
   runFixture,
   sharedInts as shared,
   untilSet as until,
+  untilSetWithin,
 } from "./_util.ts";
 
 const module = new URL("./fixtures/pool_targets.ts", import.meta.url);
@@ -261,6 +262,43 @@ Deno.test("Pool.map() and starmap() reject with a failing input's error; the poo
   assert.equal(pool.state, "running");
 });
 
+Deno.test("Pool.map() with chunksize 1: a worker dying mid-batch fails that map only; a map sharing the workers completes", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const n = 5000;
+  // Both maps travel as runs of one-item chunks, interleaved on the workers.
+  const dying = pool.starmap(
+    t.denoExitOn,
+    Array.from({ length: n }, (_, i) => [i, 2500, 3]),
+    { chunksize: 1 },
+  );
+  const other = pool.map(
+    t.square,
+    Array.from({ length: n }, (_, i) => i),
+    { chunksize: 1 },
+  );
+  await assert.rejects(dying, (error: Error) => {
+    assert.ok(error instanceof WorkerCrashedError, String(error));
+    assert.equal(error.exitCode, 3);
+    return true;
+  });
+  const squares = await other;
+  assert.equal(squares.length, n);
+  for (let i = 0; i < n; i++) assert.equal(squares[i], i * i);
+  assert.deepEqual(await pool.map(t.square, [1, 2, 3]), [1, 4, 9]);
+});
+
+Deno.test("Pool.map() of slow one-item tasks reports progress within a batch and keeps the results in order", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  // Each task takes longer than a worker's progress interval (5 ms): the
+  // worker answers chunk by chunk, not once per batch.
+  const out = await pool.starmap(
+    t.slowSquare,
+    Array.from({ length: 30 }, (_, i) => [i, 6]),
+    { chunksize: 1 },
+  );
+  assert.deepEqual(out, Array.from({ length: 30 }, (_, i) => i * i));
+});
+
 Deno.test("Pool.map() rejects with the first task error, its class, message and worker stack", async () => {
   await using pool = new Pool({ processes: 2, module });
   const error = await pool.starmap(
@@ -343,6 +381,50 @@ Deno.test("Pool: initializer runs in each worker with initargs", async () => {
   assert.deepEqual(seen, Array(4).fill({ greeting: "hi" }));
 });
 
+Deno.test("Pool starts its workers in the constructor: their initializers run before any task", async () => {
+  const out = shared(3);
+  const pool = new Pool({
+    processes: 2,
+    module,
+    initializer: t.recordPid,
+    initargs: [out],
+  });
+  // Without a task; bounded, so that a pool that starts nothing fails here.
+  for (const slot of [1, 2]) {
+    assert.ok(await untilSetWithin(out, slot, 20_000), "no worker started");
+  }
+  const pids = [out[1]!, out[2]!];
+  assert.notEqual(pids[0], pids[1]);
+  for (const pid of pids) assert.equal(isPidAlive(pid), true);
+  // Closed and joined without a task: nothing of it is left running.
+  pool.close();
+  await pool.join();
+  for (const pid of pids) assert.equal(isPidAlive(pid), false);
+  assert.match(Deno.inspect(pool), /workers: 0/);
+});
+
+Deno.test("Pool: a task module that starts a pool as it is imported fails the tasks instead of starting workers without end", async () => {
+  await using pool = new Pool({
+    processes: 1,
+    module: new URL("./fixtures/starts_pool_on_load.ts", import.meta.url),
+  });
+  await assert.rejects(
+    pool.apply("square", [3]),
+    /Cannot create pool: a new process was started while this one was still importing its task module.*import\.meta\.main/,
+  );
+});
+
+Deno.test("Pool terminated while its workers are still starting leaves nothing behind", async () => {
+  for (let i = 0; i < 3; i++) {
+    const pool = new Pool({ processes: 2, module });
+    pool.terminate();
+    await pool.join();
+    assert.match(Deno.inspect(pool), /workers: 0/);
+  }
+  // A pool disposed at once, before its workers said ready.
+  await using _pool = new Pool({ processes: 2, module });
+});
+
 Deno.test("Pool: a failing initializer fails the tasks with its error as cause", async () => {
   await using pool = new Pool({
     processes: 1,
@@ -354,6 +436,16 @@ Deno.test("Pool: a failing initializer fails the tasks with its error as cause",
   assert.match(error.message, /initializer failed: init failed/);
   assert.ok(error.cause instanceof TypeError);
   await assert.rejects(pool.apply(t.square, [2]), /initializer failed/);
+  // A map given to the broken pool fails as a whole, and the pool still
+  // closes and joins (nothing is counted as outstanding).
+  await assert.rejects(
+    pool.map(t.square, Array.from({ length: 100 }, (_, i) => i), {
+      chunksize: 1,
+    }),
+    /initializer failed/,
+  );
+  pool.close();
+  await pool.join();
 });
 
 Deno.test("Pool.apply() timeout fails the task and replaces the busy worker without waiting", async () => {
@@ -594,7 +686,7 @@ Deno.test("Pool workers that cannot start for a missing permission fail the call
   for (const i of [0, 2]) {
     assert.match(
       lines[i]!,
-      /^NotCapable: Cannot start pool worker: Requires read access to .*pool_worker\.ts.*--allow-read/,
+      /^NotCapable: Cannot start pool worker: Requires read access to .*pool_worker\.js.*--allow-read/,
     );
     assert.equal(lines[i + 1], "NotCapable: true");
   }

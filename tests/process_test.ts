@@ -7,10 +7,10 @@ import {
   parentProcess,
   Process,
   RemoteError,
-} from "../mod.ts";
-import { assertLive } from "../lib/_context.ts";
+} from "@denomp/multiprocessing";
+import { assertLive } from "../dist/lib/_internal.js";
 import * as targets from "./fixtures/targets.ts";
-import { sharedInts as shared } from "./_util.ts";
+import { runFixture, sharedInts as shared } from "./_util.ts";
 
 const module = new URL("./fixtures/targets.ts", import.meta.url);
 
@@ -302,6 +302,59 @@ Deno.test("Process with permissions runs with fewer permissions than its parent"
   await p.join();
   assert.equal(p.exitcode, 0, p.error?.stack);
   assert.equal(out[0], 2, "the worker must not read the environment");
+});
+
+Deno.test("Process whose target module starts a Process as it is imported fails to start, with Python's bootstrapping error", async () => {
+  const p = new Process({
+    target: "noop",
+    module: new URL("./fixtures/starts_process_on_load.ts", import.meta.url),
+  });
+  await assert.rejects(
+    p.start(),
+    /Cannot start process: a new process was started while this one was still importing its task module/,
+  );
+  await p.join();
+  assert.equal(p.exitcode, 1);
+  assert.deepEqual(activeChildren(), []);
+});
+
+Deno.test("Processes started one after another each get a fresh isolate", async () => {
+  // From the second start on, each start makes the next one's worker ready
+  // in the background: it must still be a fresh isolate.
+  const out = new Int32Array(new SharedArrayBuffer(4 * 6));
+  const pids = new Set<number>();
+  for (let i = 0; i < 6; i++) {
+    const p = new Process({ target: "countImports", args: [out, i], module });
+    await p.start();
+    await p.join();
+    assert.equal(p.exitcode, 0);
+    pids.add(p.pid!);
+  }
+  assert.deepEqual([...out], [1, 1, 1, 1, 1, 1]);
+  assert.equal(pids.size, 6);
+  // One with permissions makes its own worker, with those permissions (the
+  // ready one inherits this program's).
+  const sandboxed = new Process({
+    target: "readsEnv",
+    args: ["PATH", out],
+    module,
+    permissions: { read: [new URL("..", import.meta.url)] },
+  });
+  await sandboxed.start();
+  await sandboxed.join();
+  assert.equal(sandboxed.exitcode, 0);
+  assert.equal(out[0], 2, "the sandboxed Process could read the environment");
+});
+
+Deno.test("A program that started Processes one after another exits when its main module ends", async () => {
+  const { code, stdout, stderr } = await runFixture("sequential_main.ts", [
+    "--allow-read=.",
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(
+    stdout,
+    /process 0 exitcode 0\n.*\n.*\nprocess 3 exitcode 0\nmain module done/,
+  );
 });
 
 Deno.test("Process with permissions fails clearly without --unstable-worker-options", async () => {

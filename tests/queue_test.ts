@@ -9,13 +9,13 @@ import {
   QueueEmptyError,
   QueueFullError,
   SimpleQueue,
-} from "../mod.ts";
-import { partsOf } from "../lib/channel/queue_parts.ts";
+} from "@denomp/multiprocessing";
 import {
+  partsOf,
   RING_LOCK_OWNER,
   RING_PLOCK,
   RING_STREAM_READER_TOKEN,
-} from "../lib/channel/queue_layout.ts";
+} from "../dist/lib/_internal.js";
 import { bigMessage, checkBigMessage } from "./fixtures/queue_targets.ts";
 import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 

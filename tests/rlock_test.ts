@@ -1,8 +1,6 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Process } from "../lib/process.ts";
-import { RLock } from "../lib/rlock.ts";
-import { TimeoutError } from "../lib/errors.ts";
+import { Process, RLock, TimeoutError } from "@denomp/multiprocessing";
 import { sharedInts as flags, untilEqual as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shared_targets.ts", import.meta.url);

@@ -1,6 +1,11 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { BoundedSemaphore, Process, Semaphore, TimeoutError } from "../mod.ts";
+import {
+  BoundedSemaphore,
+  Process,
+  Semaphore,
+  TimeoutError,
+} from "@denomp/multiprocessing";
 import {
   DONE,
   IN_SECTION,

@@ -1,6 +1,11 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Process, Queue, type ShareableItem, ShareableList } from "../mod.ts";
+import {
+  Process,
+  Queue,
+  type ShareableItem,
+  ShareableList,
+} from "@denomp/multiprocessing";
 import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shm_targets.ts", import.meta.url);

@@ -1,10 +1,13 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Lock } from "../lib/lock.ts";
-import { Process } from "../lib/process.ts";
-import { RLock } from "../lib/rlock.ts";
-import { RawArray, SharedArray } from "../lib/shared_array.ts";
-import type { Typecode } from "../lib/value.ts";
+import {
+  Lock,
+  Process,
+  RawArray,
+  RLock,
+  SharedArray,
+  type Typecode,
+} from "@denomp/multiprocessing";
 import { STOPPED_BY_FENCE } from "./fixtures/shared_targets.ts";
 import { terminateStuckWriter } from "./_util.ts";
 

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Pool, Process, Queue, SharedMemory } from "../mod.ts";
-import { arenaStats } from "../lib/shm/arena.ts";
+import { Pool, Process, Queue, SharedMemory } from "@denomp/multiprocessing";
+import { arenaStats } from "../dist/lib/_internal.js";
 import { sharedInts as flags, signal, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shm_targets.ts", import.meta.url);

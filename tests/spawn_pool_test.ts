@@ -13,7 +13,7 @@ import {
   TimeoutError,
   Value,
   WorkerCrashedError,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import * as t from "./fixtures/spawn_targets.ts";
 import { osPidAlive, untilOsPidsGone } from "./_util.ts";
 
@@ -283,6 +283,31 @@ Deno.test("Executor options: startMethod and mpContext must agree", () => {
   assert.throws(
     () => new Pool({ module, startMethod: "spawn", maxHeapMb: 1.5 }),
     RangeError,
+  );
+});
+
+Deno.test("Pool (spawn) created and closed without a task leaves no child behind", async () => {
+  // The children start in the constructor; join() returns once they are
+  // gone (the test's sanitizers see any child process or pipe left).
+  const p = pool(2);
+  p.close();
+  await p.join();
+  assert.match(Deno.inspect(p), /workers: 0/);
+  const q = pool(2);
+  q.terminate();
+  await q.join();
+  assert.match(Deno.inspect(q), /workers: 0/);
+});
+
+Deno.test("Pool (spawn) whose task module starts a pool as it is imported fails with the bootstrapping error", async () => {
+  await using p = new Pool({
+    processes: 1,
+    module: new URL("./fixtures/starts_pool_on_load.ts", import.meta.url),
+    startMethod: "spawn",
+  });
+  await assert.rejects(
+    p.apply("square", [3]),
+    /a new process was started while this one was still importing its task module/,
   );
 });
 

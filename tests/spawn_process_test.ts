@@ -8,7 +8,7 @@ import {
   Process,
   Queue,
   Value,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import * as t from "./fixtures/spawn_targets.ts";
 import { osPidAlive, runFixture, untilOsPidsGone } from "./_util.ts";
 

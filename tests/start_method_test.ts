@@ -8,7 +8,7 @@ import {
   Process,
   ProcessPoolExecutor,
   setStartMethod,
-} from "../mod.ts";
+} from "@denomp/multiprocessing";
 import { runFixture } from "./_util.ts";
 
 const module = new URL("./fixtures/spawn_targets.ts", import.meta.url);

@@ -1,12 +1,16 @@
 // Copyright 2026 the denomp authors. MIT license.
 import assert from "node:assert/strict";
-import { Lock } from "../lib/lock.ts";
-import { Process } from "../lib/process.ts";
-import { RLock } from "../lib/rlock.ts";
-import { SharedArray } from "../lib/shared_array.ts";
-import { RawValue, type Typecode, Value } from "../lib/value.ts";
-import { Pool } from "../lib/pool.ts";
-import { TimeoutError } from "../lib/errors.ts";
+import {
+  Lock,
+  Pool,
+  Process,
+  RawValue,
+  RLock,
+  SharedArray,
+  TimeoutError,
+  type Typecode,
+  Value,
+} from "@denomp/multiprocessing";
 import { STOPPED_BY_FENCE } from "./fixtures/shared_targets.ts";
 import { sharedInts, terminateStuckWriter, untilSetWithin } from "./_util.ts";
 

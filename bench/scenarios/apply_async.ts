@@ -7,7 +7,7 @@
 // one-item chunks settle one result; Python's apply_async costs about what
 // its map with chunksize 1 costs per task and less than its executor, so
 // 10x here is the stricter of the two bars.)
-import { type AsyncResult, Pool } from "../../mod.ts";
+import { type AsyncResult, Pool } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // barrier_cycle: the parent and a Process meet at a Barrier(2), 10k cycles,
 // timed per cycle.
-import { Barrier, Process } from "../../mod.ts";
+import { Barrier, Process } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

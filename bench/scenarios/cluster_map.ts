@@ -4,8 +4,8 @@
 // 20k items with chunksize 1 (the value) and the default chunksize, and the
 // local thread Pool(2) doing the same default-chunksize map in the same run.
 // Its twin is Dask distributed's LocalCluster(2) client.map + gather.
-import { Pool } from "../../mod.ts";
-import { Cluster } from "../../lib/cluster/mod.ts";
+import { Pool } from "@denomp/multiprocessing";
+import { Cluster } from "@denomp/multiprocessing/cluster";
 import { startHost, startRedis } from "../../tests/_redis.ts";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 

@@ -2,7 +2,7 @@
 // cluster_submit_rtt: one submit() to result() on a cluster executor over a
 // worker host (the worker CLI, 1 process) on a local redis-server; the
 // median of 300. Its twin is Dask distributed's submit().result().
-import { Cluster } from "../../lib/cluster/mod.ts";
+import { Cluster } from "@denomp/multiprocessing/cluster";
 import { startHost, startRedis } from "../../tests/_redis.ts";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 

@@ -2,7 +2,7 @@
 // event_pingpong: the parent and a Process bounce on two Events (ping:
 // parent sets, child waits and clears; pong: the other way), timed per round
 // trip.
-import { Event, Process } from "../../mod.ts";
+import { Event, Process } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -2,7 +2,11 @@
 // executor_submit: ProcessPoolExecutor(2), 20k submit() + asCompleted. Extra
 // columns: Pool(2).map of the same 20k items with chunksize 1 in the same
 // process afterwards, and the executor's share of it (held to >= 60%).
-import { asCompleted, Pool, ProcessPoolExecutor } from "../../mod.ts";
+import {
+  asCompleted,
+  Pool,
+  ProcessPoolExecutor,
+} from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -6,7 +6,7 @@
 // (`ofPoolMap`), and a memory ceiling (`peakRssMiB`). CPython cannot hold a
 // million futures in reasonable time (about 200 s here), so its twin submits
 // 100k: the ratio is per task, the memory figures are not comparable.
-import { Pool, ProcessPoolExecutor } from "../../mod.ts";
+import { Pool, ProcessPoolExecutor } from "@denomp/multiprocessing";
 import { peakRss, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

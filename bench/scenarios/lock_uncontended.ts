@@ -2,7 +2,7 @@
 // lock_uncontended: `acquireSync()` + `release()` of a Lock in one process,
 // nanoseconds per pair. Extra columns: an RLock, and the raw floor (a bare
 // Atomics.compareExchange + Atomics.store on a SharedArrayBuffer).
-import { Lock, RLock } from "../../mod.ts";
+import { Lock, RLock } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -8,7 +8,7 @@
 // Python's does by default (its twin uses Manager() as it is); the socket
 // is at a fixed path in bench/ so that the flags below let the parent use
 // it (a Unix socket needs --allow-net=unix:<path>).
-import { Manager } from "../../mod.ts";
+import { Manager } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 const SOCKET = decodeURIComponent(

@@ -8,7 +8,7 @@ import {
   type EventProxy,
   Manager,
   Process,
-} from "../../mod.ts";
+} from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

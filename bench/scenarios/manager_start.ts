@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // manager_start: start a Manager (a subprocess) and make one dict, in ms
 // (best of 5; shutdown not timed). Default address: a Unix socket.
-import { Manager } from "../../mod.ts";
+import { Manager } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -3,7 +3,7 @@
 // parent and a Process that echoes it; microseconds per round trip. The
 // parent uses sendSync/recvSync (Python's send/recv block too). Extra
 // column: the same with `await send()` / `await recv()` in the parent.
-import { type Connection, Pipe, Process } from "../../mod.ts";
+import { type Connection, Pipe, Process } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

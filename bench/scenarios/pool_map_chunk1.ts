@@ -1,6 +1,6 @@
 // Copyright 2026 the denomp authors. MIT license.
 // pool_map_chunk1: Pool(2).map(square, 20k items, chunksize 1).
-import { Pool } from "../../mod.ts";
+import { Pool } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

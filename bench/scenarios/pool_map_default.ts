@@ -1,6 +1,6 @@
 // Copyright 2026 the denomp authors. MIT license.
 // pool_map_default: Pool(2).map(square, 100k items) with the default chunksize.
-import { Pool } from "../../mod.ts";
+import { Pool } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -1,6 +1,6 @@
 // Copyright 2026 the denomp authors. MIT license.
 // process_start: start + join of a Process running an empty function.
-import { Process } from "../../mod.ts";
+import { Process } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

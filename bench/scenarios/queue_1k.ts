@@ -2,7 +2,7 @@
 // queue_1k: one producer Process puts 100k messages of 1 KiB (Uint8Array) on
 // a Queue, the parent gets them; megabytes of payload per second, timed from
 // the first message to the last.
-import { Process, Queue } from "../../mod.ts";
+import { Process, Queue } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

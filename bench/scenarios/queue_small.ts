@@ -3,7 +3,7 @@
 // parent gets them; messages per second, timed from the first message to the
 // last. Extra columns: the same with getSync() in the parent, and the raw
 // postMessage stream (a Worker posting 200k ints to the parent).
-import { Process, Queue } from "../../mod.ts";
+import { Process, Queue } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -3,7 +3,7 @@
 // processes, each writing its half into a Value("d"), timed end to end
 // (process start included), as the seed times it. The extra column is the
 // same sum in one thread: two processes must beat it despite their start-up.
-import { Process, Value } from "../../mod.ts";
+import { Process, Value } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

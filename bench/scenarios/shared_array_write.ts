@@ -3,7 +3,7 @@
 // Array("d") (`arr.view`, the typed array over the shared memory, as a hot
 // loop would). Timed from the moment both are ready and released together
 // until both have finished, in elements per second.
-import { Process, SharedArray } from "../../mod.ts";
+import { Process, SharedArray } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

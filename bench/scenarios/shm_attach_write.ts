@@ -3,7 +3,7 @@
 // 4 KiB into it and closes it, over and over; attaches per second (timed in
 // the Process). Extra column: create + unlink + close of a 4 KiB block in
 // the main process, per second.
-import { Process, Queue, SharedMemory } from "../../mod.ts";
+import { Process, Queue, SharedMemory } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // spawn_executor_submit: ProcessPoolExecutor(2, spawn), 20k submit() +
 // asCompleted.
-import { asCompleted, ProcessPoolExecutor } from "../../mod.ts";
+import { asCompleted, ProcessPoolExecutor } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

@@ -1,7 +1,7 @@
 // Copyright 2026 the denomp authors. MIT license.
 // spawn_process_start: start + join of a Process running an empty function,
 // start method "spawn" (a `deno run` child).
-import { Process } from "../../mod.ts";
+import { Process } from "@denomp/multiprocessing";
 import { bestOf, report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

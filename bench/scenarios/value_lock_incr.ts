@@ -5,7 +5,7 @@
 // itself costs ~0.2 us in Deno 2.9); the final value must be exact. Timed from
 // the moment all four are ready and released together until all four have
 // finished (process start-up is not part of it), in increments per second.
-import { Process, Value } from "../../mod.ts";
+import { Process, Value } from "@denomp/multiprocessing";
 import { report, type ScenarioMeta } from "../_scenario.ts";
 
 /** The row in `deno task bench:compare`. */

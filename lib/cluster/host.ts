@@ -24,6 +24,7 @@
 // so that a host with the right authkey can take it.
 
 import { serializeError } from "../_error_wire.ts";
+import { entryUrl } from "../_entries.ts";
 import type { TargetRef } from "../_target.ts";
 import {
   CancelledError,
@@ -97,7 +98,7 @@ export interface HostConfig {
 /** Longest pause between two ticks (heartbeat and reclaim), ms. */
 const MAX_TICK = 1000;
 /** What a spawned local worker preloads: the toolkit's own child entry. */
-const SPAWN_CHILD = new URL("../../workers/spawn_child.ts", import.meta.url);
+const SPAWN_CHILD = entryUrl("workers/spawn_child");
 /** Shortest pause between two ticks, ms. */
 const MIN_TICK = 25;
 /** How long a host's registration lives without a tick, ms. */

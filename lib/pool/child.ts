@@ -17,8 +17,10 @@ import { serializeError } from "../_error_wire.ts";
 import { ExitSignal } from "../process/wire.ts";
 import { decodeShared } from "../_registry.ts";
 import { loadTarget } from "../_target.ts";
+import { setBootstrapping } from "../_context.ts";
 import type { SerializedError } from "../errors.ts";
 import {
+  FLAG_EACH,
   FLAG_SHARED,
   FLAG_STAR,
   type InitMessage,
@@ -39,6 +41,12 @@ export interface PoolChildPort {
   sendable(values: unknown[]): boolean;
   /** Ends this worker with `code`, after a crash was reported. */
   exit(code: number): void;
+  /**
+   * Tells the parent's thread, through shared memory, that this worker has
+   * loaded its task module (threads only: the pool's constructor may be
+   * waiting for it).
+   */
+  loaded?(): void;
 }
 
 /**
@@ -132,6 +140,19 @@ export function runPoolChild(
 }
 
 async function init(message: InitMessage): Promise<void> {
+  if (message.preload !== null) {
+    // The pool's task module, now rather than at the first task (as
+    // Python's spawn imports the main module as a child starts).
+    setBootstrapping(true);
+    try {
+      await import(message.preload);
+    } catch {
+      // The tasks that need it fail with the error, when they load it.
+    } finally {
+      setBootstrapping(false);
+    }
+  }
+  port.loaded?.();
   if (message.initializer === null) return;
   try {
     const fn = await loadTarget("Cannot run initializer", message.initializer);
@@ -177,35 +198,48 @@ async function runBatch(batch: RunMessage): Promise<void> {
   out = [];
   errors = null;
   const c = batch.c;
+  const began = performance.now();
   if (batch.timed) post({ t: "start", id: batch.id });
-  const n = c.length / 3;
+  /** The chunk index in the batch; `from`: the first not yet reported. */
+  let k = 0;
   let from = 0;
-  for (let k = 0; k < n; k++) {
-    currentChunk = k;
-    if (--countdown === 0) {
-      const now = performance.now();
-      if (now - lastPost >= PROGRESS_MS) {
-        // A slow run: say which chunk starts, with the results so far.
-        if (!flush({ t: "part", id: batch.id, k, r: out, e: errors }, from)) {
-          return;
-        }
-        from = k;
-        out = [];
-        errors = null;
-        stride = 1;
-      } else {
-        stride = now - lastCheck < QUICK_MS
-          ? Math.min(stride * 2, MAX_STRIDE)
-          : 1;
-      }
-      lastCheck = now;
-      countdown = stride;
-    }
-    const fnId = c[3 * k] as number;
-    const flags = c[3 * k + 1] as number;
-    let items = c[3 * k + 2] as unknown[];
-    const start = out.length;
+  for (let t = 0; t < c.length; t += 3) {
+    const fnId = c[t] as number;
+    const flags = c[t + 1] as number;
+    let items = c[t + 2] as unknown[];
     const fn = fns.get(fnId);
+    if (flags & FLAG_EACH) {
+      // Each item is a chunk of its own.
+      let failure: { error: unknown } | null = fn === undefined
+        ? { error: loadErrors.get(fnId) }
+        : null;
+      if (failure === null && flags & FLAG_SHARED) {
+        try {
+          items = await decodeShared(items, true) as unknown[];
+        } catch (error) {
+          if (error instanceof ExitSignal || dead) return;
+          failure = { error };
+        }
+      }
+      const star = (flags & FLAG_STAR) !== 0;
+      for (let i = 0; i < items.length; i++, k++) {
+        if (--countdown === 0 && (from = progress(batch, k, from)) < 0) return;
+        currentChunk = k;
+        try {
+          if (failure !== null) throw failure.error;
+          let value = star ? fn!(...(items[i] as unknown[])) : fn!(items[i]);
+          if (value instanceof Promise) value = await value;
+          out.push(value);
+        } catch (error) {
+          if (error instanceof ExitSignal || dead) return;
+          (errors ??= []).push([k, serializeError(error)]);
+        }
+      }
+      continue;
+    }
+    if (--countdown === 0 && (from = progress(batch, k, from)) < 0) return;
+    currentChunk = k;
+    const start = out.length;
     try {
       if (fn === undefined) throw loadErrors.get(fnId);
       if (flags & FLAG_SHARED) {
@@ -229,12 +263,40 @@ async function runBatch(batch: RunMessage): Promise<void> {
       out.length = start;
       (errors ??= []).push([k, serializeError(error)]);
     }
+    k++;
   }
-  flush({ t: "done", id: batch.id, r: out, e: errors }, from);
+  const ms = performance.now() - began;
+  flush({ t: "done", id: batch.id, ms, r: out, e: errors }, from);
   currentChunk = -1;
   current = null;
   out = [];
   errors = null;
+}
+
+/**
+ * Called before chunk `k` every `stride` chunks: reads the clock, and when
+ * the parent has not heard from this worker for PROGRESS_MS, says which
+ * chunk starts, with the results since chunk `from` (a `part` message).
+ * Returns the first chunk whose results are still to send, or -1 when the
+ * worker died meanwhile.
+ */
+function progress(batch: RunMessage, k: number, from: number): number {
+  const now = performance.now();
+  if (now - lastPost >= PROGRESS_MS) {
+    // A slow run: say which chunk starts, with the results so far.
+    if (!flush({ t: "part", id: batch.id, k, r: out, e: errors }, from)) {
+      return -1;
+    }
+    from = k;
+    out = [];
+    errors = null;
+    stride = 1;
+  } else {
+    stride = now - lastCheck < QUICK_MS ? Math.min(stride * 2, MAX_STRIDE) : 1;
+  }
+  lastCheck = now;
+  countdown = stride;
+  return from;
 }
 
 /**
@@ -264,10 +326,11 @@ function unsendable(
   const r: unknown[] = [];
   const e: [number, SerializedError][] = [...(message.e ?? [])];
   let offset = 0;
-  const to = message.t === "part" ? message.k : batch.c.length / 3;
+  const counts = chunkSizes(batch.c);
+  const to = message.t === "part" ? message.k : counts.length;
   for (let k = from; k < to; k++) {
     if (failed.has(k)) continue;
-    const count = (batch.c[3 * k + 2] as unknown[]).length;
+    const count = counts[k]!;
     const values = message.r.slice(offset, offset + count);
     offset += count;
     if (port.sendable(values)) {
@@ -287,6 +350,18 @@ function unsendable(
   }
   e.sort((a, b) => a[0] - b[0]);
   return { ...message, r, e };
+}
+
+/** The number of items of each chunk of a batch, by chunk index. */
+function chunkSizes(c: unknown[]): number[] {
+  const sizes: number[] = [];
+  for (let t = 0; t < c.length; t += 3) {
+    const items = c[t + 2] as unknown[];
+    if ((c[t + 1] as number) & FLAG_EACH) {
+      for (let i = 0; i < items.length; i++) sizes.push(1);
+    } else sizes.push(items.length);
+  }
+  return sizes;
 }
 
 function post(message: WorkerMessage): void {

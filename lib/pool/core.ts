@@ -31,9 +31,15 @@
 
 import { deserializeError } from "../_error_wire.ts";
 import { releaseShared } from "../_registry.ts";
-import { type TargetRef, targetRef } from "../_target.ts";
+import { assertNotBootstrapping } from "../_context.ts";
+import { targetModule, type TargetRef, targetRef } from "../_target.ts";
 import type { Transport, WorkerLink } from "./transport.ts";
-import { FLAG_SHARED, type RunMessage, type WorkerMessage } from "./wire.ts";
+import {
+  FLAG_EACH,
+  FLAG_SHARED,
+  type RunMessage,
+  type WorkerMessage,
+} from "./wire.ts";
 import {
   CancelledError,
   type SerializedError,
@@ -46,7 +52,23 @@ export { FLAG_SHARED, FLAG_STAR } from "./wire.ts";
 /** Batches posted to one worker and not yet answered. */
 const MAX_INFLIGHT = 2;
 /** Chunks in one batch at most. */
-const BATCH_CHUNKS = 64;
+const BATCH_CHUNKS = 1024;
+/**
+ * Chunks in one batch until the workers have said how long chunks take
+ * (and always, with a transport that does not say).
+ */
+const FIRST_BATCH_CHUNKS = 64;
+/**
+ * The work one batch should hold, in ms: quick chunks go by the thousand
+ * (a message costs tens of microseconds), slow ones a few at a time, so
+ * that the last batches of a map keep every worker busy to the end.
+ */
+const BATCH_MS = 4;
+/**
+ * How long a pool's constructor waits, at most, for the workers it started
+ * to load their task module (a worker that cannot load never does).
+ */
+const LOAD_WAIT_MS = 250;
 /** Items in one batch: stop adding chunks once this many are in. */
 const BATCH_ITEMS = 1024;
 
@@ -57,6 +79,17 @@ export interface ChunkOwner {
   chunkFailed(chunk: Chunk, error: Error): void;
   /** The chunk was handed to a worker (it can no longer be cancelled). */
   chunkDispatched?(chunk: Chunk): void;
+}
+
+/** Who is told how the chunks of a run ended. */
+export interface RunOwner extends ChunkOwner {
+  /**
+   * Chunks `from .. to` of the run succeeded; `values` are their items'
+   * results, in order (the usual way a batch of a run ends, without a
+   * record per chunk). Chunks that end otherwise go through `chunkDone` and
+   * `chunkFailed`, with the chunk's `tag` its first item's index.
+   */
+  runDone(run: ChunkRun, from: number, to: number, values: unknown[]): void;
 }
 
 /** A unit of work: some items for one function. */
@@ -70,6 +103,30 @@ export interface Chunk {
   /** The owner's own index for this chunk. */
   tag: number;
   state: ChunkState;
+}
+
+/**
+ * The chunks of one map, queued as one record: chunk `k` holds
+ * `items[k * size .. (k + 1) * size)`. They become {@linkcode Chunk}
+ * records only as they are dispatched, a batch at a time: a 20k-item map
+ * does not build 20k records up front, which would all outlive the young
+ * generation (the first map of a process paid ~20 ms for the garbage
+ * collector growing it).
+ */
+export interface ChunkRun {
+  fn: number;
+  flags: number;
+  /** Every item of the map; a chunk's items are a slice of it. */
+  items: unknown[];
+  /** Items per chunk. */
+  size: number;
+  /** Per-chunk timeout in ms, counted from when it starts; 0 for none. */
+  timeout: number;
+  owner: RunOwner;
+  /** The next chunk to dispatch; chunks from here on are queued. */
+  next: number;
+  /** How many chunks there are. */
+  count: number;
 }
 
 /** Where a chunk is: queued, posted to a worker, settled, cancelled. */
@@ -96,7 +153,12 @@ export interface CoreOptions {
 
 interface Batch {
   id: number;
+  /** Its chunks; read them through `chunksOf()` (a span is made into records then). */
   chunks: Chunk[];
+  /** Chunks `from .. to` of a run, when the batch is that and has no records yet. */
+  span: { run: ChunkRun; from: number; to: number } | null;
+  /** How many chunks it holds. */
+  count: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Chunks settled by `part` messages so far (they come in order). */
   settled: number;
@@ -121,8 +183,10 @@ export class PoolCore {
   readonly size: number;
   #options: CoreOptions;
   #slots: Slot[] = [];
-  #queue: Chunk[] = [];
+  #queue: (Chunk | ChunkRun)[] = [];
   #head = 0;
+  /** Chunks in `#queue` from `#head` on (a run counts those not yet cut). */
+  #queued = 0;
   #retry: Chunk[] = [];
   #fnIds = new Map<unknown, number>();
   #fnRefs: TargetRef[] = [];
@@ -143,6 +207,10 @@ export class PoolCore {
   #inflight: number;
   /** Encoded items holding lent handles, until their chunk settles. */
   #lent = new Set<unknown[]>();
+  /** How long a chunk takes in a worker, in ms (a running estimate). */
+  #chunkMs: number | null = null;
+  /** The URL of the module the tasks come from by default. */
+  #module: string | null = null;
 
   constructor(options: CoreOptions) {
     this.#options = options;
@@ -208,18 +276,21 @@ export class PoolCore {
   }
 
   /**
-   * Encodes one item for a chunk: primitives pass as they are; objects are
+   * Encodes the items of a chunk: primitives pass as they are; objects are
    * walked for shared objects. Returns the flags to OR into the chunk's.
    * Errors name an item as `${path} ${base + i}`. Handles in the items are
    * lent to the task: held until the chunk is settled, given back at once if
    * an item fails to encode, and at the latest when the pool stops (items
-   * encoded for a chunk that was never queued).
+   * encoded for a chunk that was never queued). With `lend` false the
+   * caller lends them, by {@linkcode PoolCore.prototype.lend}, in the
+   * arrays its chunks will hold.
    */
   encodeItems(
     what: string,
     items: unknown[],
     path: string,
     base = 0,
+    lend = true,
   ): number {
     const transport = this.#options.transport;
     let flags = 0;
@@ -240,8 +311,13 @@ export class PoolCore {
       if (flags & FLAG_SHARED) releaseShared(items.slice(0, i));
       throw error;
     }
-    if (flags & FLAG_SHARED) this.#lent.add(items);
+    if (lend && flags & FLAG_SHARED) this.#lent.add(items);
     return flags;
+  }
+
+  /** Lends the handles in a chunk's items (see `encodeItems`). */
+  lend(items: unknown[]): void {
+    this.#lent.add(items);
   }
 
   /** Queues a chunk. Fails it at once when the pool is broken or stopped. */
@@ -253,8 +329,41 @@ export class PoolCore {
       return;
     }
     this.#queue.push(chunk);
+    this.#queued++;
     if (this.#outstanding++ === 0) this.#keepAlive(true);
     this.#schedulePump();
+  }
+
+  /**
+   * Queues the chunks of a run (items that hold no shared object). Fails
+   * them at once when the pool is broken or stopped.
+   */
+  enqueueRun(run: ChunkRun): void {
+    if (run.next >= run.count) return;
+    if (this.#broken !== null) {
+      for (const chunk of spend(run)) this.#fail(chunk, this.#broken);
+      return;
+    }
+    this.#queue.push(run);
+    this.#queued += run.count - run.next;
+    if (this.#outstanding === 0) this.#keepAlive(true);
+    this.#outstanding += run.count - run.next;
+    this.#schedulePump();
+  }
+
+  /**
+   * Drops the chunks of a run that have not been dispatched, and those of
+   * its owner waiting to run again after a crash.
+   */
+  cancelRun(run: ChunkRun): void {
+    for (const chunk of this.#retry) {
+      if (chunk.owner === run.owner) this.cancel(chunk);
+    }
+    const left = run.count - run.next;
+    if (left <= 0) return;
+    run.next = run.count;
+    this.#queued -= left;
+    this.#finished(left);
   }
 
   /** Removes a chunk that has not been dispatched. Returns whether it was. */
@@ -278,7 +387,7 @@ export class PoolCore {
     if (this.cancel(chunk)) return true;
     if (chunk.state !== ChunkState.Dispatched) return false;
     const slot = this.#slots.find((s) =>
-      s.inflight.some((batch) => batch.chunks.includes(chunk))
+      s.inflight.some((batch) => chunksOf(batch).includes(chunk))
     );
     if (slot === undefined) {
       this.#failOne(chunk, error);
@@ -286,6 +395,24 @@ export class PoolCore {
     }
     this.#stopBusy(slot, [chunk], () => error);
     return true;
+  }
+
+  /**
+   * Starts every worker now instead of at the first task, as Python's Pool
+   * does in its constructor: their start-up then overlaps whatever the
+   * program does before its first call. Idle workers keep nothing alive.
+   */
+  start(): void {
+    if (this.#started || this.#stopped || this.#broken !== null) return;
+    // Refused while this child imports its task module (Python's rule).
+    assertNotBootstrapping("Cannot create pool");
+    this.#start();
+    // The workers load on their own threads; this one waits meanwhile, so
+    // that the first call finds them ready and the last one to start does
+    // not compete with this thread for a core.
+    if (this.#broken === null) {
+      this.#options.transport.waitLoaded?.(LOAD_WAIT_MS);
+    }
   }
 
   /** Resolves once nothing is queued or running. */
@@ -306,9 +433,9 @@ export class PoolCore {
       this.#retire(slot, -15, slot.inflight.length > 0);
     }
     for (const batch of inflight) {
-      for (const chunk of batch.chunks) this.#failOne(chunk, reason);
+      for (const chunk of chunksOf(batch)) this.#failOne(chunk, reason);
     }
-    this.#failAll(reason);
+    this.#failQueued(reason);
     this.#releaseAll();
   }
 
@@ -344,13 +471,17 @@ export class PoolCore {
     releaseShared(chunk.items);
   }
 
-  #failAll(reason: Error): void {
-    const chunks = [...this.#retry, ...this.#queue.slice(this.#head)];
+  /** Fails every chunk not yet dispatched. */
+  #failQueued(reason: Error): void {
+    const entries = [...this.#retry, ...this.#queue.slice(this.#head)];
     this.#retry = [];
     this.#queue = [];
     this.#head = 0;
-    for (const chunk of chunks) {
-      if (chunk.state === ChunkState.Queued) this.#failOne(chunk, reason);
+    this.#queued = 0;
+    for (const entry of entries) {
+      if (isRun(entry)) {
+        for (const chunk of spend(entry)) this.#failOne(chunk, reason);
+      } else this.#failOne(entry, reason);
     }
   }
 
@@ -384,6 +515,11 @@ export class PoolCore {
     let slot: Slot | null = null;
     const link = this.#options.transport.start({
       name,
+      // Validated with the options (buildCore).
+      module: this.#module ??= targetModule(
+        "Cannot start pool worker",
+        this.#options.module,
+      ),
       initializer: this.#options.initializer,
       initargs: this.#initargs?.value ?? [],
       shared: this.#initargs?.shared ?? false,
@@ -432,43 +568,62 @@ export class PoolCore {
   }
 
   #pending(): number {
-    return this.#retry.length + this.#queue.length - this.#head;
+    return this.#retry.length + this.#queued;
   }
 
-  #next(): Chunk | undefined {
-    while (true) {
-      let chunk: Chunk | undefined;
-      if (this.#retry.length > 0) chunk = this.#retry.shift();
-      else if (this.#head < this.#queue.length) {
-        chunk = this.#queue[this.#head++];
-        if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-      } else return undefined;
-      if (chunk!.state === ChunkState.Queued) return chunk;
+  /**
+   * Takes the next queued chunk (cut from its run), after `#peek()` found
+   * one.
+   */
+  #next(): Chunk {
+    if (this.#retry.length > 0) return this.#retry.shift()!;
+    const entry = this.#queue[this.#head]!;
+    this.#queued--;
+    if (!isRun(entry)) {
+      this.#advance();
+      return entry;
     }
+    const chunk = cut(entry);
+    if (entry.next === entry.count) this.#advance();
+    return chunk;
   }
 
-  #peek(): Chunk | undefined {
-    // Skip cancelled chunks so that the batch rules see a real one.
+  /**
+   * The next queued chunk, or the run it will be cut from; skips cancelled
+   * chunks and spent runs, so that the batch rules see a real one.
+   */
+  #peek(): Chunk | ChunkRun | undefined {
     while (this.#retry.length > 0) {
       const chunk = this.#retry[0]!;
       if (chunk.state === ChunkState.Queued) return chunk;
       this.#retry.shift();
     }
     while (this.#head < this.#queue.length) {
-      const chunk = this.#queue[this.#head]!;
-      if (chunk.state === ChunkState.Queued) return chunk;
-      this.#head++;
+      const entry = this.#queue[this.#head]!;
+      if (isRun(entry)) {
+        if (entry.next < entry.count) return entry;
+      } else if (entry.state === ChunkState.Queued) return entry;
+      else this.#queued--;
+      this.#advance();
     }
     return undefined;
+  }
+
+  #advance(): void {
+    if (++this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   /** Posts one batch to a slot; returns whether one was posted. */
   #dispatch(slot: Slot): boolean {
     const max = this.#options.maxTasksPerChild;
-    let room = BATCH_CHUNKS;
+    const chunkMs = this.#chunkMs;
+    let room = chunkMs === null ? FIRST_BATCH_CHUNKS : Math.max(
+      1,
+      Math.min(BATCH_CHUNKS, Math.floor(BATCH_MS / Math.max(chunkMs, 1e-6))),
+    );
     if (max > 0) {
       room = Math.min(room, max - slot.assigned);
       if (room <= 0) {
@@ -484,27 +639,46 @@ export class PoolCore {
     room = Math.max(1, Math.min(room, share));
     const first = this.#peek();
     if (first === undefined) return false;
+    if (isRun(first) && first.timeout === 0) {
+      return this.#dispatchRun(slot, first, room);
+    }
     const chunks: Chunk[] = [];
     const c: unknown[] = [];
     let defs: [number, TargetRef][] | null = null;
     let items = 0;
     const suspects = this.#suspects;
     const timed = first.timeout > 0;
-    const alone = timed || (suspects.size > 0 && suspects.has(first));
+    const alone = timed || (suspects.size > 0 && suspects.has(first as Chunk));
+    const packs = this.#options.transport.packs === true;
+    let each: unknown[] | null = null;
     while (chunks.length < room && items < BATCH_ITEMS) {
-      const chunk = this.#peek();
-      if (chunk === undefined) break;
+      const next = this.#peek();
+      if (next === undefined) break;
       // A timed chunk travels alone so that its clock starts with it, and a
       // suspect so that a death can be blamed on it alone.
       if (
         chunks.length > 0 &&
-        (alone || chunk.timeout > 0 ||
-          (suspects.size > 0 && suspects.has(chunk)))
+        (alone || next.timeout > 0 ||
+          (suspects.size > 0 && suspects.has(next as Chunk)))
       ) break;
-      this.#next();
+      const chunk = this.#next();
       chunk.state = ChunkState.Dispatched;
       chunks.push(chunk);
-      c.push(chunk.fn, chunk.flags, chunk.items);
+      // One-item chunks of one function in a row travel as one item list
+      // (FLAG_EACH) where the transport takes it: an executor's futures.
+      if (packs && chunk.items.length === 1) {
+        if (
+          each !== null && c[c.length - 3] === chunk.fn &&
+          c[c.length - 2] === (chunk.flags | FLAG_EACH)
+        ) each.push(chunk.items[0]);
+        else {
+          each = [chunk.items[0]];
+          c.push(chunk.fn, chunk.flags | FLAG_EACH, each);
+        }
+      } else {
+        each = null;
+        c.push(chunk.fn, chunk.flags, chunk.items);
+      }
       items += chunk.items.length;
       if (!slot.known.has(chunk.fn)) {
         slot.known.add(chunk.fn);
@@ -517,22 +691,73 @@ export class PoolCore {
     const batch: Batch = {
       id: ++this.#batchId,
       chunks,
+      span: null,
+      count: chunks.length,
       timer: undefined,
       settled: 0,
     };
-    const message: RunMessage = { t: "run", id: batch.id, defs, c, timed };
+    this.#send(slot, batch, { t: "run", id: batch.id, defs, c, timed });
+    return true;
+  }
+
+  /**
+   * Posts the next chunks of a run as one batch, without a record per
+   * chunk: chunks of one item travel as one item list (`FLAG_EACH`) where
+   * the transport takes it.
+   */
+  #dispatchRun(slot: Slot, run: ChunkRun, room: number): boolean {
+    const { fn, size, items } = run;
+    const from = run.next;
+    const to = Math.min(
+      run.count,
+      from + Math.min(room, Math.ceil(BATCH_ITEMS / size)),
+    );
+    run.next = to;
+    this.#queued -= to - from;
+    if (to === run.count) this.#advance();
+    let c: unknown[];
+    if (size === 1 && this.#options.transport.packs === true) {
+      c = [fn, run.flags | FLAG_EACH, items.slice(from, to)];
+    } else {
+      c = [];
+      for (let k = from; k < to; k++) {
+        const base = k * size;
+        c.push(
+          fn,
+          run.flags,
+          size === 1 ? [items[base]] : items.slice(base, base + size),
+        );
+      }
+    }
+    let defs: [number, TargetRef][] | null = null;
+    if (!slot.known.has(fn)) {
+      slot.known.add(fn);
+      defs = [[fn, this.#fnRefs[fn]!]];
+    }
+    const batch: Batch = {
+      id: ++this.#batchId,
+      chunks: [],
+      span: { run, from, to },
+      count: to - from,
+      timer: undefined,
+      settled: 0,
+    };
+    this.#send(slot, batch, { t: "run", id: batch.id, defs, c, timed: false });
+    return true;
+  }
+
+  #send(slot: Slot, batch: Batch, message: RunMessage): void {
     slot.inflight.push(batch);
-    slot.assigned += chunks.length;
+    slot.assigned += batch.count;
     try {
       slot.link.send(message);
     } catch (error) {
       // An item cannot be sent: fail these chunks, keep the worker.
       slot.inflight.pop();
-      slot.assigned -= chunks.length;
+      slot.assigned -= batch.count;
       const failure = error instanceof Error ? error : new Error(String(error));
-      for (const chunk of chunks) this.#failOne(chunk, failure);
+      for (const chunk of chunksOf(batch)) this.#failOne(chunk, failure);
     }
-    return true;
   }
 
   #onMessage(slot: Slot, message: WorkerMessage): void {
@@ -558,7 +783,13 @@ export class PoolCore {
         if (i < 0) return;
         const batch = slot.inflight.splice(i, 1)[0]!;
         if (batch.timer !== undefined) clearTimeout(batch.timer);
-        this.#settle(batch, batch.chunks.length, message.r, message.e);
+        if (message.ms !== undefined && batch.count > 0) {
+          const ms = message.ms / batch.count;
+          this.#chunkMs = this.#chunkMs === null
+            ? ms
+            : (this.#chunkMs + ms) / 2;
+        }
+        this.#settle(batch, batch.count, message.r, message.e);
         if (slot.retiring && slot.inflight.length === 0) this.#replace(slot);
         else if (
           this.#options.maxTasksPerChild > 0 &&
@@ -573,7 +804,7 @@ export class PoolCore {
       case "start": {
         const batch = slot.inflight.find((b) => b.id === message.id);
         if (batch === undefined || batch.timer !== undefined) return;
-        const timeout = batch.chunks[0]!.timeout;
+        const timeout = chunksOf(batch)[0]!.timeout;
         batch.timer = setTimeout(() => this.#timedOut(slot, batch), timeout);
         break;
       }
@@ -596,7 +827,18 @@ export class PoolCore {
     values: unknown[],
     errors: [number, SerializedError | Error][] | null,
   ): void {
-    const chunks = batch.chunks;
+    const span = batch.span;
+    if (
+      span !== null && errors === null && to === batch.count &&
+      batch.settled === 0
+    ) {
+      // A run's batch done in full: one call, no record per chunk.
+      batch.settled = to;
+      span.run.owner.runDone(span.run, span.from, span.to, values);
+      this.#finished(to);
+      return;
+    }
+    const chunks = chunksOf(batch);
     const from = batch.settled;
     if (to > from) batch.settled = to;
     let offset = 0;
@@ -644,8 +886,8 @@ export class PoolCore {
     chunk.owner.chunkFailed(chunk, error);
   }
 
-  #finished(): void {
-    if (--this.#outstanding === 0) {
+  #finished(n = 1): void {
+    if ((this.#outstanding -= n) === 0) {
       this.#suspects.clear();
       this.#keepAlive(false);
       this.#notifyIdle();
@@ -670,19 +912,20 @@ export class PoolCore {
     const requeue: Chunk[] = [];
     for (const batch of inflight) {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
+      const chunks = chunksOf(batch);
       if (batch.id !== message.id) {
-        requeue.push(...batch.chunks);
+        requeue.push(...chunks);
         continue;
       }
       this.#settle(batch, message.k, message.r, message.e);
-      const held = batch.chunks[message.k];
+      const held = chunks[message.k];
       if (held !== undefined) {
         const remote = message.error === null
           ? cause
           : deserializeError(message.error);
         this.#failOne(held, crashError(slot.pid, message.code, remote));
       }
-      requeue.push(...batch.chunks.slice(message.k + 1));
+      requeue.push(...chunks.slice(message.k + 1));
     }
     this.#requeue(requeue);
   }
@@ -702,10 +945,10 @@ export class PoolCore {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
       if (b > 0) {
         // Never started: the worker runs its batches one after another.
-        requeue.push(...batch.chunks);
+        requeue.push(...chunksOf(batch));
         continue;
       }
-      const doubt = batch.chunks.slice(batch.settled).filter((chunk) =>
+      const doubt = chunksOf(batch).slice(batch.settled).filter((chunk) =>
         chunk.state === ChunkState.Dispatched
       );
       if (doubt.length === 1) {
@@ -734,7 +977,7 @@ export class PoolCore {
     if (slot.gone) return;
     this.#stopBusy(
       slot,
-      batch.chunks,
+      chunksOf(batch),
       (chunk) =>
         new TimeoutError(
           `Cannot finish task: it timed out after ${chunk.timeout} ms; its worker was ${
@@ -764,7 +1007,7 @@ export class PoolCore {
     const requeue: Chunk[] = [];
     for (const batch of inflight) {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
-      for (const chunk of batch.chunks) {
+      for (const chunk of chunksOf(batch)) {
         if (
           chunk.state !== ChunkState.Dispatched || failing.includes(chunk)
         ) continue;
@@ -797,13 +1040,9 @@ export class PoolCore {
     }
     for (const batch of inflight) {
       if (batch.timer !== undefined) clearTimeout(batch.timer);
-      for (const chunk of batch.chunks) this.#failOne(chunk, this.#broken);
+      for (const chunk of chunksOf(batch)) this.#failOne(chunk, this.#broken);
     }
-    const queued = [...this.#retry, ...this.#queue.slice(this.#head)];
-    this.#retry = [];
-    this.#queue = [];
-    this.#head = 0;
-    for (const chunk of queued) this.#failOne(chunk, this.#broken);
+    this.#failQueued(this.#broken);
     this.#releaseAll();
   }
 
@@ -834,6 +1073,62 @@ export class PoolCore {
     const i = this.#slots.indexOf(slot);
     if (i >= 0) this.#slots.splice(i, 1);
   }
+}
+
+function isRun(entry: Chunk | ChunkRun): entry is ChunkRun {
+  return "count" in entry;
+}
+
+/** Makes the next chunk of a run into a record of its own. */
+function cut(run: ChunkRun): Chunk {
+  return chunkAt(run, run.next++, ChunkState.Queued);
+}
+
+/**
+ * Takes every chunk of a run not yet dispatched out of it, as records (to
+ * fail them): the run is spent first, so that its owner cancelling it
+ * meanwhile finds nothing left to cancel.
+ */
+function spend(run: ChunkRun): Chunk[] {
+  const from = run.next;
+  run.next = run.count;
+  const chunks: Chunk[] = [];
+  for (let k = from; k < run.count; k++) {
+    chunks.push(chunkAt(run, k, ChunkState.Queued));
+  }
+  return chunks;
+}
+
+/** Chunk `k` of a run as a record of its own. */
+function chunkAt(run: ChunkRun, k: number, state: ChunkState): Chunk {
+  const base = k * run.size;
+  return {
+    fn: run.fn,
+    flags: run.flags,
+    items: run.size === 1
+      ? [run.items[base]]
+      : run.items.slice(base, base + run.size),
+    timeout: run.timeout,
+    owner: run.owner,
+    tag: base,
+    state,
+  };
+}
+
+/**
+ * The chunks of a batch as records: a run's batch is given them the first
+ * time anything but its plain success needs them (a failed chunk, a `part`
+ * message, a crash, a timeout, a terminate).
+ */
+function chunksOf(batch: Batch): Chunk[] {
+  const span = batch.span;
+  if (span !== null) {
+    batch.span = null;
+    for (let k = span.from; k < span.to; k++) {
+      batch.chunks.push(chunkAt(span.run, k, ChunkState.Dispatched));
+    }
+  }
+  return batch.chunks;
 }
 
 /** The error for the chunk a worker died running. */

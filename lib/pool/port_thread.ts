@@ -15,6 +15,7 @@ export function runThreadPoolChild(): void {
   const realClose = self.close.bind(self);
   let status: Int32Array | null = null;
   let pid = 0;
+  let loaded: Int32Array | null = null;
   const deliver = runPoolChild({
     post: (message: WorkerMessage) => self.postMessage(message),
     sendable(values) {
@@ -29,6 +30,11 @@ export function runThreadPoolChild(): void {
       if (status !== null) endProcess(status, pid, code);
       realClose();
     },
+    loaded() {
+      if (loaded === null) return;
+      Atomics.add(loaded, 0, 1);
+      Atomics.notify(loaded, 0);
+    },
   });
   self.onmessage = (event: MessageEvent<ParentMessage>) => {
     const message = event.data;
@@ -36,6 +42,7 @@ export function runThreadPoolChild(): void {
       installWorkerContext(message.context);
       status = new Int32Array(message.context.status);
       pid = message.context.self.pid;
+      if (message.loaded !== null) loaded = new Int32Array(message.loaded);
     }
     deliver(message);
   };

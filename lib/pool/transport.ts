@@ -51,6 +51,8 @@ import type { RunMessage, WorkerMessage } from "./wire.ts";
 export interface WorkerSpec {
   /** Its process name, as `PoolWorker-3`. */
   name: string;
+  /** The URL of the module the pool's tasks come from, to load at once. */
+  module: string;
   /** Run once before the first task, with `initargs`. */
   initializer: TargetRef | null;
   /** The initializer's arguments, as the transport's `encode` left them. */
@@ -110,6 +112,11 @@ export interface Transport {
    */
   readonly inflight?: number;
   /**
+   * Whether its workers take chunks of one item packed in one triple
+   * (`FLAG_EACH`, see wire.ts): those running lib/pool/child.ts do.
+   */
+  readonly packs?: boolean;
+  /**
    * Prepares a task argument (or argument list) for sending.
    *
    * @param value The value.
@@ -125,4 +132,12 @@ export interface Transport {
    * pool with that error.
    */
   start(spec: WorkerSpec, events: WorkerEvents): WorkerLink;
+  /**
+   * Blocks this thread until every worker started so far has loaded its
+   * task module, for at most `ms` milliseconds. Only a transport whose
+   * workers can say so without this thread's event loop has it (threads,
+   * through shared memory); the core calls it once, after starting a
+   * pool's workers in its constructor.
+   */
+  waitLoaded?(ms: number): void;
 }

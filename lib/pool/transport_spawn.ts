@@ -41,6 +41,7 @@ export interface SpawnTransportOptions {
 /** Pool workers as `deno run` subprocesses. */
 export class SpawnTransport implements Transport {
   readonly name = "spawn";
+  readonly packs = true;
   #options: SpawnTransportOptions;
   /** What the values sent so far need (a Manager's socket), for new workers. */
   #needed: NeededGrants = {};
@@ -102,6 +103,9 @@ class SpawnLink implements WorkerLink {
     const init: InitMessage = {
       t: "init",
       context: null,
+      // The child imported its modules as it started.
+      preload: null,
+      loaded: null,
       initializer: spec.initializer,
       initargs: spec.initargs,
       shared: spec.shared,

@@ -11,6 +11,7 @@ import {
   selfProcess,
 } from "../_context.ts";
 import { encodeShared } from "../_registry.ts";
+import { entryUrl } from "../_entries.ts";
 import {
   retireWorker,
   setWorkerRef,
@@ -27,12 +28,16 @@ import type {
 } from "./transport.ts";
 import type { InitMessage, RunMessage, WorkerMessage } from "./wire.ts";
 
-const WORKER_URL = new URL("../../workers/pool_worker.ts", import.meta.url);
+const WORKER_URL = entryUrl("workers/pool_worker");
 
 /** Pool workers on Web Workers. */
 export class ThreadTransport implements Transport {
   readonly name = "thread";
+  readonly packs = true;
   #permissions: WorkerPermissions | undefined;
+  /** How many workers have loaded their task module (they count it here). */
+  #loaded = new Int32Array(new SharedArrayBuffer(4));
+  #started = 0;
 
   constructor(permissions: WorkerPermissions | undefined) {
     this.#permissions = permissions;
@@ -43,7 +48,22 @@ export class ThreadTransport implements Transport {
   }
 
   start(spec: WorkerSpec, events: WorkerEvents): WorkerLink {
-    return new ThreadLink(spec, events, this.#permissions);
+    const link = new ThreadLink(spec, events, this.#permissions, this.#loaded);
+    this.#started++;
+    return link;
+  }
+
+  waitLoaded(ms: number): void {
+    // The workers load on their own threads: this one may sleep meanwhile.
+    // A worker that cannot load never counts; the wait ends at `ms` then.
+    const deadline = performance.now() + ms;
+    while (true) {
+      const loaded = Atomics.load(this.#loaded, 0);
+      if (loaded >= this.#started) return;
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(this.#loaded, 0, loaded, left);
+    }
   }
 }
 
@@ -58,6 +78,7 @@ class ThreadLink implements WorkerLink {
     spec: WorkerSpec,
     events: WorkerEvents,
     permissions: WorkerPermissions | undefined,
+    loaded: Int32Array,
   ) {
     this.#worker = spawnWorker(WORKER_URL, {
       name: spec.name,
@@ -83,6 +104,8 @@ class ThreadLink implements WorkerLink {
         parent: { ...selfProcess() },
         status: this.#status.buffer as SharedArrayBuffer,
       },
+      preload: spec.module,
+      loaded: loaded.buffer as SharedArrayBuffer,
       initializer: spec.initializer,
       initargs: spec.initargs,
       shared: spec.shared,

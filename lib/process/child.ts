@@ -16,6 +16,7 @@ import {
 } from "./wire.ts";
 import { decodeShared } from "../_registry.ts";
 import { loadTarget } from "../_target.ts";
+import { setBootstrapping } from "../_context.ts";
 
 /** How the runner talks to its parent. */
 export interface ProcessPort {
@@ -76,7 +77,12 @@ export async function runProcess(
   let target: (...args: unknown[]) => unknown;
   let args: unknown[];
   try {
-    target = await loadTarget("Cannot start process", message.target);
+    setBootstrapping(true);
+    try {
+      target = await loadTarget("Cannot start process", message.target);
+    } finally {
+      setBootstrapping(false);
+    }
     args = await decodeShared(message.args, message.shared) as unknown[];
   } catch (error) {
     const serialized = serializeError(error);

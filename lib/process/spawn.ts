@@ -6,13 +6,14 @@
 // stay ready for the next start. Private.
 
 import { serializeError } from "../_error_wire.ts";
+import { entryUrl } from "../_entries.ts";
 import { canUnrefWorkers, setWorkerRef } from "../_workers.ts";
 import type { BrokerEvent, BrokerRequest } from "./broker_wire.ts";
 import { endProcess } from "./status.ts";
 import type { SerializedError } from "../errors.ts";
 import type { ChildCommandLine } from "../spawn/launch.ts";
 
-const BROKER_URL = new URL("../../workers/process_broker.ts", import.meta.url);
+const BROKER_URL = entryUrl("workers/process_broker");
 
 /** What a spawned Process is told about its child. */
 export interface SpawnHandle {

@@ -10,7 +10,7 @@
 // so cannot read stdin, the parent's reaper kills it (reaper.ts). Private;
 // entered from workers/spawn_child.ts.
 
-import { installChildContext } from "../_context.ts";
+import { installChildContext, setBootstrapping } from "../_context.ts";
 import { decode, encodeScratch } from "../channel/codec.ts";
 import { FrameReader } from "../net/frame.ts";
 import { runPoolChild } from "../pool/child.ts";
@@ -43,6 +43,8 @@ export function bootSpawnChild(): void {
   installChildContext({ name: boot.name, pid: Deno.pid }, boot.parent, boot);
   setInheritedConfig(boot.config);
   realExit = Deno.exit;
+  // The modules of the entry are evaluated next, up to startSpawnChild().
+  setBootstrapping(true);
 }
 
 /**
@@ -51,6 +53,7 @@ export function bootSpawnChild(): void {
  * sign that the child could not start).
  */
 export function startSpawnChild(): void {
+  setBootstrapping(false);
   const role = boot!.role;
   let deliver: (message: unknown) => void;
   if (role === "pool") {

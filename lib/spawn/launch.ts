@@ -5,8 +5,13 @@
 // life; its end of file (this program closed it, exited or was killed, even
 // by SIGKILL) is the child's signal to exit. Private.
 
-import { programMain, selfProcess } from "../_context.ts";
+import {
+  assertNotBootstrapping,
+  programMain,
+  selfProcess,
+} from "../_context.ts";
 import { chosenStartMethod, type StartMethod } from "../_start_method.ts";
+import { entryUrl, toolkitDirs } from "../_entries.ts";
 import { describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
 import {
@@ -92,15 +97,12 @@ export function assertMaySpawn(what: string): void {
   }
 }
 
-const CHILD_ENTRY = new URL("../../workers/spawn_child.ts", import.meta.url);
+const CHILD_ENTRY = entryUrl("workers/spawn_child");
 /**
  * The toolkit's own modules, which a child may load at run time (to revive
  * a shared value, or for a worker thread of its own).
  */
-const TOOLKIT_DIRS = [
-  new URL("../", import.meta.url),
-  new URL("../../workers/", import.meta.url),
-];
+const TOOLKIT_DIRS = toolkitDirs();
 
 /** What to run in a spawned child, and how. */
 export interface ChildSpec {
@@ -132,6 +134,7 @@ export function childCommand(
   what: string,
   spec: ChildSpec,
 ): ChildCommandLine {
+  assertNotBootstrapping(what);
   const flags = permissionFlags(what, spec.permissions, spec.needed, {
     read: TOOLKIT_DIRS.filter((dir) => dir.protocol === "file:").map(pathOf),
   });

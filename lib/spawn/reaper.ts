@@ -13,9 +13,10 @@
 // Private; the reaper's own side is entered from workers/spawn_reaper.ts.
 
 import { spawnDeno } from "./launch.ts";
+import { entryUrl } from "../_entries.ts";
 import { readStdin } from "./wire.ts";
 
-const REAPER_URL = new URL("../../workers/spawn_reaper.ts", import.meta.url);
+const REAPER_URL = entryUrl("workers/spawn_reaper");
 const encoder = new TextEncoder();
 
 let reaper: {

@@ -9,6 +9,7 @@
 // here, where the reviver finds it synchronously. Private.
 
 import type { TargetRef } from "../_target.ts";
+import { entryUrl } from "../_entries.ts";
 
 const namespaces = new Map<string, Record<string, unknown>>();
 
@@ -22,7 +23,7 @@ export function rememberActionModule(
 
 /** The descriptor module for a barrier whose action lives in `module`. */
 export function preloadUrl(module: string): string {
-  const url = new URL("./barrier_preload.ts", import.meta.url);
+  const url = entryUrl("lib/sync/barrier_preload");
   url.searchParams.set("module", module);
   return url.href;
 }

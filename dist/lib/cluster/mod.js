@@ -1,0 +1,5 @@
+// @ts-self-types="../../../lib/cluster/mod.ts"
+export {
+  Cluster,
+  serveWorker,
+} from "../../cluster.js";

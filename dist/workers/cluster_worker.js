@@ -1,0 +1,7 @@
+// @ts-self-types="../../workers/cluster_worker.ts"
+// workers/cluster_worker.ts
+import { $1_3 as runWorkerCli } from "../cluster.js";
+if (import.meta.main) {
+  Deno.exit(await runWorkerCli(Deno.args));
+}
+//# sourceMappingURL=cluster_worker.js.map
