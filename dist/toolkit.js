@@ -2989,8 +2989,12 @@ var BUILT_IN_ERRORS = {
   EvalError,
   URIError
 };
+function builtInErrorClass(name) {
+  return Object.hasOwn(BUILT_IN_ERRORS, name) ? BUILT_IN_ERRORS[name] : void 0;
+}
+__name(builtInErrorClass, "builtInErrorClass");
 function deserializeError(error) {
-  const Ctor = Object.hasOwn(BUILT_IN_ERRORS, error.name) ? BUILT_IN_ERRORS[error.name] : void 0;
+  const Ctor = builtInErrorClass(error.name);
   if (Ctor) {
     const rebuilt = new Ctor(error.message, {
       cause: RemoteError.from(error)
@@ -3936,15 +3940,6 @@ var TYPED_ARRAYS = [
   BigUint64Array
 ];
 var DATA_VIEW_ID = 255;
-var ERROR_CLASSES = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError
-};
 var encoder = new TextEncoder();
 var decoder = new TextDecoder();
 var MAX_KEPT_SCRATCH = 1 << 20;
@@ -4413,7 +4408,7 @@ function readNode(r) {
       const message = readString(r);
       const stack = readNode(r);
       const cause = readNode(r);
-      const Ctor = ERROR_CLASSES[name] ?? Error;
+      const Ctor = builtInErrorClass(name) ?? Error;
       const error = cause === void 0 ? new Ctor(message) : new Ctor(message, {
         cause
       });
@@ -4642,7 +4637,14 @@ function explicit(what, name, value) {
   return list.length > 0 ? list : null;
 }
 __name(explicit, "explicit");
+function checkPermissions(what, permissions) {
+  if (permissions !== void 0 && permissions !== "inherit" && permissions !== "none" && (typeof permissions !== "object" || permissions === null)) {
+    throw new TypeError(`${what}: permissions must be "inherit", "none" or an object, received ${describe(permissions)}`);
+  }
+}
+__name(checkPermissions, "checkPermissions");
 function permissionFlags(what, permissions, needed, always) {
+  checkPermissions(what, permissions);
   const grants = /* @__PURE__ */ new Map();
   if (permissions === void 0 || permissions === "inherit") {
     for (const name of NAMES) {
@@ -6142,9 +6144,7 @@ var Process = class {
     if (typeof daemon !== "boolean") {
       throw new TypeError(`${what}: daemon must be a boolean, received ${describe(daemon)}`);
     }
-    if (permissions !== void 0 && permissions !== "inherit" && permissions !== "none" && (typeof permissions !== "object" || permissions === null)) {
-      throw new TypeError(`${what}: permissions must be "inherit", "none" or an object, received ${describe(permissions)}`);
-    }
+    checkPermissions(what, permissions);
     if (startMethod !== void 0) resolveStartMethod(what, startMethod);
     if (maxHeapMb !== void 0) {
       checkMaxHeap(what, maxHeapMb, startMethod ?? currentStartMethod());
@@ -6597,9 +6597,7 @@ function buildCore(what, options, sizeKey, namePrefix) {
   if (!Array.isArray(initargs)) {
     throw new TypeError(`${what}: initargs must be an array, received ${describe(initargs)}`);
   }
-  if (permissions !== void 0 && permissions !== "inherit" && permissions !== "none" && (typeof permissions !== "object" || permissions === null)) {
-    throw new TypeError(`${what}: permissions must be "inherit", "none" or an object, received ${describe(permissions)}`);
-  }
+  checkPermissions(what, permissions);
   const initRef = initializer === void 0 ? null : targetRef(what, initializer, module);
   const transport = options[TRANSPORT] ?? localTransport(what, options, module, permissions);
   const core = new PoolCore({
@@ -8437,15 +8435,19 @@ function createQueueRing(options, joinable2) {
   if (!Number.isInteger(maxsize) || maxsize < 0 || maxsize > 1073741823) {
     throw new RangeError(`Cannot create queue: maxsize must be a non-negative integer, received ${maxsize}`);
   }
-  if (typeof capacity !== "number") {
-    throw new TypeError(`Cannot create queue: capacity must be a number, received ${describe(capacity)}`);
-  }
-  if (!Number.isInteger(capacity) || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
-    throw new RangeError(`Cannot create queue: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`);
-  }
+  checkCapacity("Cannot create queue", capacity);
   return Ring.create(capacity, maxsize, joinable2);
 }
 __name(createQueueRing, "createQueueRing");
+function checkCapacity(what, capacity) {
+  if (typeof capacity !== "number") {
+    throw new TypeError(`${what}: capacity must be a number, received ${describe(capacity)}`);
+  }
+  if (!Number.isInteger(capacity) || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
+    throw new RangeError(`${what}: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`);
+  }
+}
+__name(checkCapacity, "checkCapacity");
 
 // lib/_handles.ts
 var live2 = /* @__PURE__ */ new Set();
@@ -9442,6 +9444,19 @@ function verifySync(authkey, data, mac) {
 }
 __name(verifySync, "verifySync");
 
+// lib/_bytes.ts
+function toBytes(what, bytes) {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (ArrayBuffer.isView(bytes)) {
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  if (bytes instanceof ArrayBuffer || bytes instanceof SharedArrayBuffer) {
+    return new Uint8Array(bytes);
+  }
+  throw new TypeError(`${what}: bytes must be an ArrayBuffer or a view of one, received ${describe(bytes)}`);
+}
+__name(toBytes, "toBytes");
+
 // lib/net/address.ts
 function checkSocketAddress(what, address) {
   if (typeof address === "object" && address !== null) {
@@ -9798,17 +9813,6 @@ var SEND = "Cannot send";
 var RECV = "Cannot receive";
 var POLL = "Cannot poll";
 var making = null;
-function toBytes(what, bytes) {
-  if (bytes instanceof Uint8Array) return bytes;
-  if (ArrayBuffer.isView(bytes)) {
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  if (bytes instanceof ArrayBuffer || bytes instanceof SharedArrayBuffer) {
-    return new Uint8Array(bytes);
-  }
-  throw new TypeError(`${what}: bytes must be an ArrayBuffer or a view of one, received ${describe(bytes)}`);
-}
-__name(toBytes, "toBytes");
 function waitOptions2(what, options, timeoutDefault) {
   if (options !== void 0 && (typeof options !== "object" || options === null)) {
     throw new TypeError(`${what}: options must be an object, received ${describe(options)}`);
@@ -13750,17 +13754,6 @@ var SEND2 = "Cannot send";
 var RECV2 = "Cannot receive";
 var POLL2 = "Cannot poll";
 var making2 = null;
-function toBytes2(what, bytes) {
-  if (bytes instanceof Uint8Array) return bytes;
-  if (ArrayBuffer.isView(bytes)) {
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  if (bytes instanceof ArrayBuffer || bytes instanceof SharedArrayBuffer) {
-    return new Uint8Array(bytes);
-  }
-  throw new TypeError(`${what}: bytes must be an ArrayBuffer or a view of one, received ${describe(bytes)}`);
-}
-__name(toBytes2, "toBytes");
 var Connection = class {
   static {
     __name(this, "Connection");
@@ -13914,7 +13907,7 @@ var Connection = class {
   sendBytes(bytes, options) {
     try {
       const { timeout, signal } = waitOptions(SEND2, options);
-      const view2 = toBytes2(SEND2, bytes);
+      const view2 = toBytes(SEND2, bytes);
       this.#writer(SEND2);
       signal?.throwIfAborted();
       return this.#sendBytes(view2, true, timeout, signal);
@@ -13945,7 +13938,7 @@ var Connection = class {
    */
   sendBytesSync(bytes, options) {
     const { timeout } = waitOptions(SEND2, options);
-    const view2 = toBytes2(SEND2, bytes);
+    const view2 = toBytes(SEND2, bytes);
     const ring = this.#writer(SEND2);
     checkSent(ring.putSync(view2, true, timeout), timeout);
   }
@@ -14244,12 +14237,7 @@ function Pipe(duplex, options) {
     throw new TypeError(`Cannot create pipe: options must be an object, received ${describe(options)}`);
   }
   const capacity = options?.capacity ?? DEFAULT_PIPE_CAPACITY;
-  if (typeof capacity !== "number") {
-    throw new TypeError(`Cannot create pipe: capacity must be a number, received ${describe(capacity)}`);
-  }
-  if (!Number.isInteger(capacity) || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
-    throw new RangeError(`Cannot create pipe: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`);
-  }
+  checkCapacity("Cannot create pipe", capacity);
   const forward = Ring.create(capacity, 0);
   const backward = duplex ? Ring.create(capacity, 0) : null;
   const buffer = HandleTable.create().buffer;

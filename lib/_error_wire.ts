@@ -26,13 +26,21 @@ const BUILT_IN_ERRORS: Record<string, ErrorConstructor> = {
 };
 
 /**
+ * The built-in error class named `name` (`"TypeError"`, ...), or `undefined`
+ * for any other name (an own-property lookup: `"constructor"` is no class).
+ */
+export function builtInErrorClass(name: string): ErrorConstructor | undefined {
+  return Object.hasOwn(BUILT_IN_ERRORS, name)
+    ? BUILT_IN_ERRORS[name]
+    : undefined;
+}
+
+/**
  * Rebuilds a serialized error: a built-in class (`TypeError`, ...) comes back
  * as that class, with the remote stack; anything else as a `RemoteError`.
  */
 export function deserializeError(error: SerializedError): Error {
-  const Ctor = Object.hasOwn(BUILT_IN_ERRORS, error.name)
-    ? BUILT_IN_ERRORS[error.name]
-    : undefined;
+  const Ctor = builtInErrorClass(error.name);
   if (Ctor) {
     const rebuilt = new Ctor(error.message, {
       cause: RemoteError.from(error),

@@ -222,6 +222,26 @@ function explicit(what: string, name: Name, value: unknown): Grant | null {
 }
 
 /**
+ * Checks a `permissions` option's form: `"inherit"`, `"none"`, an object,
+ * or `undefined` (its keys are checked where flags are made).
+ *
+ * @throws {TypeError} For anything else.
+ */
+export function checkPermissions(what: string, permissions: unknown): void {
+  if (
+    permissions !== undefined && permissions !== "inherit" &&
+    permissions !== "none" &&
+    (typeof permissions !== "object" || permissions === null)
+  ) {
+    throw new TypeError(
+      `${what}: permissions must be "inherit", "none" or an object, received ${
+        describe(permissions)
+      }`,
+    );
+  }
+}
+
+/**
  * The `--allow-*` flags for a spawned child.
  *
  * @param what The sentence start for errors.
@@ -241,6 +261,7 @@ export function permissionFlags(
   needed: NeededGrants,
   always: { read: string[] },
 ): string[] {
+  checkPermissions(what, permissions);
   const grants = new Map<Name, Grant>();
   if (permissions === undefined || permissions === "inherit") {
     for (const name of NAMES) {

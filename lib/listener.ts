@@ -14,6 +14,7 @@
 import { importHmacKey, keyBytes } from "./_auth.ts";
 import { decode, encodeScratch } from "./channel/codec.ts";
 import { checkSignal, checkTimeout, describe } from "./_wait.ts";
+import { toBytes } from "./_bytes.ts";
 import { EOFError, TimeoutError } from "./errors.ts";
 import {
   checkSocketAddress,
@@ -235,21 +236,6 @@ interface Making {
 }
 
 let making: Making | null = null;
-
-function toBytes(what: string, bytes: unknown): Uint8Array {
-  if (bytes instanceof Uint8Array) return bytes;
-  if (ArrayBuffer.isView(bytes)) {
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  if (bytes instanceof ArrayBuffer || bytes instanceof SharedArrayBuffer) {
-    return new Uint8Array(bytes);
-  }
-  throw new TypeError(
-    `${what}: bytes must be an ArrayBuffer or a view of one, received ${
-      describe(bytes)
-    }`,
-  );
-}
 
 function waitOptions(
   what: string,

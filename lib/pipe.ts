@@ -20,9 +20,8 @@ import {
 } from "./_registry.ts";
 import {
   BROKEN,
+  checkCapacity,
   CLOSED,
-  MAX_CAPACITY,
-  MIN_CAPACITY,
   newReadState,
   OK,
   type ReadState,
@@ -33,6 +32,7 @@ import {
   waitOptions,
 } from "./channel/ring.ts";
 import { describe } from "./_wait.ts";
+import { toBytes } from "./_bytes.ts";
 import { EOFError, TimeoutError } from "./errors.ts";
 
 /** Options for {@linkcode Pipe}. */
@@ -141,21 +141,6 @@ interface ConnectionData {
 }
 
 let making: Making | null = null;
-
-function toBytes(what: string, bytes: unknown): Uint8Array {
-  if (bytes instanceof Uint8Array) return bytes;
-  if (ArrayBuffer.isView(bytes)) {
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  if (bytes instanceof ArrayBuffer || bytes instanceof SharedArrayBuffer) {
-    return new Uint8Array(bytes);
-  }
-  throw new TypeError(
-    `${what}: bytes must be an ArrayBuffer or a view of one, received ${
-      describe(bytes)
-    }`,
-  );
-}
 
 /**
  * One end of a {@linkcode Pipe}, as Python's `multiprocessing.connection.
@@ -775,21 +760,7 @@ export function Pipe<T = unknown>(
     );
   }
   const capacity = options?.capacity ?? DEFAULT_PIPE_CAPACITY;
-  if (typeof capacity !== "number") {
-    throw new TypeError(
-      `Cannot create pipe: capacity must be a number, received ${
-        describe(capacity)
-      }`,
-    );
-  }
-  if (
-    !Number.isInteger(capacity) || capacity < MIN_CAPACITY ||
-    capacity > MAX_CAPACITY
-  ) {
-    throw new RangeError(
-      `Cannot create pipe: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`,
-    );
-  }
+  checkCapacity("Cannot create pipe", capacity);
   const forward = Ring.create(capacity, 0);
   const backward = duplex ? Ring.create(capacity, 0) : null;
   const buffer = HandleTable.create().buffer;

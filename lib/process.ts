@@ -48,7 +48,7 @@ import { checkEncodable } from "./channel/codec.ts";
 import { signalSpawned, startSpawned } from "./process/spawn.ts";
 import { dropSpare, prepareSpare, takeSpare } from "./process/spare.ts";
 import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
-import { neededFor } from "./_permission_flags.ts";
+import { checkPermissions, neededFor } from "./_permission_flags.ts";
 import { stdinMessage } from "./spawn/wire.ts";
 import {
   checkSignal,
@@ -293,17 +293,7 @@ export class Process<A extends unknown[] = unknown[]> {
         `${what}: daemon must be a boolean, received ${describe(daemon)}`,
       );
     }
-    if (
-      permissions !== undefined && permissions !== "inherit" &&
-      permissions !== "none" &&
-      (typeof permissions !== "object" || permissions === null)
-    ) {
-      throw new TypeError(
-        `${what}: permissions must be "inherit", "none" or an object, received ${
-          describe(permissions)
-        }`,
-      );
-    }
+    checkPermissions(what, permissions);
     if (startMethod !== undefined) resolveStartMethod(what, startMethod);
     if (maxHeapMb !== undefined) {
       checkMaxHeap(what, maxHeapMb, startMethod ?? currentStartMethod());

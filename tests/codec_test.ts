@@ -106,6 +106,15 @@ Deno.test("encode() and decode() keep an Error's name, message, stack and cause"
   assert.ok(back instanceof Error);
   assert.equal(back.name, "QueueEmptyError");
   assert.equal(back.message, "custom");
+  // A name that is a property of every object is still just a name.
+  for (const name of ["constructor", "toString", "__proto__"]) {
+    const odd = new Error("odd");
+    odd.name = name;
+    const decoded = roundTrip(odd);
+    assert.ok(decoded instanceof Error, name);
+    assert.equal(decoded.name, name);
+    assert.equal(decoded.message, "odd");
+  }
 });
 
 Deno.test("encode() keeps plain data of class instances without methods", () => {

@@ -18,6 +18,8 @@
 // methods would be lost, cycles) throw a `TypeError` before a single byte is
 // written anywhere, so a failed `put` enqueues nothing.
 
+import { builtInErrorClass } from "../_error_wire.ts";
+
 const TAG_UNDEFINED = 0;
 const TAG_NULL = 1;
 const TAG_TRUE = 2;
@@ -75,16 +77,6 @@ const TYPED_ARRAYS: TypedArrayConstructor[] = [
   BigUint64Array,
 ];
 const DATA_VIEW_ID = 255;
-
-const ERROR_CLASSES: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -662,7 +654,7 @@ function readNode(r: Reader): unknown {
       const message = readString(r);
       const stack = readNode(r);
       const cause = readNode(r);
-      const Ctor = ERROR_CLASSES[name] ?? Error;
+      const Ctor = builtInErrorClass(name) ?? Error;
       const error = cause === undefined
         ? new Ctor(message)
         : new Ctor(message, { cause });

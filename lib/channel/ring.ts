@@ -1295,11 +1295,21 @@ export function createQueueRing(options: unknown, joinable: boolean): Ring {
       `Cannot create queue: maxsize must be a non-negative integer, received ${maxsize}`,
     );
   }
+  checkCapacity("Cannot create queue", capacity);
+  return Ring.create(capacity, maxsize, joinable);
+}
+
+/**
+ * Checks a ring's `capacity` option (bytes): an integer from
+ * {@linkcode MIN_CAPACITY} to {@linkcode MAX_CAPACITY}.
+ */
+export function checkCapacity(
+  what: string,
+  capacity: unknown,
+): asserts capacity is number {
   if (typeof capacity !== "number") {
     throw new TypeError(
-      `Cannot create queue: capacity must be a number, received ${
-        describe(capacity)
-      }`,
+      `${what}: capacity must be a number, received ${describe(capacity)}`,
     );
   }
   if (
@@ -1307,8 +1317,7 @@ export function createQueueRing(options: unknown, joinable: boolean): Ring {
     capacity > MAX_CAPACITY
   ) {
     throw new RangeError(
-      `Cannot create queue: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`,
+      `${what}: capacity must be an integer from ${MIN_CAPACITY} to ${MAX_CAPACITY} bytes, received ${capacity}`,
     );
   }
-  return Ring.create(capacity, maxsize, joinable);
 }

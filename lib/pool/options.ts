@@ -14,6 +14,7 @@ import {
 } from "../_start_method.ts";
 import { checkTimeout, describe } from "../_wait.ts";
 import type { WorkerPermissions } from "../_workers.ts";
+import { checkPermissions } from "../_permission_flags.ts";
 import { cpuCount } from "../process.ts";
 
 /**
@@ -83,17 +84,7 @@ export function buildCore(
       `${what}: initargs must be an array, received ${describe(initargs)}`,
     );
   }
-  if (
-    permissions !== undefined && permissions !== "inherit" &&
-    permissions !== "none" &&
-    (typeof permissions !== "object" || permissions === null)
-  ) {
-    throw new TypeError(
-      `${what}: permissions must be "inherit", "none" or an object, received ${
-        describe(permissions)
-      }`,
-    );
-  }
+  checkPermissions(what, permissions);
   const initRef = initializer === undefined
     ? null
     : targetRef(what, initializer, module);
