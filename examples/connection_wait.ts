@@ -27,6 +27,9 @@ if (import.meta.main) {
     const p = new Process({ target: foo, args: [w] });
     await p.start();
     processes.push(p);
+    // Close the parent's handle of the writable end, so that p holds the
+    // only one: when p closes it, wait() reports the reader as at its end.
+    w.close();
   }
 
   while (readers.length > 0) {
