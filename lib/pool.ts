@@ -677,13 +677,19 @@ export class Pool {
     checkCallbacks(what, callback, errorCallback);
     const core = this.#core;
     const fnId = core.fnId(what, fn);
-    const items = [args.slice()];
-    const flags = FLAG_STAR | core.encodeItems(what, items, "argument list");
     const result = results.create(
       callback as ResultCallback | undefined,
       errorCallback,
     );
     const job = new MapJob(core, 1, signal, result, true);
+    // Already aborted: fail before encoding, which would hold the handles
+    // of the arguments' shared objects.
+    if (signal?.aborted) {
+      job.start([]);
+      return result;
+    }
+    const items = [args.slice()];
+    const flags = FLAG_STAR | core.encodeItems(what, items, "argument list");
     job.start([{
       fn: fnId,
       flags,
@@ -769,6 +775,9 @@ export class Pool {
     const core = this.#core;
     const job = new MapJob(core, n, signal, result, false);
     if (this.#state === "terminated") return job.start([], true);
+    // Already aborted (perhaps while an async input was read): fail before
+    // encoding, which would hold the handles of the items' shared objects.
+    if (signal?.aborted) return job.start([]);
     const size = chunksize ?? defaultChunksize(n, this.#processes);
     if (flags & FLAG_STAR) checkArgLists(what, items, 0);
     flags |= core.encodeItems(what, items, "item", 0, false);

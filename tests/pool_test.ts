@@ -4,10 +4,11 @@ import {
   CancelledError,
   Pool,
   RemoteError,
+  SharedMemory,
   TimeoutError,
   WorkerCrashedError,
 } from "@denomp/multiprocessing";
-import { isPidAlive } from "../dist/lib/_internal.js";
+import { arenaStats, isPidAlive } from "../dist/lib/_internal.js";
 import * as t from "./fixtures/pool_targets.ts";
 import {
   runFixture,
@@ -509,6 +510,41 @@ Deno.test("Pool.apply() with an aborted signal rejects with its reason and runs 
     (e) => e === reason,
   );
   assert.equal(await pool.apply(t.bump, [counter]), 1);
+});
+
+Deno.test("Pool: a call with an already-aborted signal holds none of its arguments' shared objects", async () => {
+  const before = arenaStats();
+  await using pool = new Pool({ processes: 1, module });
+  const shm = new SharedMemory({ create: true, size: 8 });
+  const reason = new Error("already");
+  const signal = AbortSignal.abort(reason);
+  const is = (e: unknown) => e === reason;
+  await assert.rejects(pool.apply(t.identity, [shm], { signal }), is);
+  await assert.rejects(
+    pool.applyAsync(t.identity, [shm], { signal }).get(),
+    is,
+  );
+  await assert.rejects(pool.map(t.identity, [shm, shm], { signal }), is);
+  await assert.rejects(pool.starmap(t.identity, [[shm]], { signal }), is);
+  await assert.rejects(
+    pool.mapAsync(t.identity, [shm], { signal, chunksize: 1 }).get(),
+    is,
+  );
+  // Aborted while an async input is read.
+  const controller = new AbortController();
+  async function* input() {
+    yield shm;
+    controller.abort(reason);
+  }
+  await assert.rejects(
+    pool.mapAsync(t.identity, input(), { signal: controller.signal }).get(),
+    is,
+  );
+  shm.unlink();
+  shm.close();
+  // Nothing held the block: it went with its creator's handle.
+  assert.deepEqual(arenaStats(), before);
+  assert.equal(await pool.apply(t.square, [3]), 9);
 });
 
 Deno.test("Pool.close() refuses new tasks; join() waits for the given ones", async () => {
