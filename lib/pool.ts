@@ -514,7 +514,10 @@ export class Pool {
    * its result. If the input itself throws, the results of the items read
    * before are yielded first, then the loop throws the input's error; as in
    * CPython, a chunk the input failed in the middle of is not run (with
-   * `chunksize` 1, every item read before the failure gets its result).
+   * `chunksize` 1, every item read before the failure gets its result). An
+   * item that cannot be sent to a worker counts as such a failure: the
+   * input is read no further, and the loop throws a `TypeError` naming the
+   * item by its index.
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -1024,11 +1027,16 @@ async function* imapGenerator(
   let wake: (() => void) | null = null;
   let nextSeq = 0;
   let nextOut = 0;
+  // Items read (and queued) so far: names an item that fails to encode.
+  let read = 0;
+  // No more reading: the input ended, threw, or gave an item that cannot be
+  // encoded (then `ended` stays false, and the input is closed at the end).
   let exhausted = false;
-  // Set when the input itself throws. As CPython does, every chunk read in
-  // full before that still runs and is yielded first; the chunk being filled
-  // is dropped, and the error comes in its place (after every result, for
-  // imapUnordered).
+  let ended = false;
+  // Set when the input itself throws, or gives an item that cannot be
+  // encoded. As CPython does, every chunk read in full before that still
+  // runs and is yielded first; the chunk being filled is dropped, and the
+  // error comes in its place (after every result, for imapUnordered).
   let inputError: { error: unknown } | null = null;
   const owner: ChunkOwner = {
     chunkDone(chunk, values, offset) {
@@ -1066,19 +1074,27 @@ async function* imapGenerator(
               : await (iterator as AsyncIterator<unknown>).next();
           } catch (error) {
             inputError = { error };
-            exhausted = true;
+            exhausted = ended = true;
             slice.length = 0;
             break;
           }
           if (step.done) {
-            exhausted = true;
+            exhausted = ended = true;
             break;
           }
           slice.push(step.value);
         }
         if (aborted) throw signal!.reason;
         if (slice.length === 0) break;
-        const flags = core.encodeItems(what, slice, "item");
+        let flags: number;
+        try {
+          flags = core.encodeItems(what, slice, "item", read);
+        } catch (error) {
+          inputError = { error };
+          exhausted = true;
+          break;
+        }
+        read += slice.length;
         const chunk: Chunk = {
           fn: fnId,
           flags,
@@ -1115,7 +1131,7 @@ async function* imapGenerator(
   } finally {
     signal?.removeEventListener("abort", onAbort);
     for (const chunk of live) core.cancel(chunk);
-    if (!exhausted) {
+    if (!ended) {
       try {
         await iterator.return?.();
       } catch {

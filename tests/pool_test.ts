@@ -226,6 +226,43 @@ Deno.test("Pool.imapUnordered() yields every result before a failing input, then
   assert.deepEqual(await pool.map(t.square, [4]), [16]);
 });
 
+Deno.test("Pool.imap() and imapUnordered() yield the results before an item that cannot be sent, then throw an error naming it (CPython's imap)", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  const bad = () => 4;
+  // [chunksize, results yielded first]: the chunk holding the bad item is
+  // not run, as in CPython.
+  const cases: [number, number[]][] = [[1, [1, 2, 3]], [2, [1, 2]], [4, []]];
+  for (const ordered of [true, false]) {
+    const what = ordered ? "imap" : "imapUnordered";
+    for (const [chunksize, before] of cases) {
+      let closed = false;
+      function* input() {
+        try {
+          yield* [1, 2, 3, bad, 5, 6];
+        } finally {
+          closed = true;
+        }
+      }
+      const it = ordered
+        ? pool.imap(t.identity, input(), { chunksize })
+        : pool.imapUnordered(t.identity, input(), { chunksize });
+      const out = await drain(it);
+      assert.deepEqual(out.values.sort(), before, `${what} ${chunksize}`);
+      assert.ok(out.error instanceof TypeError, String(out.error));
+      assert.equal(
+        (out.error as Error).message,
+        `Cannot ${what}: item 3 of type function cannot be sent to a worker`,
+      );
+      // The input was read no further, and closed.
+      assert.equal(closed, true);
+    }
+  }
+  assert.deepEqual(await drain(pool.imap(t.square, [1, 2])), {
+    values: [1, 4],
+    error: null,
+  });
+});
+
 Deno.test("Pool.map() and starmap() reject with a failing input's error; the pool stays usable (CPython's test_map_handle_iterable_exception)", async () => {
   await using pool = new Pool({ processes: 2, module });
   for (const gen of [throwingGenerator, throwingAsyncGenerator]) {
