@@ -73,6 +73,43 @@ Deno.test("encode() and decode() round-trip what JSON cannot carry", () => {
   assert.equal(view.getUint8(1), 5);
 });
 
+Deno.test("encode() and decode() keep strings with lone surrogates exact, as JSON does", () => {
+  const odd = [
+    "\ud800",
+    "a\udc00b",
+    "é\ud83d",
+    "x".repeat(100) + "\udfff",
+    "\ud800".repeat(20_000) + "y",
+  ];
+  for (const text of odd) {
+    assert.equal(text.isWellFormed(), false);
+    assert.equal(roundTrip(text), text);
+    // In the rich format: an array with undefined, Map keys and values,
+    // object keys, Set items, an Error's name and message.
+    const rich = roundTrip([text, undefined]);
+    assert.equal(rich[0], text);
+    assert.deepEqual(
+      [...roundTrip(new Map([[text, text]]))],
+      [[text, text]],
+    );
+    assert.deepEqual(Object.keys(roundTrip({ [text]: undefined })), [text]);
+    assert.deepEqual([...roundTrip(new Set([text]))], [text]);
+    const error = new RangeError(text);
+    error.name = text;
+    const back = roundTrip(error);
+    assert.equal(back.message, text);
+    assert.equal(back.name, text);
+    // In the JSON format.
+    assert.deepEqual(roundTrip({ a: text, [text]: [text] }), {
+      a: text,
+      [text]: [text],
+    });
+  }
+  // Well-formed strings still take the UTF-8 paths.
+  assert.equal(roundTrip("🦕"), "🦕");
+  assert.deepEqual(roundTrip(["🦕", undefined]), ["🦕", undefined]);
+});
+
 Deno.test("encode() copies bytes, and decode() never aliases its input", () => {
   const source = new Uint8Array([1, 2, 3]);
   const bytes = encode(source);

@@ -99,6 +99,27 @@ Deno.test("Queue.put() rejects a value it cannot encode and enqueues nothing", a
   assert.throws(() => q.getNowait(), QueueEmptyError);
 });
 
+Deno.test("Queue keeps strings with lone surrogates exact, in this thread and from a Process", async () => {
+  const text = "a\ud800b";
+  const values: unknown[] = [
+    text,
+    [text, undefined],
+    new Map([[text, 1]]),
+    { [text]: text },
+    "\udc00".repeat(5000),
+  ];
+  const q = new Queue<unknown>();
+  for (const value of values) {
+    q.putSync(value);
+    assert.deepEqual(q.getSync(), value);
+  }
+  const p = await start("putOne", [q, [text, undefined]]);
+  assert.deepEqual(await q.get(), [text, undefined]);
+  await p.join();
+  assert.equal(p.exitcode, 0);
+  q.close();
+});
+
 Deno.test("Queue waits reject bad timeouts, signals and options", async () => {
   const q = new Queue();
   await assert.rejects(q.get({ timeout: -1 }), {

@@ -209,8 +209,16 @@ export function encodeScratch(value: unknown, what: string): Uint8Array {
     }
     case "string": {
       const length = encodeString(value, 1);
-      scratch[0] = TAG_STRING;
-      return scratch.subarray(0, 1 + length);
+      if (length >= 0) {
+        scratch[0] = TAG_STRING;
+        return scratch.subarray(0, 1 + length);
+      }
+      // A lone surrogate, which UTF-8 cannot carry: the rich format keeps
+      // the UTF-16 code units.
+      const writer: Writer = { offset: 1 };
+      scratch[0] = TAG_RICH;
+      writeNode(writer, value);
+      return scratch.subarray(0, writer.offset);
     }
     case "boolean":
       scratch[0] = value ? TAG_TRUE : TAG_FALSE;
@@ -260,7 +268,11 @@ function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Writes a string's UTF-8 at `offset` of the scratch buffer; returns bytes. */
+/**
+ * Writes a string's UTF-8 at `offset` of the scratch buffer; returns bytes,
+ * or -1 (writing nothing) when the string holds a lone surrogate, which
+ * UTF-8 would change to U+FFFD.
+ */
 function encodeString(text: string, offset: number): number {
   const length = text.length;
   // Short ASCII strings are the common message: a plain loop beats a call
@@ -275,6 +287,7 @@ function encodeString(text: string, offset: number): number {
     }
     if (i === length) return length;
   }
+  if (!text.isWellFormed()) return -1;
   ensure(offset + length * 3);
   return encoder.encodeInto(text, scratch.subarray(offset)).written;
 }
@@ -440,13 +453,27 @@ function writeU32(w: Writer, n: number): void {
   w.offset += 4;
 }
 
+/** Set in a string's length prefix when UTF-16 code units follow. */
+const UTF16_FLAG = 0x8000_0000;
+
 function writeString(w: Writer, text: string): void {
   // Length prefix first, then the bytes; the prefix is patched afterwards.
   const at = w.offset;
   ensure(at + 4);
   const length = encodeString(text, at + 4);
-  scratchView.setUint32(at, length, true);
-  w.offset = at + 4 + length;
+  if (length >= 0) {
+    scratchView.setUint32(at, length, true);
+    w.offset = at + 4 + length;
+    return;
+  }
+  // A lone surrogate: the UTF-16 code units, as they are.
+  const units = text.length;
+  ensure(at + 4 + units * 2);
+  scratchView.setUint32(at, UTF16_FLAG | units, true);
+  for (let i = 0; i < units; i++) {
+    scratchView.setUint16(at + 4 + i * 2, text.charCodeAt(i), true);
+  }
+  w.offset = at + 4 + units * 2;
 }
 
 function writeBytes(w: Writer, bytes: Uint8Array): void {
@@ -566,6 +593,19 @@ function readU32(r: Reader): number {
 
 function readString(r: Reader): string {
   const length = readU32(r);
+  if (length & UTF16_FLAG) {
+    const units = length ^ UTF16_FLAG;
+    const codes = new Array<number>(units);
+    for (let i = 0; i < units; i++) {
+      codes[i] = r.view.getUint16(r.offset + i * 2, true);
+    }
+    r.offset += units * 2;
+    let text = "";
+    for (let i = 0; i < units; i += 8192) {
+      text += String.fromCharCode(...codes.slice(i, i + 8192));
+    }
+    return text;
+  }
   const text = decodeString(r.bytes, r.offset, r.offset + length);
   r.offset += length;
   return text;
