@@ -215,7 +215,9 @@ export class ShareableList {
    * @param options The block's name.
    * @throws {TypeError} When an item has a type the list cannot hold, or
    *   an option has the wrong type.
-   * @throws {RangeError} When a `bigint` does not fit 64 bits.
+   * @throws {RangeError} When a `bigint` does not fit 64 bits, or the
+   *   block attached to does not hold a list (too small for the header it
+   *   has); the handle attached is closed again.
    * @throws {Deno.errors.NotFound} When attaching to an unknown name.
    * @throws {Deno.errors.AlreadyExists} When creating a name that exists.
    */
@@ -251,13 +253,18 @@ export class ShareableList {
     }
     const buf = this.shm.buf;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let header: { length: number; offsets: number[] };
+    try {
+      header = readHeader(view, this.shm.name);
+    } catch (error) {
+      // Nobody else holds this handle: do not keep the block alive.
+      this.shm.close();
+      throw error;
+    }
     this.#view = view;
     this.#u8 = buf;
-    this.#length = Number(view.getBigInt64(0, true));
-    this.#offsets = [];
-    for (let i = 0; i <= this.#length; i++) {
-      this.#offsets.push(Number(view.getBigInt64(8 + i * 8, true)));
-    }
+    this.#length = header.length;
+    this.#offsets = header.offsets;
     this.#dataAt = (this.#length + 2) * 8;
     this.#formatsAt = this.#dataAt + this.#offsets[this.#length]!;
     this.#codesAt = this.#formatsAt + this.#length * 8;
@@ -584,6 +591,42 @@ function writeItem(
   // A bool or None: pad bytes, then the flag byte.
   for (let i = 0; i < ALIGN; i++) view.setUint8(at + i, 0);
   if (packed.format === FORMAT_BOOL) view.setUint8(at + 7, value ? 1 : 0);
+}
+
+/**
+ * Reads a list's header (its length and slot offsets), checking that the
+ * header and the slots, formats and codes it describes fit the block.
+ */
+function readHeader(
+  view: DataView,
+  name: string,
+): { length: number; offsets: number[] } {
+  const size = view.byteLength;
+  const fail = (reason: string) =>
+    new RangeError(
+      `Cannot attach shareable list: block ${
+        JSON.stringify(name)
+      } of ${size} bytes does not hold one, ${reason}`,
+    );
+  // The smallest list (an empty one) is its length and one offset.
+  if (size < 16) throw fail("too small for a list's header");
+  const length = Number(view.getBigInt64(0, true));
+  if (length < 0 || (length + 2) * 8 > size) {
+    throw fail(`its header gives a length of ${length}`);
+  }
+  const offsets: number[] = [];
+  for (let i = 0; i <= length; i++) {
+    const offset = Number(view.getBigInt64(8 + i * 8, true));
+    if (offset < (offsets[i - 1] ?? 0)) {
+      throw fail(`its header gives slot offset ${offset} for item ${i}`);
+    }
+    offsets.push(offset);
+  }
+  const end = (length + 2) * 8 + offsets[length]! + length * 9;
+  if (end > size) {
+    throw fail(`its header describes ${end} bytes`);
+  }
+  return { length, offsets };
 }
 
 function create(

@@ -5,7 +5,9 @@ import {
   Queue,
   type ShareableItem,
   ShareableList,
+  SharedMemory,
 } from "@denomp/multiprocessing";
+import { arenaStats } from "../dist/lib/_internal.js";
 import { sharedInts as flags, untilAtLeast as until } from "./_util.ts";
 
 const module = new URL("./fixtures/shm_targets.ts", import.meta.url);
@@ -229,6 +231,41 @@ Deno.test("ShareableList() rejects what it cannot hold, and unknown names", () =
     () => new ShareableList(null, { name: "no_such_list" }),
     Deno.errors.NotFound,
   );
+});
+
+Deno.test("ShareableList() over a block that does not hold a list throws a RangeError naming it and keeps no handle", () => {
+  const before = arenaStats();
+  // [block size, header words written, what the error says]
+  const cases: [number, bigint[], string][] = [
+    [4, [], "too small for a list's header"],
+    [16, [1000n], "its header gives a length of 1000"],
+    [24, [-1n], "its header gives a length of -1"],
+    [32, [1n, 0n, 64n], "its header describes 97 bytes"],
+    [40, [2n, 0n, 8n, 4n], "its header gives slot offset 4 for item 2"],
+  ];
+  for (const [size, words, reason] of cases) {
+    const name = `sl_bad_${crypto.randomUUID().slice(0, 8)}`;
+    const shm = new SharedMemory({ create: true, size, name });
+    const view = new DataView(shm.buf.buffer, shm.buf.byteOffset, size);
+    words.forEach((word, i) => view.setBigInt64(i * 8, word, true));
+    assert.throws(() => new ShareableList(null, { name }), {
+      name: "RangeError",
+      message:
+        `Cannot attach shareable list: block "${name}" of ${size} bytes does not hold one, ${reason}`,
+    });
+    shm.close();
+    shm.unlink();
+    // The failed attach held nothing: the block went with its creator.
+    assert.deepEqual(arenaStats(), before);
+    assert.throws(() => new SharedMemory({ name }), Deno.errors.NotFound);
+  }
+  // An empty list's block is the smallest that holds one.
+  const empty = new ShareableList([]);
+  const again = new ShareableList(null, { name: empty.shm.name });
+  assert.equal(again.length, 0);
+  again.shm.close();
+  release(empty);
+  assert.deepEqual(arenaStats(), before);
 });
 
 // CPython's test_shared_memory_ShareableList_pickling: the list crosses into
