@@ -40,8 +40,9 @@ import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.ts";
 export interface QueueOptions {
   /**
    * Most items the queue holds; `put` waits (and `putNowait` throws
-   * `QueueFullError`) while it is full. `0` means no limit on the count, as
-   * Python's `maxsize <= 0`; the byte `capacity` still applies.
+   * `QueueFullError`) while it is full. `0` or less means no limit on the
+   * count, as Python's `maxsize <= 0` (`maxsize` then reads `0`); the byte
+   * `capacity` still applies.
    *
    * @default {0}
    */

@@ -36,12 +36,13 @@ Deno.test("Queue() rejects bad options", () => {
     name: "TypeError",
     message: 'Cannot create queue: maxsize must be a number, received "1"',
   });
-  assert.throws(() => new Queue({ maxsize: -1 }), {
+  assert.throws(() => new Queue({ maxsize: 1.5 }), {
     name: "RangeError",
     message:
-      "Cannot create queue: maxsize must be a non-negative integer, received -1",
+      "Cannot create queue: maxsize must be an integer up to 1073741823, received 1.5",
   });
-  assert.throws(() => new Queue({ maxsize: 1.5 }), RangeError);
+  assert.throws(() => new Queue({ maxsize: 2 ** 30 }), RangeError);
+  assert.throws(() => new Queue({ maxsize: -Infinity }), RangeError);
   assert.throws(() => new Queue({ capacity: true as never }), TypeError);
   assert.throws(() => new Queue({ capacity: 63 }), {
     name: "RangeError",
@@ -50,7 +51,26 @@ Deno.test("Queue() rejects bad options", () => {
   });
   assert.throws(() => new Queue({ capacity: 2 ** 31 }), RangeError);
   assert.throws(() => new SimpleQueue({ capacity: 1 }), RangeError);
-  assert.throws(() => new JoinableQueue({ maxsize: -2 }), RangeError);
+  assert.throws(() => new JoinableQueue({ maxsize: 0.5 }), RangeError);
+});
+
+Deno.test("Queue({ maxsize }) of 0 or less means no limit on the count, as Python's", () => {
+  for (const maxsize of [0, -0, -1, -(2 ** 40)]) {
+    for (
+      const q of [
+        new Queue<number>({ maxsize }),
+        new JoinableQueue<number>({ maxsize }),
+      ]
+    ) {
+      assert.equal(q.maxsize, 0);
+      // Any count goes in at once: there is no bound.
+      for (let i = 0; i < 5; i++) q.putNowait(i);
+      assert.equal(q.full(), false);
+      assert.equal(q.qsize(), 5);
+      for (let i = 0; i < 5; i++) assert.equal(q.getNowait(), i);
+      q.close();
+    }
+  }
 });
 
 Deno.test("Queue has documented defaults", () => {

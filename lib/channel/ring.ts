@@ -1290,13 +1290,14 @@ export function createQueueRing(options: unknown, joinable: boolean): Ring {
       }`,
     );
   }
-  if (!Number.isInteger(maxsize) || maxsize < 0 || maxsize > 0x3fffffff) {
+  if (!Number.isInteger(maxsize) || maxsize > 0x3fffffff) {
     throw new RangeError(
-      `Cannot create queue: maxsize must be a non-negative integer, received ${maxsize}`,
+      `Cannot create queue: maxsize must be an integer up to ${0x3fffffff}, received ${maxsize}`,
     );
   }
   checkCapacity("Cannot create queue", capacity);
-  return Ring.create(capacity, maxsize, joinable);
+  // As Python's, maxsize <= 0 means no limit on the count.
+  return Ring.create(capacity, maxsize <= 0 ? 0 : maxsize, joinable);
 }
 
 /**
