@@ -48,26 +48,32 @@ import { onSelfFinish } from "./process/wire.ts";
 
 // ---- counted handles of this thread ----
 
-/** A handle counted in shared memory, given back exactly once. */
-export interface Count {
-  /** Gives the count back (idempotent). */
-  close(): void;
-}
-
 const live = new Set<Count>();
 
 /**
- * Remembers a count held by this thread's Process, so that it is given
- * back when the Process ends normally. (The main program never ends while
- * it runs: its counts are not remembered.)
+ * A handle counted in shared memory (a Queue's or Pipe end's in its
+ * {@linkcode HandleTable}, a SharedMemory block's among its holders), given
+ * back exactly once: by `close()`, or when this thread's Process ends
+ * normally. (The main program never ends while it runs: its counts are not
+ * remembered.)
  */
-export function trackCount(count: Count): void {
-  if (isWorkerThread) live.add(count);
-}
+export class Count {
+  #release: (() => void) | null;
 
-/** Forgets a count that has been given back. */
-export function untrackCount(count: Count): void {
-  live.delete(count);
+  /** Remembers a handle already counted; `release` gives the count back. */
+  constructor(release: () => void) {
+    this.#release = release;
+    if (isWorkerThread) live.add(this);
+  }
+
+  /** Gives the count back (idempotent). */
+  close(): void {
+    const release = this.#release;
+    if (release === null) return;
+    this.#release = null;
+    live.delete(this);
+    release();
+  }
 }
 
 // A Process that ends closes its handles: readers of what it wrote wake now
@@ -348,27 +354,9 @@ export class HandleTable {
   #reaped = 0;
 }
 
-/** One handle counted in a {@linkcode HandleTable}. */
-export class TableCount implements Count {
-  readonly #table: HandleTable;
-  readonly #pid: number;
-  readonly #role: number;
-  #open = true;
-
-  /** Remembers a handle already counted in `table` for `pid`. */
-  constructor(table: HandleTable, pid: number, role: number) {
-    this.#table = table;
-    this.#pid = pid;
-    this.#role = role;
-    trackCount(this);
-  }
-
-  close(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    untrackCount(this);
-    this.#table.close(this.#pid, this.#role);
-  }
+/** One handle counted in a {@linkcode HandleTable} for `pid`. */
+function tableCount(table: HandleTable, pid: number, role: number): Count {
+  return new Count(() => table.close(pid, role));
 }
 
 /**
@@ -399,7 +387,7 @@ export class Handle {
     if (!table.open(pid, role)) {
       throw new Error("Cannot open handle: the table is already closed");
     }
-    return new Handle(table, role, new TableCount(table, pid, role), true);
+    return new Handle(table, role, tableCount(table, pid, role), true);
   }
 
   /** The handle a descriptor grants, on the receiving thread. */
@@ -410,7 +398,7 @@ export class Handle {
   ): Handle {
     if (grant.mode === "closed") return new Handle(table, role, null, false);
     if (grant.mode === "lent") return new Handle(table, role, null, true);
-    const count = new TableCount(table, grant.pid, role);
+    const count = tableCount(table, grant.pid, role);
     return new Handle(table, role, count, true);
   }
 
@@ -434,7 +422,7 @@ export class Handle {
       (pid) => table.open(pid, role),
       () => {
         const pid = selfProcess().pid;
-        return table.open(pid, role) ? new TableCount(table, pid, role) : null;
+        return table.open(pid, role) ? tableCount(table, pid, role) : null;
       },
     );
   }

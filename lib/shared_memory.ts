@@ -9,7 +9,7 @@
  */
 
 import { assertLive, selfProcess } from "./_context.ts";
-import { grantHandle, type HandleGrant } from "./_handles.ts";
+import { type Count, grantHandle, type HandleGrant } from "./_handles.ts";
 import {
   registerShareable,
   SHARE,
@@ -20,7 +20,7 @@ import {
   arenaBuffer,
   attachBlock,
   type Block,
-  BlockCount,
+  blockCount,
   createBlock,
   isLinked,
   openBlock,
@@ -156,7 +156,7 @@ function checkName(what: string, name: unknown): string {
 export class SharedMemory {
   readonly #block: Block;
   #buf: Uint8Array | null;
-  #count: BlockCount | null;
+  #count: Count | null;
 
   /**
    * Creates a block, or attaches to an existing one by name.
@@ -177,7 +177,7 @@ export class SharedMemory {
     if (data !== null) {
       this.#block = data.block;
       const { mode, pid } = data.grant;
-      this.#count = mode === "owned" ? new BlockCount(data.block, pid) : null;
+      this.#count = mode === "owned" ? blockCount(data.block, pid) : null;
       this.#buf = mode === "closed" ? null : view(data.block);
       return;
     }
@@ -229,7 +229,7 @@ export class SharedMemory {
     this.#block = create
       ? createBlock(bare, size, nameBytes)
       : attachBlock(bare!, nameBytes(bare!));
-    this.#count = new BlockCount(this.#block, selfProcess().pid);
+    this.#count = blockCount(this.#block, selfProcess().pid);
     this.#buf = view(this.#block);
   }
 
@@ -334,7 +334,7 @@ export class SharedMemory {
       (pid) => openBlock(block, pid),
       () => {
         const pid = selfProcess().pid;
-        return openBlock(block, pid) ? new BlockCount(block, pid) : null;
+        return openBlock(block, pid) ? blockCount(block, pid) : null;
       },
     );
     if (context !== undefined && grant.mode === "closed") {

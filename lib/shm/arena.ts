@@ -34,7 +34,7 @@
 
 import { isPidAlive, processTable, selfProcess } from "../_context.ts";
 import { TABLE_DEATHS } from "../_layout.ts";
-import { type Count, trackCount, untrackCount } from "../_handles.ts";
+import { Count } from "../_handles.ts";
 import { lockShort, unlockShort } from "../_short_lock.ts";
 import {
   ARENA_BASE,
@@ -537,21 +537,6 @@ function randomName(): string {
 }
 
 /** One handle of a block, counted for a pid. */
-export class BlockCount implements Count {
-  readonly #block: Block;
-  readonly #pid: number;
-  #open = true;
-
-  constructor(block: Block, pid: number) {
-    this.#block = block;
-    this.#pid = pid;
-    trackCount(this);
-  }
-
-  close(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    untrackCount(this);
-    closeBlock(this.#block, this.#pid);
-  }
+export function blockCount(block: Block, pid: number): Count {
+  return new Count(() => closeBlock(block, pid));
 }
