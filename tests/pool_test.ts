@@ -236,16 +236,16 @@ Deno.test("Pool.imap() and imapUnordered() yield the results before an item that
     const what = ordered ? "imap" : "imapUnordered";
     for (const [chunksize, before] of cases) {
       let closed = false;
-      function* input() {
+      const input = (function* () {
         try {
           yield* [1, 2, 3, bad, 5, 6];
         } finally {
           closed = true;
         }
-      }
+      })();
       const it = ordered
-        ? pool.imap(t.identity, input(), { chunksize })
-        : pool.imapUnordered(t.identity, input(), { chunksize });
+        ? pool.imap(t.identity, input, { chunksize })
+        : pool.imapUnordered(t.identity, input, { chunksize });
       const out = await drain(it);
       assert.deepEqual(out.values.sort(), before, `${what} ${chunksize}`);
       assert.ok(out.error instanceof TypeError, String(out.error));
