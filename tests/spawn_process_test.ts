@@ -116,6 +116,25 @@ Deno.test("currentProcess() and parentProcess() inside a spawned child", async (
   assert.deepEqual(seen.args, Deno.args);
 });
 
+Deno.test("Process (spawn) that leaves a grandchild behind is reported ended when it exits", async () => {
+  await using manager = await Manager.start({ address: TCP });
+  const out = await manager.queue();
+  await using p = spawned(t.leaveGrandchild, [out]);
+  await p.start();
+  const grandchild = await out.get() as number;
+  try {
+    // The grandchild holds the child's stderr pipe open for 30 s: join()
+    // must not wait for it (the bound is only there to fail, not hang).
+    await p.join({ timeout: 15_000 });
+    assert.equal(p.exitcode, 0);
+    assert.equal(p.isAlive(), false);
+    assert.equal(osPidAlive(grandchild), true);
+  } finally {
+    Deno.kill(grandchild, "SIGKILL");
+    await untilOsPidsGone([grandchild]);
+  }
+});
+
 Deno.test("Process (spawn) arguments cross by copy through the codec", async () => {
   await using manager = await Manager.start({ address: TCP });
   const out = await manager.queue();

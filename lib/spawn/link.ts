@@ -26,6 +26,13 @@ export interface ChildLinkEvents {
 /** Grace period before a child that was asked to end is killed. */
 const STOP_GRACE_MS = 2000;
 
+/**
+ * How long a child's stderr is still read after it exited: a grandchild
+ * that inherited the pipe keeps it open, and must not keep the child
+ * "alive".
+ */
+const EXIT_DRAIN_MS = 150;
+
 /** One spawned child, seen from its parent. */
 export class ChildLink {
   /** The child's OS pid. */
@@ -69,17 +76,25 @@ export class ChildLink {
       (bytes) => events.message(decode(bytes)),
       copyToStderr,
     );
+    const reader = child.stderr.getReader();
     const drained = (async () => {
       try {
-        for await (const chunk of child.stderr) demux.push(chunk);
+        while (true) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          demux.push(value);
+        }
       } catch {
-        // The pipe broke: the child is gone.
+        // The pipe broke, or was cancelled after the child's exit.
       }
       demux.end();
     })();
     this.exited = (async () => {
       const status = await child.status;
-      await drained;
+      // The child's messages are in the pipe already; a grandchild it left
+      // behind may hold the pipe open for long, so it is drained only for a
+      // short while before its exit is reported.
+      await drainWithin(drained, reader, EXIT_DRAIN_MS, this.#ref);
       this.#gone = true;
       if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
       this.#closeStdin();
@@ -150,6 +165,31 @@ export class ChildLink {
     if (this.#closed) return;
     this.#closed = true;
     this.#writer.close().catch(() => {});
+  }
+}
+
+/**
+ * Waits for `drained` (the stderr reader's end) at most `ms`, then cancels
+ * the reader so that it ends. `keepAlive: false` lets the program exit
+ * meanwhile.
+ */
+async function drainWithin(
+  drained: Promise<void>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+  keepAlive: boolean,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    // An unref'd child's end does not keep the program up either.
+    if (!keepAlive) Deno.unrefTimer(timer);
+  });
+  const finished = await Promise.race([drained.then(() => true), late]);
+  clearTimeout(timer);
+  if (finished !== true) {
+    reader.cancel().catch(() => {});
+    await drained;
   }
 }
 
