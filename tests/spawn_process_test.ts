@@ -214,14 +214,21 @@ Deno.test("Process.start() (spawn) refuses permissions this program does not hol
     assert.throws(() => p.start(), Deno.errors.NotCapable);
     assert.equal(p.isAlive(), false);
   }
-  assert.throws(
-    () => spawned("noop", [], { permissions: { bogus: true } }).start(),
-    /unknown key "bogus"/,
-  );
-  assert.throws(
-    () => spawned("noop", [], { permissions: { read: 3 } }).start(),
-    TypeError,
-  );
+});
+
+Deno.test("Process (spawn) constructor refuses a badly shaped permissions with a TypeError", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ bogus: true }, /unknown key "bogus"/],
+    [{ read: 3 }, /permissions\.read must be "inherit", a boolean or an array/],
+    [{ write: [1] }, /permissions\.write must list strings or URLs/],
+    [{ sys: "all" }, /permissions\.sys must be/],
+  ];
+  for (const [permissions, message] of bad) {
+    assert.throws(
+      () => spawned("noop", [], { permissions }),
+      (e) => e instanceof TypeError && message.test(e.message),
+    );
+  }
 });
 
 Deno.test("Process (spawn) options are checked", () => {
