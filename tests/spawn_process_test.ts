@@ -335,6 +335,23 @@ Deno.test("Process and Pool (spawn) without --allow-run fail with NotCapable nam
   }
 });
 
+Deno.test("Process (spawn) without read access to the toolkit fails at start with NotCapable naming the flag; pid does not wait", async () => {
+  const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
+    "--allow-run",
+  ], ["noread"]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 2, stdout);
+  const dist = new URL("../dist/", import.meta.url).pathname;
+  assert.equal(
+    lines[0]!.startsWith("NotCapable: Cannot start process: "),
+    true,
+    lines[0],
+  );
+  assert.equal(lines[0]!.endsWith(`--allow-read=${dist}`), true, lines[0]);
+  assert.equal(lines[1], "pid null exitcode null");
+});
+
 Deno.test("a Process or Pool created inside a Process without module defaults to the program's main module", async () => {
   const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
     "--allow-read=.",
