@@ -176,6 +176,26 @@ Deno.test("Process.start() (spawn) refuses shared-memory objects with a TypeErro
   assert.deepEqual(activeChildren(), []);
 });
 
+Deno.test("Process.start() (spawn): the copy the SharedArrayBuffer refusal suggests crosses", async () => {
+  const sab = new SharedArrayBuffer(4);
+  new Uint8Array(sab).set([1, 2, 3, 4]);
+  const refused = spawned("noop", [sab]);
+  assert.throws(() => refused.start(), (error: Error) => {
+    assert.ok(error instanceof TypeError, String(error));
+    assert.match(error.message, /new Uint8Array\(sab\)\.slice\(\)/);
+    return true;
+  });
+  // The advice works, where sab.slice() (shared memory again) does not.
+  assert.throws(() => spawned("noop", [sab.slice(0)]).start(), TypeError);
+  await using manager = await Manager.start({ address: TCP });
+  const out = await manager.queue();
+  await using p = spawned(t.echo, [out, new Uint8Array(sab).slice()]);
+  await p.start();
+  assert.deepEqual(await out.get(), new Uint8Array([1, 2, 3, 4]));
+  await p.join();
+  assert.equal(p.exitcode, 0);
+});
+
 Deno.test("Process.start() (spawn) rejects a target that is not exported; exit code 1", async () => {
   await using p = spawned("notThere");
   await assert.rejects(p.start(), TypeError);
