@@ -9,7 +9,7 @@ import { type ByteLink, FrameWriter } from "../net/frame.ts";
 import { encodeScratch } from "../channel/codec.ts";
 import { type ChildCommandLine, spawnDeno } from "./launch.ts";
 import { unwatchChild, watchChild } from "./reaper.ts";
-import { StderrDemux } from "./wire.ts";
+import { StderrDemux, writeAllStderr } from "./wire.ts";
 
 /** How a child's link reports. */
 export interface ChildLinkEvents {
@@ -202,10 +202,7 @@ export function exitCode(status: Deno.CommandStatus): number {
 
 function copyToStderr(bytes: Uint8Array): void {
   try {
-    let off = 0;
-    while (off < bytes.length) {
-      off += Deno.stderr.writeSync(bytes.subarray(off));
-    }
+    writeAllStderr(bytes);
   } catch {
     // Our own stderr is closed: nowhere to copy to.
   }
