@@ -172,6 +172,39 @@ function inherited(name: Name, needed: NeededGrants): Grant | null {
   return list.length > 0 ? [...new Set(list)] : null;
 }
 
+/** Whether a list entry of permission `name` may be a URL. */
+function takesUrls(name: Name): boolean {
+  return name === "read" || name === "write" || name === "run" ||
+    name === "ffi";
+}
+
+/** Checks one permission's value has a shape Deno takes. */
+function checkValue(what: string, name: Name, value: unknown): void {
+  if (
+    value === undefined || value === "inherit" || typeof value === "boolean"
+  ) {
+    return;
+  }
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `${what}: permissions.${name} must be "inherit", a boolean or an array, received ${
+        describe(value)
+      }`,
+    );
+  }
+  for (const item of value) {
+    if (
+      typeof item !== "string" && !(takesUrls(name) && item instanceof URL)
+    ) {
+      throw new TypeError(
+        `${what}: permissions.${name} must list strings${
+          takesUrls(name) ? " or URLs" : ""
+        }, received ${describe(item)}`,
+      );
+    }
+  }
+}
+
 function explicit(what: string, name: Name, value: unknown): Grant | null {
   if (value === undefined || value === false) return null;
   if (value === true) {
@@ -182,25 +215,9 @@ function explicit(what: string, name: Name, value: unknown): Grant | null {
     }
     return true;
   }
-  if (!Array.isArray(value)) {
-    throw new TypeError(
-      `${what}: permissions.${name} must be "inherit", a boolean or an array, received ${
-        describe(value)
-      }`,
-    );
-  }
+  // checkPermissions has checked the shape: a list of strings (and URLs).
   const list: string[] = [];
-  for (const item of value) {
-    if (typeof item !== "string" && !(item instanceof URL)) {
-      throw new TypeError(
-        `${what}: permissions.${name} must list strings${
-          name === "read" || name === "write" || name === "run" ||
-            name === "ffi"
-            ? " or URLs"
-            : ""
-        }, received ${describe(item)}`,
-      );
-    }
+  for (const item of value as (string | URL)[]) {
     const entry = pathOf(item);
     if (entry.includes(",")) {
       throw new TypeError(
@@ -222,22 +239,37 @@ function explicit(what: string, name: Name, value: unknown): Grant | null {
 }
 
 /**
- * Checks a `permissions` option's form: `"inherit"`, `"none"`, an object,
- * or `undefined` (its keys are checked where flags are made).
+ * Checks a `permissions` option's shape: `"inherit"`, `"none"`, `undefined`
+ * or an object whose keys are permission names, each `"inherit"`, a
+ * boolean, or a list of strings (and URLs for paths). Whether this program
+ * holds what it asks for is checked when a child starts.
  *
  * @throws {TypeError} For anything else.
  */
 export function checkPermissions(what: string, permissions: unknown): void {
   if (
-    permissions !== undefined && permissions !== "inherit" &&
-    permissions !== "none" &&
-    (typeof permissions !== "object" || permissions === null)
+    permissions === undefined || permissions === "inherit" ||
+    permissions === "none"
   ) {
+    return;
+  }
+  if (typeof permissions !== "object" || permissions === null) {
     throw new TypeError(
       `${what}: permissions must be "inherit", "none" or an object, received ${
         describe(permissions)
       }`,
     );
+  }
+  const object = permissions as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (!(NAMES as readonly string[]).includes(key)) {
+      throw new TypeError(
+        `${what}: permissions has an unknown key ${
+          JSON.stringify(key)
+        }; the keys are ${NAMES.join(", ")}`,
+      );
+    }
+    checkValue(what, key as Name, object[key]);
   }
 }
 
@@ -270,15 +302,6 @@ export function permissionFlags(
     }
   } else if (permissions !== "none") {
     const object = permissions as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      if (!(NAMES as readonly string[]).includes(key)) {
-        throw new TypeError(
-          `${what}: permissions has an unknown key ${
-            JSON.stringify(key)
-          }; the keys are ${NAMES.join(", ")}`,
-        );
-      }
-    }
     for (const name of NAMES) {
       const value = object[name];
       const grant = value === "inherit"

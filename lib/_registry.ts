@@ -334,7 +334,7 @@ function walkEncode(
       (ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer))
   ) {
     throw new TypeError(
-      `${what}: ${path} is a SharedArrayBuffer (or a view of one), whose memory cannot be shared with another process (start method "spawn"); pass a copy (.slice()), share state through a Manager, or use the "thread" start method`,
+      `${what}: ${path} is a SharedArrayBuffer (or a view of one), whose memory cannot be shared with another process (start method "spawn"); pass a copy in ordinary memory (a view's .slice(), as new Uint8Array(sab).slice(): SharedArrayBuffer.prototype.slice() returns shared memory again), share state through a Manager, or use the "thread" start method`,
     );
   }
   // Anything else (Date, typed arrays, class instances...) is left to the

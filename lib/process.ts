@@ -45,7 +45,11 @@ import {
 } from "./_start_method.ts";
 import { type TargetRef, targetRef } from "./_target.ts";
 import { checkEncodable } from "./channel/codec.ts";
-import { signalSpawned, startSpawned } from "./process/spawn.ts";
+import {
+  assertBrokerLoadable,
+  signalSpawned,
+  startSpawned,
+} from "./process/spawn.ts";
 import { dropSpare, prepareSpare, takeSpare } from "./process/spare.ts";
 import { assertMaySpawn, checkMaxHeap, childCommand } from "./spawn/launch.ts";
 import { checkPermissions, neededFor } from "./_permission_flags.ts";
@@ -382,8 +386,8 @@ export class Process<A extends unknown[] = unknown[]> {
    * method, also a SharedArrayBuffer kind (Value, Lock, Queue, ...), which
    * cannot cross into another process: use a Manager.
    * @throws {Deno.errors.NotCapable} With the spawn start method, without
-   * `--allow-run`, or when `permissions` asks for more than this program
-   * holds.
+   * `--allow-run`, without read access to the toolkit's own modules, or
+   * when `permissions` asks for more than this program holds.
    */
   start(): Promise<void> {
     const what = "Cannot start process";
@@ -516,6 +520,7 @@ export class Process<A extends unknown[] = unknown[]> {
       return encoded.value;
     });
     assertMaySpawn(what);
+    assertBrokerLoadable(what);
     const maxHeapMb = this.#maxHeapMb === undefined
       ? undefined
       : checkMaxHeap(what, this.#maxHeapMb, "spawn");

@@ -20,6 +20,7 @@ import {
   checkStartMethod,
   chooseStartMethod,
   currentStartMethod,
+  resolveStartMethod,
   START_METHODS,
   type StartMethod,
 } from "./_start_method.ts";
@@ -78,20 +79,26 @@ export function getAllStartMethods(): StartMethod[] {
 /**
  * The program's start method: the one given to
  * {@linkcode setStartMethod}, else `"thread"`. Inside a Process or pool
- * worker it is the parent's.
+ * worker it is the parent's. As Python's `get_start_method()`, asking
+ * fixes it: a later {@linkcode setStartMethod} needs `force`.
  *
  * @returns The start method in force.
  *
  * @example Usage
  * ```ts
- * import { getStartMethod } from "@denomp/multiprocessing";
+ * import { getStartMethod, setStartMethod } from "@denomp/multiprocessing";
  * import assert from "node:assert/strict";
  *
  * assert.equal(getStartMethod(), "thread");
+ * // Now fixed, as in Python: changing it needs force.
+ * assert.throws(() => setStartMethod("spawn"), Error);
+ * setStartMethod("spawn", { force: true });
+ * assert.equal(getStartMethod(), "spawn");
+ * setStartMethod(null, { force: true }); // back to the default
  * ```
  */
 export function getStartMethod(): StartMethod {
-  return currentStartMethod();
+  return resolveStartMethod("Cannot get start method", undefined);
 }
 
 /**

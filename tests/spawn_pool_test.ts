@@ -286,6 +286,32 @@ Deno.test("Executor options: startMethod and mpContext must agree", () => {
   );
 });
 
+Deno.test("Pool and Executor (spawn) constructors refuse a badly shaped permissions with a TypeError", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ bogus: true }, /unknown key "bogus"/],
+    [
+      { read: 3 },
+      /permissions\.read must be "inherit", a boolean or an array, received 3 \(number\)/,
+    ],
+    [{ env: ["HOME", 1] }, /permissions\.env must list strings, received/],
+    [
+      { net: [new URL("http://127.0.0.1")] },
+      /permissions\.net must list strings,/,
+    ],
+  ];
+  for (const [permissions, message] of bad) {
+    const options = { module, startMethod: "spawn", permissions } as const;
+    assert.throws(
+      () => new Pool({ processes: 1, ...options } as never),
+      (e) => e instanceof TypeError && message.test(e.message),
+    );
+    assert.throws(
+      () => new ProcessPoolExecutor({ maxWorkers: 1, ...options } as never),
+      (e) => e instanceof TypeError && message.test(e.message),
+    );
+  }
+});
+
 Deno.test("Pool (spawn) created and closed without a task leaves no child behind", async () => {
   // The children start in the constructor; join() returns once they are
   // gone (the test's sanitizers see any child process or pipe left).

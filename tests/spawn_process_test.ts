@@ -116,6 +116,25 @@ Deno.test("currentProcess() and parentProcess() inside a spawned child", async (
   assert.deepEqual(seen.args, Deno.args);
 });
 
+Deno.test("Process (spawn) that leaves a grandchild behind is reported ended when it exits", async () => {
+  await using manager = await Manager.start({ address: TCP });
+  const out = await manager.queue();
+  await using p = spawned(t.leaveGrandchild, [out]);
+  await p.start();
+  const grandchild = await out.get() as number;
+  try {
+    // The grandchild holds the child's stderr pipe open for 30 s: join()
+    // must not wait for it (the bound is only there to fail, not hang).
+    await p.join({ timeout: 15_000 });
+    assert.equal(p.exitcode, 0);
+    assert.equal(p.isAlive(), false);
+    assert.equal(osPidAlive(grandchild), true);
+  } finally {
+    Deno.kill(grandchild, "SIGKILL");
+    await untilOsPidsGone([grandchild]);
+  }
+});
+
 Deno.test("Process (spawn) arguments cross by copy through the codec", async () => {
   await using manager = await Manager.start({ address: TCP });
   const out = await manager.queue();
@@ -157,6 +176,26 @@ Deno.test("Process.start() (spawn) refuses shared-memory objects with a TypeErro
   assert.deepEqual(activeChildren(), []);
 });
 
+Deno.test("Process.start() (spawn): the copy the SharedArrayBuffer refusal suggests crosses", async () => {
+  const sab = new SharedArrayBuffer(4);
+  new Uint8Array(sab).set([1, 2, 3, 4]);
+  const refused = spawned("noop", [sab]);
+  assert.throws(() => refused.start(), (error: Error) => {
+    assert.ok(error instanceof TypeError, String(error));
+    assert.match(error.message, /new Uint8Array\(sab\)\.slice\(\)/);
+    return true;
+  });
+  // The advice works, where sab.slice() (shared memory again) does not.
+  assert.throws(() => spawned("noop", [sab.slice(0)]).start(), TypeError);
+  await using manager = await Manager.start({ address: TCP });
+  const out = await manager.queue();
+  await using p = spawned(t.echo, [out, new Uint8Array(sab).slice()]);
+  await p.start();
+  assert.deepEqual(await out.get(), new Uint8Array([1, 2, 3, 4]));
+  await p.join();
+  assert.equal(p.exitcode, 0);
+});
+
 Deno.test("Process.start() (spawn) rejects a target that is not exported; exit code 1", async () => {
   await using p = spawned("notThere");
   await assert.rejects(p.start(), TypeError);
@@ -195,14 +234,21 @@ Deno.test("Process.start() (spawn) refuses permissions this program does not hol
     assert.throws(() => p.start(), Deno.errors.NotCapable);
     assert.equal(p.isAlive(), false);
   }
-  assert.throws(
-    () => spawned("noop", [], { permissions: { bogus: true } }).start(),
-    /unknown key "bogus"/,
-  );
-  assert.throws(
-    () => spawned("noop", [], { permissions: { read: 3 } }).start(),
-    TypeError,
-  );
+});
+
+Deno.test("Process (spawn) constructor refuses a badly shaped permissions with a TypeError", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ bogus: true }, /unknown key "bogus"/],
+    [{ read: 3 }, /permissions\.read must be "inherit", a boolean or an array/],
+    [{ write: [1] }, /permissions\.write must list strings or URLs/],
+    [{ sys: "all" }, /permissions\.sys must be/],
+  ];
+  for (const [permissions, message] of bad) {
+    assert.throws(
+      () => spawned("noop", [], { permissions }),
+      (e) => e instanceof TypeError && message.test(e.message),
+    );
+  }
 });
 
 Deno.test("Process (spawn) options are checked", () => {
@@ -307,6 +353,23 @@ Deno.test("Process and Pool (spawn) without --allow-run fail with NotCapable nam
   for (const line of lines.slice(1)) {
     assert.match(line, /^NotCapable: Cannot start pool worker: .*--allow-run/);
   }
+});
+
+Deno.test("Process (spawn) without read access to the toolkit fails at start with NotCapable naming the flag; pid does not wait", async () => {
+  const { code, stdout, stderr } = await runFixture("spawn_main.ts", [
+    "--allow-run",
+  ], ["noread"]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 2, stdout);
+  const dist = new URL("../dist/", import.meta.url).pathname;
+  assert.equal(
+    lines[0]!.startsWith("NotCapable: Cannot start process: "),
+    true,
+    lines[0],
+  );
+  assert.equal(lines[0]!.endsWith(`--allow-read=${dist}`), true, lines[0]);
+  assert.equal(lines[1], "pid null exitcode null");
 });
 
 Deno.test("a Process or Pool created inside a Process without module defaults to the program's main module", async () => {

@@ -51,6 +51,17 @@ Deno.test("setStartMethod() follows Python's rules", async (t) => {
       }),
   );
   await t.step(
+    "not after getStartMethod() fixed the default, as Python's get_start_method()",
+    () =>
+      fresh(() => {
+        assert.equal(getStartMethod(), "thread");
+        assert.throws(() => setStartMethod("spawn"), /already in use.*force/);
+        assert.equal(getStartMethod(), "thread");
+        setStartMethod("spawn", { force: true });
+        assert.equal(getStartMethod(), "spawn");
+      }),
+  );
+  await t.step(
     "not after a Process started with the default",
     () =>
       fresh(async () => {

@@ -6,7 +6,8 @@
 // stay ready for the next start. Private.
 
 import { serializeError } from "../_error_wire.ts";
-import { entryUrl } from "../_entries.ts";
+import { entryUrl, toolkitDirs } from "../_entries.ts";
+import { pathOf } from "../_permission_flags.ts";
 import { canUnrefWorkers, setWorkerRef } from "../_workers.ts";
 import type { BrokerEvent, BrokerRequest } from "./broker_wire.ts";
 import { endProcess } from "./status.ts";
@@ -54,6 +55,31 @@ export function startSpawned(
   };
   worker.postMessage(request, [frame.buffer as ArrayBuffer]);
   return id;
+}
+
+/**
+ * Checks that the broker can be loaded: it is a Web Worker of the
+ * toolkit's own modules, which this program must be able to read. Without
+ * this check, the broker would fail only after start() returned, with a
+ * vague error (and `pid` would wait for it in vain).
+ *
+ * @throws {Deno.errors.NotCapable} Without read access to the toolkit.
+ */
+export function assertBrokerLoadable(what: string): void {
+  if (broker !== null) return;
+  for (const url of [BROKER_URL, new URL(import.meta.url)]) {
+    if (url.protocol !== "file:") continue;
+    const path = pathOf(url);
+    if (
+      Deno.permissions.querySync({ name: "read", path }).state !== "granted"
+    ) {
+      const dirs = toolkitDirs().filter((dir) => dir.protocol === "file:")
+        .map(pathOf).join(",");
+      throw new Deno.errors.NotCapable(
+        `${what}: the spawn start method starts its children from a worker of the toolkit's own modules, which this program may not read (${path}); run it with --allow-read=${dirs}`,
+      );
+    }
+  }
 }
 
 /** Sends a spawned Process's child a signal (if it still runs). */

@@ -9,7 +9,7 @@ import { type ByteLink, FrameWriter } from "../net/frame.ts";
 import { encodeScratch } from "../channel/codec.ts";
 import { type ChildCommandLine, spawnDeno } from "./launch.ts";
 import { unwatchChild, watchChild } from "./reaper.ts";
-import { StderrDemux } from "./wire.ts";
+import { StderrDemux, writeAllStderr } from "./wire.ts";
 
 /** How a child's link reports. */
 export interface ChildLinkEvents {
@@ -25,6 +25,13 @@ export interface ChildLinkEvents {
 
 /** Grace period before a child that was asked to end is killed. */
 const STOP_GRACE_MS = 2000;
+
+/**
+ * How long a child's stderr is still read after it exited: a grandchild
+ * that inherited the pipe keeps it open, and must not keep the child
+ * "alive".
+ */
+const EXIT_DRAIN_MS = 150;
 
 /** One spawned child, seen from its parent. */
 export class ChildLink {
@@ -69,17 +76,25 @@ export class ChildLink {
       (bytes) => events.message(decode(bytes)),
       copyToStderr,
     );
+    const reader = child.stderr.getReader();
     const drained = (async () => {
       try {
-        for await (const chunk of child.stderr) demux.push(chunk);
+        while (true) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          demux.push(value);
+        }
       } catch {
-        // The pipe broke: the child is gone.
+        // The pipe broke, or was cancelled after the child's exit.
       }
       demux.end();
     })();
     this.exited = (async () => {
       const status = await child.status;
-      await drained;
+      // The child's messages are in the pipe already; a grandchild it left
+      // behind may hold the pipe open for long, so it is drained only for a
+      // short while before its exit is reported.
+      await drainWithin(drained, reader, EXIT_DRAIN_MS, this.#ref);
       this.#gone = true;
       if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
       this.#closeStdin();
@@ -153,6 +168,31 @@ export class ChildLink {
   }
 }
 
+/**
+ * Waits for `drained` (the stderr reader's end) at most `ms`, then cancels
+ * the reader so that it ends. `keepAlive: false` lets the program exit
+ * meanwhile.
+ */
+async function drainWithin(
+  drained: Promise<void>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+  keepAlive: boolean,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    // An unref'd child's end does not keep the program up either.
+    if (!keepAlive) Deno.unrefTimer(timer);
+  });
+  const finished = await Promise.race([drained.then(() => true), late]);
+  clearTimeout(timer);
+  if (finished !== true) {
+    reader.cancel().catch(() => {});
+    await drained;
+  }
+}
+
 /** A child's exit status as an exit code: `-N` for signal N. */
 export function exitCode(status: Deno.CommandStatus): number {
   if (status.signal === null) return status.code;
@@ -162,10 +202,7 @@ export function exitCode(status: Deno.CommandStatus): number {
 
 function copyToStderr(bytes: Uint8Array): void {
   try {
-    let off = 0;
-    while (off < bytes.length) {
-      off += Deno.stderr.writeSync(bytes.subarray(off));
-    }
+    writeAllStderr(bytes);
   } catch {
     // Our own stderr is closed: nowhere to copy to.
   }

@@ -86,7 +86,7 @@ piece[3] = M3;
  * @throws When stderr is closed (the parent is gone).
  */
 export function writeMessage(message: unknown, what: string): void {
-  forEachPiece(encodeScratch(message, what), writeAll);
+  forEachPiece(encodeScratch(message, what), writeAllStderr);
 }
 
 /**
@@ -113,7 +113,13 @@ export function forEachPiece(
   } while (at < body.length);
 }
 
-function writeAll(bytes: Uint8Array): void {
+/**
+ * Writes all of `bytes` to this process's stderr, blocking while the pipe
+ * is full.
+ *
+ * @throws When stderr is closed.
+ */
+export function writeAllStderr(bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
 }
