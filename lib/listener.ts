@@ -194,7 +194,10 @@ export interface ClientOptions {
    * @default {30000}
    */
   frameTimeout?: number;
-  /** Aborting rejects with `signal.reason` and closes the socket. */
+  /**
+   * Aborting, while connecting or in the handshake, rejects at once with
+   * `signal.reason` and closes the socket.
+   */
   signal?: AbortSignal;
 }
 
@@ -1288,6 +1291,32 @@ function checkFrameLimit(what: string, maxFrameBytes: unknown): void {
 }
 
 /**
+ * `promise`, or `signal.reason` as soon as `signal` aborts (before or
+ * during the wait); a value that arrives after the abort goes to `late`.
+ */
+async function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (value: T) => void,
+): Promise<T> {
+  if (signal === undefined) return await promise;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } catch (error) {
+    if (signal.aborted) promise.then(late, () => {});
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
  * Python's `multiprocessing.connection.Client`: connects to a
  * {@linkcode Listener} (in this program or another, on this machine or
  * another) and answers its authkey challenge. Needs `--allow-net` for the
@@ -1340,33 +1369,41 @@ export async function Client<T = unknown>(
   signal?.throwIfAborted();
   const key = authkey === undefined ? null : keyBytes(what, authkey);
   const peer = socketAddressText(where);
-  const socket = await connectTo(where);
-  const onAbort = () => {
+  // An abort while connecting or in the handshake rejects at once; a
+  // socket that connects after it is closed.
+  const socket = await abortable(
+    connectTo(where),
+    signal,
+    (late) => late.close(),
+  );
+  const close = () => {
     try {
       socket.close();
     } catch {
       // Already closed.
     }
   };
-  signal?.addEventListener("abort", onAbort, { once: true });
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
   let hello: Record<string, unknown>;
   try {
-    hello = await answerHandshake(linkChannel(link, reader), {
-      key: key === null ? null : await importHmacKey(key),
-      protocol: PROTOCOL,
-      peer: `the listener at ${peer}`,
-    });
+    hello = await abortable(
+      (async () =>
+        answerHandshake(linkChannel(link, reader), {
+          key: key === null ? null : await importHmacKey(key),
+          protocol: PROTOCOL,
+          peer: `the listener at ${peer}`,
+        }))(),
+      signal,
+      () => {},
+    );
   } catch (error) {
-    onAbort();
+    close();
     signal?.throwIfAborted();
     if (error instanceof ProtocolError) {
       throw new TypeError(error.message, { cause: error });
     }
     throw error;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
   }
   reader.limit = maxFrameBytes;
   const limit = Number(hello.maxFrameBytes);

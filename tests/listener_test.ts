@@ -353,3 +353,46 @@ Deno.test("a message that arrives with the handshake's last frame is received", 
   (await serving).close();
   fake.close();
 });
+
+/** Whether the other end of `conn` closed: its read sees EOF or a reset. */
+async function sawClose(conn: Deno.Conn): Promise<boolean> {
+  try {
+    return await conn.read(new Uint8Array(1)) === null;
+  } catch (error) {
+    return error instanceof Deno.errors.ConnectionReset;
+  }
+}
+
+Deno.test("Client() rejects with the signal's reason when aborted while connecting or in the handshake", async () => {
+  // A server that accepts and never says hello.
+  const silent = Deno.listen(TCP);
+  const address = { ...TCP, port: (silent.addr as Deno.NetAddr).port };
+  const reason = new Error("stop");
+  try {
+    // Aborted while the socket connects: the call rejects with the reason
+    // though the server stays silent, and the late socket is closed.
+    const early = new AbortController();
+    const connecting = assert.rejects(
+      Client(address, { signal: early.signal }),
+      (e) => e === reason,
+    );
+    early.abort(reason);
+    await connecting;
+    const first = await silent.accept();
+    assert.ok(await sawClose(first));
+    first.close();
+    // Aborted in the handshake.
+    const late = new AbortController();
+    const handshaking = assert.rejects(
+      Client(address, { signal: late.signal }),
+      (e) => e === reason,
+    );
+    const second = await silent.accept();
+    late.abort(reason);
+    await handshaking;
+    assert.ok(await sawClose(second));
+    second.close();
+  } finally {
+    silent.close();
+  }
+});
