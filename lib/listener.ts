@@ -990,7 +990,10 @@ export class Listener {
   #limits: Limits;
   #budget: Budget;
   #waiters: AcceptWaiter[] = [];
-  #ready: SocketConnection<never>[] = [];
+  /** Connections that passed the handshake, with their peers' addresses. */
+  #ready: { conn: SocketConnection<never>; peer: SocketAddress | null }[] = [];
+  /** Sockets in their handshake: close() closes them. */
+  #handshaking = new Set<Deno.Conn>();
   #handshakes = new Set<Promise<void>>();
   #accepting = false;
   #closed = false;
@@ -1078,8 +1081,9 @@ export class Listener {
       signal?.throwIfAborted();
       const ready = this.#ready.shift();
       if (ready !== undefined) {
+        this.#lastAccepted = ready.peer;
         void this.#acceptLoop();
-        return Promise.resolve(ready as SocketConnection<T>);
+        return Promise.resolve(ready.conn as SocketConnection<T>);
       }
       return new Promise((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -1167,11 +1171,17 @@ export class Listener {
     noDelay(socket);
     const link = connLink(socket);
     const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
-    const passed = await serveHandshake(linkChannel(link, reader), {
-      key: this.#key === null ? null : await this.#key,
-      protocol: PROTOCOL,
-      extra: { maxFrameBytes: this.#maxFrameBytes },
-    });
+    this.#handshaking.add(socket);
+    let passed: boolean;
+    try {
+      passed = await serveHandshake(linkChannel(link, reader), {
+        key: this.#key === null ? null : await this.#key,
+        protocol: PROTOCOL,
+        extra: { maxFrameBytes: this.#maxFrameBytes },
+      });
+    } finally {
+      this.#handshaking.delete(socket);
+    }
     if (!passed || this.#closed) {
       try {
         socket.close();
@@ -1190,13 +1200,13 @@ export class Listener {
       limits: this.#limits,
       budget: this.#budget,
     });
-    this.#lastAccepted = peer;
     const waiter = this.#waiters[0];
     if (waiter !== undefined) {
+      this.#lastAccepted = peer;
       waiter.done();
       waiter.resolve(conn);
     } else {
-      this.#ready.push(conn);
+      this.#ready.push({ conn, peer });
     }
   }
 
@@ -1219,7 +1229,15 @@ export class Listener {
         new Deno.errors.BadResource("Cannot accept: the listener is closed"),
       );
     }
-    for (const conn of this.#ready.splice(0)) conn.close();
+    for (const { conn } of this.#ready.splice(0)) conn.close();
+    // A client still in its handshake is cut off now, not at its timeout.
+    for (const socket of this.#handshaking) {
+      try {
+        socket.close();
+      } catch {
+        // Already closed.
+      }
+    }
     if (this.#unixPath !== null) {
       try {
         Deno.removeSync(this.#unixPath);

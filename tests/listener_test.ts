@@ -396,3 +396,45 @@ Deno.test("Client() rejects with the signal's reason when aborted while connecti
     silent.close();
   }
 });
+
+Deno.test("Listener.close() cuts off a client still in its handshake", async () => {
+  const listener = new Listener(TCP, { authkey: "k" });
+  const silent = await Deno.connect(listener.address as typeof TCP);
+  try {
+    // The listener's hello arrived: the handshake is under way, and the
+    // client never answers it.
+    assert.ok(await silent.read(new Uint8Array(4096)) !== null);
+    await listener[Symbol.asyncDispose]();
+    // Closed by close() itself; its timer would not be due for 10 s.
+    assert.ok(await sawClose(silent));
+  } finally {
+    silent.close();
+  }
+});
+
+Deno.test("Listener.lastAccepted names the client accept() returned", async () => {
+  await using listener = new Listener(TCP);
+  const clients = [
+    await Deno.connect(listener.address as typeof TCP),
+    await Deno.connect(listener.address as typeof TCP),
+  ];
+  try {
+    // Both read the hello (no authkey: their handshakes are done) and send
+    // one raw message each: their index.
+    for (const [i, client] of clients.entries()) {
+      assert.ok(await client.read(new Uint8Array(4096)) !== null);
+      const frame = new Uint8Array(5);
+      new DataView(frame.buffer).setUint32(0, (1 + 0x80000000) >>> 0);
+      frame[4] = i;
+      await client.write(frame);
+    }
+    for (let n = 0; n < 2; n++) {
+      using conn = await listener.accept();
+      const [i] = await conn.recvBytes();
+      const port = (clients[i!]!.localAddr as Deno.NetAddr).port;
+      assert.deepEqual(listener.lastAccepted, { ...TCP, port });
+    }
+  } finally {
+    for (const client of clients) client.close();
+  }
+});
