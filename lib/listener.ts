@@ -183,7 +183,8 @@ export interface ClientOptions {
    */
   authkey?: Uint8Array | string;
   /**
-   * The largest message this end receives, in bytes.
+   * The largest message this end receives, in bytes. The listener does not
+   * learn it: its side assumes the default when it checks what it sends.
    *
    * @default {67108864}
    */
@@ -447,7 +448,13 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
    *   message stays queued either way: a stream cannot take it back).
    * @returns A promise that resolves once the value is on its way.
    * @throws {TypeError} When the value cannot be encoded (nothing is sent).
-   * @throws {RangeError} When it is larger than the other end accepts.
+   * @throws {RangeError} When it is larger than the other end accepts. On
+   *   a connection from `Client()` that is the listener's `maxFrameBytes`
+   *   (its handshake tells it); on one from `Listener.accept()` the
+   *   client's is not known (a client without an authkey sends nothing in
+   *   the handshake), so the default 64 MiB is assumed: a larger message
+   *   is refused, and one over a smaller client limit makes the client
+   *   drop the connection.
    * @throws {Deno.errors.BadResource} When this end is closed.
    * @throws {Deno.errors.BrokenPipe} When the connection is broken.
    */
@@ -482,7 +489,8 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
    * @param options A timeout and an abort signal, as for `send`.
    * @returns A promise that resolves once the bytes are on their way.
    * @throws {TypeError} When `bytes` is not an ArrayBuffer or a view.
-   * @throws {RangeError} When they are more than the other end accepts.
+   * @throws {RangeError} When they are more than the other end accepts
+   *   (on an accepted connection, the default 64 MiB: see `send`).
    * @throws {Deno.errors.BadResource} When this end is closed.
    * @throws {Deno.errors.BrokenPipe} When the connection is broken.
    */
