@@ -30,7 +30,7 @@ import { permissionFlags } from "./_permission_flags.ts";
 import { targetRef } from "./_target.ts";
 import { checkItem, typecodeInfo } from "./_typecode.ts";
 import type { Typecode } from "./value.ts";
-import { DEFAULT_MAX_FRAME_BYTES } from "./manager/rpc.ts";
+import { DEFAULT_MAX_FRAME_BYTES, MAX_ARRAY_LENGTH } from "./manager/rpc.ts";
 import { encodeFrame, FrameReader, toBase64 } from "./net/frame.ts";
 import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
 import { checkTimeout, describe } from "./_wait.ts";
@@ -935,7 +935,8 @@ export class Manager {
    * @param init The items, or a length (all zero).
    * @returns Its proxy.
    * @throws {TypeError} for an item that is not a bigint.
-   * @throws {RangeError} for an item out of the typecode's range.
+   * @throws {RangeError} for an item out of the typecode's range, or a
+   *   length over 2 ** 28.
    */
   array(
     typecode: "q" | "Q",
@@ -949,7 +950,8 @@ export class Manager {
    * @param init The items, or a length (all zero).
    * @returns Its proxy.
    * @throws {TypeError} for a bad typecode or an item of the wrong type.
-   * @throws {RangeError} for an item out of the typecode's range.
+   * @throws {RangeError} for an item out of the typecode's range, or a
+   *   length over 2 ** 28.
    *
    * @example Usage
    * ```ts
@@ -974,9 +976,9 @@ export class Manager {
     const info = typecodeInfo(what, typecode);
     let wire: unknown;
     if (typeof init === "number") {
-      if (!Number.isSafeInteger(init) || init < 0) {
+      if (!Number.isSafeInteger(init) || init < 0 || init > MAX_ARRAY_LENGTH) {
         throw new RangeError(
-          `${what}: size must be a non-negative integer, received ${init}`,
+          `${what}: size must be an integer from 0 to ${MAX_ARRAY_LENGTH}, received ${init}`,
         );
       }
       wire = init;
