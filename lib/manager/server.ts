@@ -54,6 +54,7 @@ import {
 } from "./custom.ts";
 import { METHODS, stats } from "./methods.ts";
 import { Budget, Guard } from "../net/limits.ts";
+import { listenOn, noDelay } from "../net/address.ts";
 
 /** The first frame the parent writes to the server's stdin. */
 export interface ServerConfig {
@@ -394,13 +395,7 @@ async function serveSocket(
   config: ServerConfig,
   budget: Budget,
 ): Promise<void> {
-  if ("setNoDelay" in socket) {
-    try {
-      (socket as Deno.TcpConn).setNoDelay(true);
-    } catch {
-      // Not a TCP socket.
-    }
-  }
+  noDelay(socket);
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
   let conn: Conn | undefined;
@@ -472,15 +467,11 @@ export async function runManagerServer(): Promise<void> {
       // A path the user chose: the socket file is ours to remove.
       socketFile = config.address.path;
     }
-    listener = Deno.listen({ transport: "unix", path: config.address.path });
+    listener = listenOn({ path: config.address.path });
     await Deno.chmod(config.address.path, 0o600);
     address = config.address.path;
   } else {
-    listener = Deno.listen({
-      transport: "tcp",
-      hostname: config.address.hostname,
-      port: config.address.port,
-    });
+    listener = listenOn(config.address);
     const bound = listener.addr as Deno.NetAddr;
     address = { hostname: bound.hostname, port: bound.port };
   }
