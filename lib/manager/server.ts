@@ -398,13 +398,13 @@ async function serveSocket(
   noDelay(socket);
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
-  let conn: Conn | undefined;
+  // The stall timer's callback runs only once the connection is served.
   const guard = new Guard(
     config,
     budget,
-    (why) => void conn?.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`),
+    (why) => void conn.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`),
   );
-  conn = new Conn(link, reader, guard);
+  const conn = new Conn(link, reader, guard);
   const { maxFrameBytes } = config;
   conn.maxFrameBytes = maxFrameBytes;
   const passed = await serveHandshake(linkChannel(link, reader), {
@@ -421,8 +421,7 @@ async function serveSocket(
   stats.accepted++;
   stats.open++;
   // Bytes sent after the handshake frame but in the same read are kept.
-  const served = conn;
-  await served.serve((frame) => served.handle(frame));
+  await conn.serve((frame) => conn.handle(frame));
   guard.release();
   stats.open--;
 }
