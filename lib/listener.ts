@@ -183,7 +183,8 @@ export interface ClientOptions {
    */
   authkey?: Uint8Array | string;
   /**
-   * The largest message this end receives, in bytes.
+   * The largest message this end receives, in bytes. The listener does not
+   * learn it: its side assumes the default when it checks what it sends.
    *
    * @default {67108864}
    */
@@ -194,7 +195,10 @@ export interface ClientOptions {
    * @default {30000}
    */
   frameTimeout?: number;
-  /** Aborting rejects with `signal.reason` and closes the socket. */
+  /**
+   * Aborting, while connecting or in the handshake, rejects at once with
+   * `signal.reason` and closes the socket.
+   */
   signal?: AbortSignal;
 }
 
@@ -444,7 +448,13 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
    *   message stays queued either way: a stream cannot take it back).
    * @returns A promise that resolves once the value is on its way.
    * @throws {TypeError} When the value cannot be encoded (nothing is sent).
-   * @throws {RangeError} When it is larger than the other end accepts.
+   * @throws {RangeError} When it is larger than the other end accepts. On
+   *   a connection from `Client()` that is the listener's `maxFrameBytes`
+   *   (its handshake tells it); on one from `Listener.accept()` the
+   *   client's is not known (a client without an authkey sends nothing in
+   *   the handshake), so the default 64 MiB is assumed: a larger message
+   *   is refused, and one over a smaller client limit makes the client
+   *   drop the connection.
    * @throws {Deno.errors.BadResource} When this end is closed.
    * @throws {Deno.errors.BrokenPipe} When the connection is broken.
    */
@@ -479,7 +489,8 @@ export class SocketConnection<T = unknown> implements ConnectionLike<T> {
    * @param options A timeout and an abort signal, as for `send`.
    * @returns A promise that resolves once the bytes are on their way.
    * @throws {TypeError} When `bytes` is not an ArrayBuffer or a view.
-   * @throws {RangeError} When they are more than the other end accepts.
+   * @throws {RangeError} When they are more than the other end accepts
+   *   (on an accepted connection, the default 64 MiB: see `send`).
    * @throws {Deno.errors.BadResource} When this end is closed.
    * @throws {Deno.errors.BrokenPipe} When the connection is broken.
    */
@@ -987,7 +998,10 @@ export class Listener {
   #limits: Limits;
   #budget: Budget;
   #waiters: AcceptWaiter[] = [];
-  #ready: SocketConnection<never>[] = [];
+  /** Connections that passed the handshake, with their peers' addresses. */
+  #ready: { conn: SocketConnection<never>; peer: SocketAddress | null }[] = [];
+  /** Sockets in their handshake: close() closes them. */
+  #handshaking = new Set<Deno.Conn>();
   #handshakes = new Set<Promise<void>>();
   #accepting = false;
   #closed = false;
@@ -1075,8 +1089,9 @@ export class Listener {
       signal?.throwIfAborted();
       const ready = this.#ready.shift();
       if (ready !== undefined) {
+        this.#lastAccepted = ready.peer;
         void this.#acceptLoop();
-        return Promise.resolve(ready as SocketConnection<T>);
+        return Promise.resolve(ready.conn as SocketConnection<T>);
       }
       return new Promise((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -1164,11 +1179,17 @@ export class Listener {
     noDelay(socket);
     const link = connLink(socket);
     const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
-    const passed = await serveHandshake(linkChannel(link, reader), {
-      key: this.#key === null ? null : await this.#key,
-      protocol: PROTOCOL,
-      extra: { maxFrameBytes: this.#maxFrameBytes },
-    });
+    this.#handshaking.add(socket);
+    let passed: boolean;
+    try {
+      passed = await serveHandshake(linkChannel(link, reader), {
+        key: this.#key === null ? null : await this.#key,
+        protocol: PROTOCOL,
+        extra: { maxFrameBytes: this.#maxFrameBytes },
+      });
+    } finally {
+      this.#handshaking.delete(socket);
+    }
     if (!passed || this.#closed) {
       try {
         socket.close();
@@ -1187,13 +1208,13 @@ export class Listener {
       limits: this.#limits,
       budget: this.#budget,
     });
-    this.#lastAccepted = peer;
     const waiter = this.#waiters[0];
     if (waiter !== undefined) {
+      this.#lastAccepted = peer;
       waiter.done();
       waiter.resolve(conn);
     } else {
-      this.#ready.push(conn);
+      this.#ready.push({ conn, peer });
     }
   }
 
@@ -1216,7 +1237,15 @@ export class Listener {
         new Deno.errors.BadResource("Cannot accept: the listener is closed"),
       );
     }
-    for (const conn of this.#ready.splice(0)) conn.close();
+    for (const { conn } of this.#ready.splice(0)) conn.close();
+    // A client still in its handshake is cut off now, not at its timeout.
+    for (const socket of this.#handshaking) {
+      try {
+        socket.close();
+      } catch {
+        // Already closed.
+      }
+    }
     if (this.#unixPath !== null) {
       try {
         Deno.removeSync(this.#unixPath);
@@ -1288,6 +1317,32 @@ function checkFrameLimit(what: string, maxFrameBytes: unknown): void {
 }
 
 /**
+ * `promise`, or `signal.reason` as soon as `signal` aborts (before or
+ * during the wait); a value that arrives after the abort goes to `late`.
+ */
+async function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (value: T) => void,
+): Promise<T> {
+  if (signal === undefined) return await promise;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } catch (error) {
+    if (signal.aborted) promise.then(late, () => {});
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
  * Python's `multiprocessing.connection.Client`: connects to a
  * {@linkcode Listener} (in this program or another, on this machine or
  * another) and answers its authkey challenge. Needs `--allow-net` for the
@@ -1340,33 +1395,41 @@ export async function Client<T = unknown>(
   signal?.throwIfAborted();
   const key = authkey === undefined ? null : keyBytes(what, authkey);
   const peer = socketAddressText(where);
-  const socket = await connectTo(where);
-  const onAbort = () => {
+  // An abort while connecting or in the handshake rejects at once; a
+  // socket that connects after it is closed.
+  const socket = await abortable(
+    connectTo(where),
+    signal,
+    (late) => late.close(),
+  );
+  const close = () => {
     try {
       socket.close();
     } catch {
       // Already closed.
     }
   };
-  signal?.addEventListener("abort", onAbort, { once: true });
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
   let hello: Record<string, unknown>;
   try {
-    hello = await answerHandshake(linkChannel(link, reader), {
-      key: key === null ? null : await importHmacKey(key),
-      protocol: PROTOCOL,
-      peer: `the listener at ${peer}`,
-    });
+    hello = await abortable(
+      (async () =>
+        answerHandshake(linkChannel(link, reader), {
+          key: key === null ? null : await importHmacKey(key),
+          protocol: PROTOCOL,
+          peer: `the listener at ${peer}`,
+        }))(),
+      signal,
+      () => {},
+    );
   } catch (error) {
-    onAbort();
+    close();
     signal?.throwIfAborted();
     if (error instanceof ProtocolError) {
       throw new TypeError(error.message, { cause: error });
     }
     throw error;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
   }
   reader.limit = maxFrameBytes;
   const limit = Number(hello.maxFrameBytes);

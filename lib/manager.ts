@@ -30,7 +30,7 @@ import { permissionFlags } from "./_permission_flags.ts";
 import { targetRef } from "./_target.ts";
 import { checkItem, typecodeInfo } from "./_typecode.ts";
 import type { Typecode } from "./value.ts";
-import { DEFAULT_MAX_FRAME_BYTES } from "./manager/rpc.ts";
+import { DEFAULT_MAX_FRAME_BYTES, MAX_ARRAY_LENGTH } from "./manager/rpc.ts";
 import { encodeFrame, FrameReader, toBase64 } from "./net/frame.ts";
 import type { ReadyFrame, ServerConfig } from "./manager/server.ts";
 import { checkTimeout, describe } from "./_wait.ts";
@@ -308,7 +308,7 @@ function typesForStart(what: string): TypeSpec[] {
  * toolkit's own files when they are local (a module that defines a type
  * usually imports the toolkit too).
  */
-function typeReadFlags(specs: TypeSpec[]): string[] {
+function typeReadDirs(specs: TypeSpec[]): string[] {
   const dirs = new Set<string>();
   for (const spec of specs) {
     const url = new URL(spec.callable.module);
@@ -321,7 +321,7 @@ function typeReadFlags(specs: TypeSpec[]): string[] {
       if (dir.protocol === "file:") dirs.add(decodeURIComponent(dir.pathname));
     }
   }
-  return dirs.size > 0 ? [`--allow-read=${[...dirs].join(",")}`] : [];
+  return [...dirs];
 }
 
 function tempDir(): string {
@@ -488,42 +488,49 @@ export class Manager {
     }, maxFrameBytes);
     let target: ManagerAddress;
     let listen: ServerConfig["address"];
-    const flags: string[] = [];
+    // What the server itself needs: its socket, and the modules of the
+    // registered types.
+    const own = {
+      read: [] as string[],
+      write: [] as string[],
+      net: [] as string[],
+    };
     if (address === undefined && Deno.build.os === "windows") {
       target = { hostname: "127.0.0.1", port: 0 };
     } else if (address === undefined) {
       const dir = `${tempDir()}/denomp-manager-${randomHex(8)}`;
       target = `${dir}/manager.sock`;
       listen = { path: target, dir };
-      flags.push(
-        `--allow-read=${dir}`,
-        `--allow-write=${dir}`,
-        `--allow-net=unix:${target}`,
-      );
+      own.read.push(dir);
+      own.write.push(dir);
+      own.net.push(`unix:${target}`);
     } else {
       target = checkAddress(what, address);
     }
     if (typeof target === "string") {
       if (listen! === undefined) {
         listen = { path: target, dir: "" };
-        flags.push(
-          `--allow-read=${target}`,
-          `--allow-write=${target}`,
-          `--allow-net=unix:${target}`,
-        );
+        own.read.push(target);
+        own.write.push(target);
+        own.net.push(`unix:${target}`);
       }
     } else {
       listen = target;
-      flags.push(
-        `--allow-net=${target.hostname}${target.port ? `:${target.port}` : ""}`,
+      own.net.push(
+        `${target.hostname}${target.port ? `:${target.port}` : ""}`,
       );
     }
     const types = typesForStart(what);
-    flags.push(...typeReadFlags(types));
-    if (options?.permissions !== undefined) {
-      flags.push(
-        ...permissionFlags(what, options.permissions, {}, { read: [] }),
-      );
+    own.read.push(...typeReadDirs(types));
+    // The user's grants, widened by the server's own needs: a bare
+    // --allow-x next to a narrower --allow-x=... would grant only the list.
+    const flags = options?.permissions === undefined
+      ? own.read.length > 0 ? [`--allow-read=${own.read.join(",")}`] : []
+      : permissionFlags(what, options.permissions, {}, { read: own.read });
+    for (const name of ["write", "net"] as const) {
+      if (own[name].length > 0 && !flags.includes(`--allow-${name}`)) {
+        flags.push(`--allow-${name}=${own[name].join(",")}`);
+      }
     }
     const server = entryUrl("workers/manager_server");
     let child: Deno.ChildProcess;
@@ -928,7 +935,8 @@ export class Manager {
    * @param init The items, or a length (all zero).
    * @returns Its proxy.
    * @throws {TypeError} for an item that is not a bigint.
-   * @throws {RangeError} for an item out of the typecode's range.
+   * @throws {RangeError} for an item out of the typecode's range, or a
+   *   length over 2 ** 28.
    */
   array(
     typecode: "q" | "Q",
@@ -942,7 +950,8 @@ export class Manager {
    * @param init The items, or a length (all zero).
    * @returns Its proxy.
    * @throws {TypeError} for a bad typecode or an item of the wrong type.
-   * @throws {RangeError} for an item out of the typecode's range.
+   * @throws {RangeError} for an item out of the typecode's range, or a
+   *   length over 2 ** 28.
    *
    * @example Usage
    * ```ts
@@ -967,9 +976,9 @@ export class Manager {
     const info = typecodeInfo(what, typecode);
     let wire: unknown;
     if (typeof init === "number") {
-      if (!Number.isSafeInteger(init) || init < 0) {
+      if (!Number.isSafeInteger(init) || init < 0 || init > MAX_ARRAY_LENGTH) {
         throw new RangeError(
-          `${what}: size must be a non-negative integer, received ${init}`,
+          `${what}: size must be an integer from 0 to ${MAX_ARRAY_LENGTH}, received ${init}`,
         );
       }
       wire = init;

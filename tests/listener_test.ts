@@ -353,3 +353,88 @@ Deno.test("a message that arrives with the handshake's last frame is received", 
   (await serving).close();
   fake.close();
 });
+
+/** Whether the other end of `conn` closed: its read sees EOF or a reset. */
+async function sawClose(conn: Deno.Conn): Promise<boolean> {
+  try {
+    return await conn.read(new Uint8Array(1)) === null;
+  } catch (error) {
+    return error instanceof Deno.errors.ConnectionReset;
+  }
+}
+
+Deno.test("Client() rejects with the signal's reason when aborted while connecting or in the handshake", async () => {
+  // A server that accepts and never says hello.
+  const silent = Deno.listen(TCP);
+  const address = { ...TCP, port: (silent.addr as Deno.NetAddr).port };
+  const reason = new Error("stop");
+  try {
+    // Aborted while the socket connects: the call rejects with the reason
+    // though the server stays silent, and the late socket is closed.
+    const early = new AbortController();
+    const connecting = assert.rejects(
+      Client(address, { signal: early.signal }),
+      (e) => e === reason,
+    );
+    early.abort(reason);
+    await connecting;
+    const first = await silent.accept();
+    assert.ok(await sawClose(first));
+    first.close();
+    // Aborted in the handshake.
+    const late = new AbortController();
+    const handshaking = assert.rejects(
+      Client(address, { signal: late.signal }),
+      (e) => e === reason,
+    );
+    const second = await silent.accept();
+    late.abort(reason);
+    await handshaking;
+    assert.ok(await sawClose(second));
+    second.close();
+  } finally {
+    silent.close();
+  }
+});
+
+Deno.test("Listener.close() cuts off a client still in its handshake", async () => {
+  const listener = new Listener(TCP, { authkey: "k" });
+  const silent = await Deno.connect(listener.address as typeof TCP);
+  try {
+    // The listener's hello arrived: the handshake is under way, and the
+    // client never answers it.
+    assert.ok(await silent.read(new Uint8Array(4096)) !== null);
+    await listener[Symbol.asyncDispose]();
+    // Closed by close() itself; its timer would not be due for 10 s.
+    assert.ok(await sawClose(silent));
+  } finally {
+    silent.close();
+  }
+});
+
+Deno.test("Listener.lastAccepted names the client accept() returned", async () => {
+  await using listener = new Listener(TCP);
+  const clients = [
+    await Deno.connect(listener.address as typeof TCP),
+    await Deno.connect(listener.address as typeof TCP),
+  ];
+  try {
+    // Both read the hello (no authkey: their handshakes are done) and send
+    // one raw message each: their index.
+    for (const [i, client] of clients.entries()) {
+      assert.ok(await client.read(new Uint8Array(4096)) !== null);
+      const frame = new Uint8Array(5);
+      new DataView(frame.buffer).setUint32(0, (1 + 0x80000000) >>> 0);
+      frame[4] = i;
+      await client.write(frame);
+    }
+    for (let n = 0; n < 2; n++) {
+      using conn = await listener.accept();
+      const [i] = await conn.recvBytes();
+      const port = (clients[i!]!.localAddr as Deno.NetAddr).port;
+      assert.deepEqual(listener.lastAccepted, { ...TCP, port });
+    }
+  } finally {
+    for (const client of clients) client.close();
+  }
+});

@@ -208,3 +208,109 @@ Deno.test("a request sent in the same write as the handshake's answer is served"
     conn.close();
   }
 });
+
+/** Frames of `requests`, each `JSON.stringify`ed, in one buffer. */
+function requestFrames(requests: unknown[]): Uint8Array {
+  const parts = requests.map((r) => encodeFrame(JSON.stringify(r)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+Deno.test("Manager drops a client whose parked calls' answers pile up unread", async () => {
+  await using manager = await Manager.start({
+    address: TCP,
+    maxFrameBytes: 64 * 1024,
+    maxBufferedBytes: 256 * 1024,
+  });
+  const q = await manager.queue<string>();
+  await manager.register("q", q);
+  const greedy = await RawClient.connect(tcpAddress(manager), manager.authkey);
+  try {
+    const id = (await greedy.call("manager.lookup", ["q"]) as {
+      result: [string];
+    }).result[0];
+    // 1000 gets parked on the empty queue: each answer goes out later,
+    // when an item arrives, and the client never reads them.
+    const n = 1000;
+    const gets = Array.from({ length: n }, (_, i) => ({
+      jsonrpc: "2.0",
+      id: i + 10,
+      method: "queue.get",
+      params: [id],
+    }));
+    assert.ok(await greedy.sendBytes(requestFrames(gets)));
+    const pong = await greedy.call("manager.ping", [], 5) as { id: number };
+    assert.equal(pong.id, 5);
+    // 1000 items of 60 kB (60 MB): once the kernel's buffers are full the
+    // answers wait on the server, until it drops the client, whose parked
+    // gets then take nothing more.
+    const item = "x".repeat(60_000);
+    for (let i = 0; i < n; i++) await q.put(item);
+    const left = await q.qsize();
+    assert.ok(left > 0 && left < n, `${left} items left`);
+    let closed = false;
+    for (let i = 0; i <= n && !closed; i++) {
+      const frame = await greedy.next() as { id: unknown } | null;
+      if (frame === null || frame.id === null) closed = true;
+    }
+    assert.ok(closed);
+    // No get of the dropped client is left to take an item.
+    await q.put(item);
+    assert.equal(await q.qsize(), left + 1);
+  } finally {
+    greedy.close();
+  }
+});
+
+Deno.test("Manager's byte total forgets answers once they are written out", async () => {
+  const MiB = 1024 * 1024;
+  await using manager = await Manager.start({
+    address: TCP,
+    maxFrameBytes: MiB,
+    maxBufferedBytes: 4 * MiB,
+    maxTotalBufferedBytes: 3 * MiB,
+  });
+  const l = await manager.list<string>(["x".repeat(900_000)]);
+  await manager.register("l", l);
+  const address = tcpAddress(manager);
+  const a = await RawClient.connect(address, manager.authkey);
+  const b = await RawClient.connect(address, manager.authkey);
+  try {
+    const id = (await a.call("manager.lookup", ["l"]) as {
+      result: [string];
+    }).result[0];
+    const gets = (count: number, base: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        jsonrpc: "2.0",
+        id: base + i,
+        method: "list.get",
+        params: [id, 0],
+      }));
+    // 20 answers (18 MB) go into one write, more than the kernel holds:
+    // the first answer read shows that write has started.
+    assert.ok(await a.sendBytes(requestFrames(gets(20, 100))));
+    assert.equal((await a.next() as { id: number }).id, 100);
+    // 3 more (2.7 MB) wait behind it: under both limits.
+    assert.ok(await a.sendBytes(requestFrames(gets(3, 200))));
+    for (let got = 1; got < 23; got++) {
+      const frame = await a.next() as { id: number | null };
+      assert.notEqual(frame.id, null);
+    }
+    // The server holds nothing for A now: B's 900 kB of a 1 MB frame fit
+    // the 3 MiB total, and its frame is served whole (not JSON: a parse
+    // error answer).
+    assert.ok(await b.sendBytes(partialFrame(1_000_000, 900_000)));
+    assert.ok(await b.sendBytes(new Uint8Array(100_000).fill(0x20)));
+    const reply = await b.next() as { error: { code: number } };
+    assert.equal(reply.error.code, -32700);
+    assert.equal((await a.call("manager.ping", [], 7) as { id: number }).id, 7);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

@@ -340,6 +340,11 @@ Deno.test("Manager.array() holds a typed array, checked as Array's items are", a
   await assert.rejects(manager.array("x" as "i", [1]), TypeError);
   await assert.rejects(manager.array("B", [256]), RangeError);
   await assert.rejects(manager.array("i", -1), RangeError);
+  // The server's limit, checked before the request goes out.
+  await assert.rejects(
+    manager.array("b", 2 ** 28 + 1),
+    /RangeError: Cannot create array: size must be an integer from 0 to 268435456, received 268435457/,
+  );
 });
 
 Deno.test("Manager.boundedSemaphore() refuses to go over its initial value", async () => {

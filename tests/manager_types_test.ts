@@ -255,3 +255,25 @@ Deno.test("Manager.start({ permissions }) narrows what the server's user code ma
     TypeError,
   );
 });
+
+Deno.test('Manager.start({ permissions: { read: true } }) and "inherit" widen read access rather than narrowing it to the server\'s own files', async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-run",
+      "--allow-read",
+      new URL("./fixtures/manager_read_all.ts", import.meta.url).href,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.equal(out.code, 0);
+  const sizes = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.equal(typeof sizes.expected, "number");
+  assert.deepEqual(sizes, {
+    expected: sizes.expected,
+    '{"read":true}': sizes.expected,
+    '"inherit"': sizes.expected,
+  });
+});

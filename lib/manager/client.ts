@@ -4,6 +4,7 @@
 // per-thread cache of socket connections that revived proxies share, and
 // ProxyRef, the handle every proxy keeps. Private.
 
+import { connectTo } from "../net/address.ts";
 import { assertLive } from "../_context.ts";
 import {
   decodeValue,
@@ -352,21 +353,14 @@ export async function connectSocket(
   const peer = addressText(address);
   let conn: Deno.Conn;
   try {
-    conn = typeof address === "string"
-      ? await Deno.connect({ transport: "unix", path: address })
-      : await Deno.connect({
-        transport: "tcp",
-        hostname: address.hostname,
-        port: address.port,
-      });
+    conn = await connectTo(
+      typeof address === "string" ? { path: address } : address,
+    );
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new ManagerError(`Cannot connect to the manager at ${peer}`, {
       cause: error,
     });
-  }
-  if (typeof address !== "string") {
-    (conn as Deno.TcpConn).setNoDelay(true);
   }
   const { link, source } = connSource(conn);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);

@@ -14,6 +14,7 @@
 import { loadTarget, type TargetRef } from "../_target.ts";
 import { checkItem, type TypecodeInfo, typecodeInfo } from "../_typecode.ts";
 import { decodeValue, encodeValue } from "./codec.ts";
+import { MAX_ARRAY_LENGTH } from "./rpc.ts";
 import {
   adoptTree,
   arr,
@@ -463,7 +464,9 @@ kinds.set("array", {
     };
     if (typeof init === "number") {
       const n = int(init, "size");
-      if (n < 0 || n > 2 ** 28) throw new ParamsError("size is out of range");
+      if (n < 0 || n > MAX_ARRAY_LENGTH) {
+        throw new ParamsError("size is out of range");
+      }
       s.data = new info.ctor(new ArrayBuffer(n * info.size), 0, n);
     } else {
       const items = arr(init, "init");

@@ -80,5 +80,7 @@ export const USER_ERROR = -32005;
 
 /** Default largest frame the server accepts (16 MiB), prefix excluded. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** Most elements a Manager array holds (checked by both sides). */
+export const MAX_ARRAY_LENGTH = 2 ** 28;
 /** Protocol name sent in the server's first handshake frame. */
 export const PROTOCOL = "denomp-manager/1";

@@ -54,6 +54,7 @@ import {
 } from "./custom.ts";
 import { METHODS, stats } from "./methods.ts";
 import { Budget, Guard } from "../net/limits.ts";
+import { listenOn, noDelay } from "../net/address.ts";
 
 /** The first frame the parent writes to the server's stdin. */
 export interface ServerConfig {
@@ -95,12 +96,26 @@ export class Conn {
   #link: ByteLink;
   #reader: FrameReader;
   #writer: FrameWriter;
+  /** A socket connection's limits; the parent's channel has none. */
+  #guard: Guard | undefined;
+  /** Inside the frames of one read: they are checked after it, at once. */
+  #reading = false;
   #closed = false;
+  #left = false;
+  #dropping = false;
 
-  constructor(link: ByteLink, reader: FrameReader) {
+  constructor(link: ByteLink, reader: FrameReader, guard?: Guard) {
     this.#link = link;
     this.#reader = reader;
-    this.#writer = new FrameWriter(link, () => this.close(), true);
+    this.#guard = guard;
+    this.#writer = new FrameWriter(
+      link,
+      () => this.close(),
+      true,
+      // What waited behind a write has gone into the next one: the budget
+      // hears of it now, not at the next read (which may never come).
+      guard === undefined ? undefined : () => this.#account(),
+    );
   }
 
   get closed(): boolean {
@@ -108,8 +123,9 @@ export class Conn {
   }
 
   send(message: unknown): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#dropping) return;
     this.#writer.sendText(JSON.stringify(message));
+    if (this.#guard !== undefined && !this.#reading) this.#account();
   }
 
   close(): void {
@@ -120,8 +136,17 @@ export class Conn {
     } catch {
       // Already closed.
     }
-    // Give back what it holds and leave its waits, kind by kind (a barrier
-    // it waited at breaks), then drop any parked call left.
+    this.#leave();
+  }
+
+  /**
+   * Gives back what the connection holds and leaves its waits, kind by
+   * kind (a barrier it waited at breaks), then drops any parked call left
+   * (idempotent).
+   */
+  #leave(): void {
+    if (this.#left) return;
+    this.#left = true;
     for (const entry of objects.values()) {
       kinds.get(entry.kind)?.disconnect?.(entry.state, this);
     }
@@ -129,30 +154,46 @@ export class Conn {
   }
 
   /**
+   * Accounts for what the connection holds now, and drops it when that is
+   * over a limit: after an answer queued outside a read (an async method,
+   * a parked call), and whenever queued answers go into a write.
+   */
+  #account(): void {
+    if (this.#closed || this.#dropping) return;
+    const why = this.#guard!.account(
+      this.#reader.buffered,
+      this.#writer.backlog,
+    );
+    if (why !== null) {
+      void this.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`);
+    }
+  }
+
+  /**
    * Reads frames until end of stream; returns when the connection ends.
    * With a guard, a connection over its limits is dropped (told why).
    */
-  async serve(
-    onFrame: (frame: Uint8Array) => void,
-    guard?: Guard,
-  ): Promise<void> {
+  async serve(onFrame: (frame: Uint8Array) => void): Promise<void> {
     const buf = new Uint8Array(64 * 1024);
+    const guard = this.#guard;
     try {
       // Frames the reader holds already (sent right after the handshake)
       // are served before reading more.
       let first = true;
-      while (!this.#closed) {
+      while (!this.#closed && !this.#dropping) {
         if (!first) {
           const n = await this.#link.read(buf);
           if (n === null) break;
           this.#reader.push(buf.subarray(0, n));
         }
         first = false;
+        this.#reading = true;
         for (;;) {
           let frame: Uint8Array | null;
           try {
             frame = this.#reader.next();
           } catch (error) {
+            this.#reading = false;
             await this.drop(
               FRAME_TOO_LARGE,
               error instanceof FrameTooLargeError
@@ -163,12 +204,13 @@ export class Conn {
           }
           if (frame === null) break;
           onFrame(frame);
-          if (this.#closed) return;
+          if (this.#closed || this.#dropping) break;
         }
+        this.#reading = false;
         // The answers to this read go out now, before the next read is
         // issued: one write for all of them, first on the critical path.
         this.#writer.flush();
-        if (guard !== undefined) {
+        if (guard !== undefined && !this.#dropping) {
           const why = guard.check(this.#reader.buffered, this.#writer.backlog);
           if (why !== null) {
             await this.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`);
@@ -179,16 +221,24 @@ export class Conn {
     } catch {
       // A reset connection ends like a closed one.
     }
-    this.close();
+    this.#reading = false;
+    if (!this.#dropping) this.close();
   }
 
   /**
    * Tells the client why (`id: null`), gives the message a moment to go
-   * out, and closes the connection.
+   * out, and closes the connection. From the start nothing more is served
+   * to it: its parked calls are dropped at once, so that no item goes to a
+   * connection on its way out.
    */
   async drop(code: number, message: string): Promise<void> {
-    if (this.#closed) return;
-    this.send({ jsonrpc: "2.0", id: null, error: { code, message } });
+    if (this.#closed || this.#dropping) return;
+    this.#dropping = true;
+    this.#guard?.release();
+    this.#leave();
+    this.#writer.sendText(
+      JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       this.#writer.drained().catch(() => {}),
@@ -281,7 +331,7 @@ export class Conn {
   }
 
   #ok(id: RpcId, result: unknown): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#dropping) return;
     let text: string;
     try {
       text = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${
@@ -292,6 +342,7 @@ export class Conn {
       return;
     }
     this.#writer.sendText(text);
+    if (this.#guard !== undefined && !this.#reading) this.#account();
   }
 
   #error(id: RpcId, error: unknown): void {
@@ -344,16 +395,16 @@ async function serveSocket(
   config: ServerConfig,
   budget: Budget,
 ): Promise<void> {
-  if ("setNoDelay" in socket) {
-    try {
-      (socket as Deno.TcpConn).setNoDelay(true);
-    } catch {
-      // Not a TCP socket.
-    }
-  }
+  noDelay(socket);
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
-  const conn = new Conn(link, reader);
+  // The stall timer's callback runs only once the connection is served.
+  const guard = new Guard(
+    config,
+    budget,
+    (why) => void conn.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`),
+  );
+  const conn = new Conn(link, reader, guard);
   const { maxFrameBytes } = config;
   conn.maxFrameBytes = maxFrameBytes;
   const passed = await serveHandshake(linkChannel(link, reader), {
@@ -362,19 +413,15 @@ async function serveSocket(
     extra: { maxFrameBytes },
   });
   if (!passed) {
+    guard.release();
     conn.close();
     return;
   }
   reader.limit = maxFrameBytes;
   stats.accepted++;
   stats.open++;
-  const guard = new Guard(
-    config,
-    budget,
-    (why) => void conn.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`),
-  );
   // Bytes sent after the handshake frame but in the same read are kept.
-  await conn.serve((frame) => conn.handle(frame), guard);
+  await conn.serve((frame) => conn.handle(frame));
   guard.release();
   stats.open--;
 }
@@ -419,15 +466,11 @@ export async function runManagerServer(): Promise<void> {
       // A path the user chose: the socket file is ours to remove.
       socketFile = config.address.path;
     }
-    listener = Deno.listen({ transport: "unix", path: config.address.path });
+    listener = listenOn({ path: config.address.path });
     await Deno.chmod(config.address.path, 0o600);
     address = config.address.path;
   } else {
-    listener = Deno.listen({
-      transport: "tcp",
-      hostname: config.address.hostname,
-      port: config.address.port,
-    });
+    listener = listenOn(config.address);
     const bound = listener.addr as Deno.NetAddr;
     address = { hostname: bound.hostname, port: bound.port };
   }

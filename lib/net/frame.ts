@@ -211,6 +211,7 @@ export class FrameWriter {
   #failed = false;
   #deferred: boolean;
   #onError: (error: unknown) => void;
+  #onMoved: (() => void) | undefined;
   #flushLater = () => {
     this.#scheduled = false;
     if (!this.#writing && this.#end > 0) void this.#flush();
@@ -226,15 +227,19 @@ export class FrameWriter {
    * that every frame queued by one synchronous run (say, the answers to
    * all the requests of one read) goes out in one write: on loopback a
    * write costs the sender the receiver's wake-up too, so fewer is cheaper.
+   * `onMoved` hears each time the {@linkcode FrameWriter.backlog} went into
+   * a write (it is then 0, or the frames `onMoved` itself queued).
    */
   constructor(
     link: ByteLink,
     onError: (error: unknown) => void,
     deferred = false,
+    onMoved?: () => void,
   ) {
     this.#link = link;
     this.#onError = onError;
     this.#deferred = deferred;
+    this.#onMoved = onMoved;
   }
 
   /** Bytes queued and not yet written (the write in flight included). */
@@ -338,6 +343,7 @@ export class FrameWriter {
           : new Uint8Array(chunk.buffer);
         this.#inFlight = chunk.length;
         this.#end = 0;
+        this.#onMoved?.();
         let off = 0;
         while (off < chunk.length) {
           off += await this.#link.write(off ? chunk.subarray(off) : chunk);

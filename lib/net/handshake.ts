@@ -140,6 +140,9 @@ export async function serveHandshake(
   const challenge = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
   // A client that does not finish in time is cut off: its read ends.
   const timer = setTimeout(() => channel.close(), timeout);
+  // It never keeps a program alive on its own: a Listener closes its
+  // handshaking sockets itself, and an open socket keeps nothing alive.
+  Deno.unrefTimer(timer);
   try {
     await writeJson(channel, {
       ...extra,

@@ -88,10 +88,12 @@ export class Budget {
 
 /**
  * One connection's share of a {@linkcode Budget}, and its stall timer. The
- * owner calls {@linkcode Guard.check} after each read has been handled (and
- * after queueing output it did not read for); a `false` answer means the
- * connection is over a limit and must be dropped, which `onDrop` is also
- * told when the stall timer finds a frame that stopped arriving.
+ * owner calls {@linkcode Guard.check} after each read has been handled, and
+ * {@linkcode Guard.account} after queueing output it did not read for and
+ * whenever queued output goes into a write (so the budget never counts
+ * bytes already written out); a non-null answer means the connection is
+ * over a limit and must be dropped, which `onDrop` is also told when the
+ * stall timer finds a frame that stopped arriving.
  */
 export class Guard {
   #limits: Limits;
@@ -122,6 +124,24 @@ export class Guard {
    * nobody took yet), so a partial frame is not the peer's stall.
    */
   check(input: number, output: number, watch = true): string | null {
+    const why = this.account(input, output);
+    if (why !== null || this.#released) return why;
+    this.#partial = watch && input > 0;
+    if (this.#partial) {
+      this.#lastProgress = performance.now();
+      // One timer per connection with a partial frame, re-armed only when
+      // it fires: progress just moves the deadline.
+      this.#timer ??= this.#arm(this.#limits.frameTimeout);
+    }
+    return null;
+  }
+
+  /**
+   * Like {@linkcode Guard.check}, for a change on the output side (an
+   * answer queued outside a read, queued bytes gone into a write): the
+   * stall timer is left as it is, since no bytes arrived.
+   */
+  account(input: number, output: number): string | null {
     if (this.#released) return null;
     const held = input + output;
     const budget = this.#budget;
@@ -137,13 +157,6 @@ export class Guard {
       // be dropped for bytes this one no longer holds.
       this.release();
       return `the server holds ${used} bytes, over its limit of ${budget.total}, and this connection holds ${held}`;
-    }
-    this.#partial = watch && input > 0;
-    if (this.#partial) {
-      this.#lastProgress = performance.now();
-      // One timer per connection with a partial frame, re-armed only when
-      // it fires: progress just moves the deadline.
-      this.#timer ??= this.#arm(this.#limits.frameTimeout);
     }
     return null;
   }
