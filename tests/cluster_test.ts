@@ -704,6 +704,33 @@ Deno.test("Cluster: closing the connection fails the tasks its pools wait for", 
   pool.terminate();
 });
 
+Deno.test("Cluster: close() cancels the queued entries of the tasks it fails, those of a send in flight too", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  await using db = await inspect(redis.url);
+  const cluster = await Cluster.connect({ url: redis.url, queue, root });
+  const pool = new cluster.Pool({ processes: 2, module });
+  // No host serves the queue: the entries wait in the stream.
+  const queued = assert.rejects(
+    pool.map("square", [1, 2, 3, 4, 5, 6, 7, 8], { chunksize: 1 }),
+    /cluster connection is closed/,
+  );
+  await eventually(
+    "entries queued",
+    async () => (await db.xlen(`${queue}:tasks`)) === 8,
+  );
+  // These are still on their way to Redis when close() begins.
+  const sending = assert.rejects(
+    pool.map("square", [9, 10], { chunksize: 1 }),
+    /cluster connection is closed/,
+  );
+  await cluster.close();
+  await queued;
+  await sending;
+  assert.equal(await db.xlen(`${queue}:tasks`), 0);
+  pool.terminate();
+});
+
 Deno.test("Cluster.connect() rejects an unreachable server within its timeout, naming the address", async () => {
   const port = freePort();
   await assert.rejects(

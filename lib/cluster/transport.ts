@@ -214,8 +214,11 @@ class ClusterLink implements WorkerLink, ResultSink {
       if (error !== null) {
         this.#failBatch(batch, error);
       } else if (this.#batches.get(batch) !== state) {
-        // Stopped (or answered) before Redis gave the id: take it back.
-        if (this.#stopped) this.#client.cancel([id!]);
+        // Stopped, or failed by a closing connection, before Redis gave the
+        // id: take it back (a close waits for this cancel).
+        if (this.#stopped || this.#transport.closedError !== null) {
+          this.#client.cancel([id!]);
+        }
       } else {
         state.ids.push(id!);
       }
@@ -274,11 +277,19 @@ class ClusterLink implements WorkerLink, ResultSink {
     }
   }
 
-  /** Fails every batch in flight (the cluster connection closed). */
+  /**
+   * Fails every batch in flight (the cluster connection is closing) and
+   * cancels their entries: nothing the closed connection waited for may
+   * still run somewhere.
+   */
   fail(error: Error): void {
-    for (const batch of [...this.#batches.keys()]) {
+    if (this.#stopped) return;
+    const ids: string[] = [];
+    for (const [batch, state] of [...this.#batches]) {
+      ids.push(...state.ids);
       this.#failBatch(batch, error);
     }
+    this.#client.cancel(ids);
   }
 
   stop(_code: number, _busy: boolean): Promise<void> {
