@@ -731,6 +731,48 @@ Deno.test("Cluster: close() cancels the queued entries of the tasks it fails, th
   pool.terminate();
 });
 
+Deno.test("Cluster: close() and a worker host's stop settle when the Redis server is gone", async () => {
+  const redis = await startRedis();
+  const queue = queueName();
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const host = serveWorker({
+    url: redis.url,
+    queue,
+    root,
+    connectTimeout: 300,
+    signal: stop.signal,
+    log: (line) => lines.push(line),
+  });
+  const cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    connectTimeout: 300,
+  });
+  try {
+    const pool = new cluster.Pool({ processes: 1, module });
+    assert.deepEqual(await pool.map("square", [1, 2]), [1, 4]);
+    await redis.stop();
+    // Sent while the server is gone: it waits in the connection's queue.
+    const waiting = assert.rejects(
+      pool.map("square", [3]),
+      /cluster connection is closed/,
+    );
+    await cluster.close();
+    await waiting;
+    pool.terminate();
+    stop.abort();
+    await host;
+    assert.ok(lines.includes("stopped"), lines.join("\n"));
+  } finally {
+    stop.abort();
+    await cluster.close();
+    await host.catch(() => {});
+    await redis.stop();
+  }
+});
+
 Deno.test("Cluster.connect() rejects an unreachable server within its timeout, naming the address", async () => {
   const port = freePort();
   await assert.rejects(

@@ -52,6 +52,7 @@ import {
   GIVE_BACK_SCRIPT,
   GROUP,
   HEARTBEAT_SCRIPT,
+  lastCommands,
   type QueueKeys,
   queueKeys,
   RECLAIM_SCRIPT,
@@ -742,34 +743,51 @@ class Host {
     );
     await closeRedis(this.#blocking);
     await reading;
-    if (this.#ticking !== null) await this.#ticking;
-    while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
-    try {
-      const released = await runScript(
-        this.#cmd,
-        RELEASE_SCRIPT,
-        [this.#keys.tasks],
-        [GROUP, name],
-      );
-      if (Number(released) > 0) {
-        log(
-          `gave ${Number(released)} unfinished task entries back to the queue`,
+    // A server that is down would hold the last commands forever: they get
+    // connectTimeout, then fail when the connection closes.
+    let done = false;
+    let late = false;
+    await lastCommands(this.#config.connectTimeout, async () => {
+      if (this.#ticking !== null) await this.#ticking;
+      while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
+      try {
+        const released = await runScript(
+          this.#cmd,
+          RELEASE_SCRIPT,
+          [this.#keys.tasks],
+          [GROUP, name],
         );
+        if (Number(released) > 0) {
+          log(
+            `gave ${Number(released)} unfinished task entries back to the queue`,
+          );
+        }
+        await this.#cmd.pipeline()
+          .call("DEL", this.#keys.host(name))
+          .call("SREM", this.#keys.hosts, name)
+          .call("XGROUP", "DELCONSUMER", this.#keys.tasks, GROUP, name)
+          .exec();
+        done = true;
+      } catch (error) {
+        if (late) return;
+        log(
+          `could not give back unfinished entries: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        done = true;
       }
-      await this.#cmd.pipeline()
-        .call("DEL", this.#keys.host(name))
-        .call("SREM", this.#keys.hosts, name)
-        .call("XGROUP", "DELCONSUMER", this.#keys.tasks, GROUP, name)
-        .exec();
-    } catch (error) {
+    });
+    if (!done) {
+      late = true;
       log(
-        `could not give back unfinished entries: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `could not give back unfinished entries: Redis did not answer within ${this.#config.connectTimeout} ms; they go back after their visibility timeout`,
       );
     }
     await this.#core.shutdown();
     await closeRedis(this.#cmd);
+    if (this.#ticking !== null) await this.#ticking;
+    while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
     log("stopped");
   }
 }

@@ -193,9 +193,45 @@ export async function closeRedis(redis: Redis): Promise<void> {
     redis.disconnect();
     return;
   }
+  if (redis.status === "reconnecting" || redis.status === "close") {
+    // Between two attempts there is no socket whose close would end the
+    // connection: ioredis would wait forever, and so would the commands in
+    // its queues. End it as its own close handler does (ioredis is pinned).
+    redis.disconnect();
+    const internal = redis as unknown as {
+      setStatus(status: string): void;
+      flushQueue(error: Error): void;
+    };
+    const ended = new Promise<void>((resolve) => redis.once("end", resolve));
+    internal.setStatus("end");
+    internal.flushQueue(new Error("Connection is closed."));
+    await ended;
+    return;
+  }
   const ended = new Promise<void>((resolve) => redis.once("end", resolve));
   redis.disconnect();
   await ended;
+}
+
+/**
+ * Runs the last commands of a closing connection (`work`), for at most
+ * `timeout` ms: a server that is down would hold them forever, as the
+ * connection retries and queues commands once it was ready. Whatever is
+ * left fails when the connection is then closed. Never rejects.
+ */
+export async function lastCommands(
+  timeout: number,
+  work: () => Promise<void>,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      work().catch(() => {}),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
