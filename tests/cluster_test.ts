@@ -13,7 +13,15 @@ import {
   WorkerCrashedError,
 } from "@denomp/multiprocessing";
 import { Cluster, serveWorker } from "@denomp/multiprocessing/cluster";
-import { asBuffer, Redis, seal } from "../dist/lib/cluster/_internal.js";
+import {
+  asBuffer,
+  closeRedis,
+  connectRedis,
+  DISCONNECT_TIMEOUT,
+  duplicateRedis,
+  Redis,
+  seal,
+} from "../dist/lib/cluster/_internal.js";
 import { encode } from "../dist/lib/_internal.js";
 import {
   freePort,
@@ -804,6 +812,24 @@ Deno.test("Cluster.connect() rejects an unreachable server within its timeout, n
     silent.close();
     for (const conn of held) conn.close();
     await accepting;
+  }
+});
+
+Deno.test("Cluster connections drop a socket the server does not close within 100 ms, so a failed connect rejects soon after connectTimeout", async () => {
+  // ioredis waits 2 s by default for a server that accepts but never
+  // answers to close its side; both connections of a client or host must
+  // not.
+  assert.ok(DISCONNECT_TIMEOUT <= 100);
+  await using redis = await startRedis();
+  const url = new URL(redis.url);
+  const cmd = await connectRedis("test", url, 1000);
+  const copy = await duplicateRedis("test", url, cmd, 1000);
+  try {
+    assert.equal(cmd.options.disconnectTimeout, DISCONNECT_TIMEOUT);
+    assert.equal(copy.options.disconnectTimeout, DISCONNECT_TIMEOUT);
+  } finally {
+    await closeRedis(copy);
+    await closeRedis(cmd);
   }
 });
 

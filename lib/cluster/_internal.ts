@@ -6,3 +6,9 @@
 
 export { asBuffer, Redis } from "./redis.ts";
 export { seal } from "./wire.ts";
+export {
+  closeRedis,
+  connectRedis,
+  DISCONNECT_TIMEOUT,
+  duplicateRedis,
+} from "./redis.ts";

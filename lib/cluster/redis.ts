@@ -76,6 +76,13 @@ export function checkRedisUrl(what: string, url: unknown): URL {
 }
 
 /**
+ * How long a closing connection waits for the server to close its side
+ * before it drops the socket, ms (ioredis waits 2 s: a server that accepts
+ * but never answers would hold a failed connect that long).
+ */
+export const DISCONNECT_TIMEOUT = 100;
+
+/**
  * Opens a connection and waits until the server answers, within `timeout`
  * ms. While connecting nothing is retried; once connected, the connection
  * reconnects by itself and commands wait for it (a queue outlives a blip).
@@ -97,6 +104,7 @@ export async function connectRedis(
     maxRetriesPerRequest: null,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    disconnectTimeout: DISCONNECT_TIMEOUT,
   });
   return await ready(what, url, redis, timeout, onError);
 }
@@ -113,6 +121,7 @@ export async function duplicateRedis(
     lazyConnect: true,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    disconnectTimeout: DISCONNECT_TIMEOUT,
   });
   return await ready(what, url, copy, timeout, onError);
 }
