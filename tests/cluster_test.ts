@@ -688,6 +688,49 @@ Deno.test("Cluster: a worker host that stops gives the tasks it held back to the
   }
 });
 
+Deno.test("Cluster: a worker host killed and restarted under the same name gives the tasks it held back at once", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  const name = `same-${Deno.pid}`;
+  const first = await startHost({ url: redis.url, queue, name, tag: "first" });
+  using home = listenHome();
+  // A long visibility timeout: only the give-back can move the task soon.
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    visibilityTimeout: 60_000,
+  });
+  const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
+  try {
+    const future = executor.submit("gated", 5, home.port, [5]);
+    const call = await home.next();
+    assert.equal(call.tag, "first");
+    first.kill("SIGKILL");
+    await first.status;
+    await call.gone;
+    await using again = await startHost({
+      url: redis.url,
+      queue,
+      name,
+      tag: "again",
+    });
+    assert.ok(
+      again.lines.some((line) =>
+        line.includes("gave 1 task entries held by a previous host")
+      ),
+      again.lines.join("\n"),
+    );
+    const second = await home.next();
+    assert.equal(second.tag, "again");
+    await second.release();
+    assert.equal(await future.result(), 25);
+  } finally {
+    await executor.shutdown();
+    await first.stop();
+  }
+});
+
 Deno.test("Cluster: closing the connection fails the tasks its pools wait for", async () => {
   await using redis = await startRedis();
   const cluster = await Cluster.connect({

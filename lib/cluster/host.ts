@@ -230,6 +230,22 @@ class Host {
     const { signal, log, name, queue, processes, startMethod } = this.#config;
     try {
       await ensureGroup(this.#cmd, this.#keys.tasks);
+      // Entries still pending under this name were held by this host's
+      // previous life, which died with them: nobody else takes them over
+      // (the reclaim pass skips a host's own), so give them back now, their
+      // delivery counted.
+      const released = Number(
+        await runScript(this.#cmd, RELEASE_SCRIPT, [this.#keys.tasks], [
+          GROUP,
+          name,
+          1,
+        ]),
+      );
+      if (released > 0) {
+        log(
+          `gave ${released} task entries held by a previous host named ${name} back to the queue`,
+        );
+      }
       await this.#cmd.pipeline()
         .call("SADD", this.#keys.hosts, name)
         .call("SET", this.#keys.host(name), processes, "PX", HOST_TTL)
@@ -304,14 +320,19 @@ class Host {
       }
       const streams = reply as [unknown, [unknown, unknown[]][]][] | null;
       const entries = streams?.[0]?.[1] ?? [];
-      this.#accept(entries.map(([id, fields]) => ({
-        id: textOf(id),
-        frame: fieldOf(fields, "f"),
-        deliveries: 1,
-        exhausted: false,
-        v: Number(textOf(fieldOf(fields, "v"))) || 0,
-        m: Number(textOf(fieldOf(fields, "m"))) || 1,
-      })));
+      this.#accept(entries.map(([id, fields]) => {
+        // A fresh entry; one given back keeps the deliveries it spent (p).
+        const p = Number(textOf(fieldOf(fields, "p"))) || 0;
+        const m = Number(textOf(fieldOf(fields, "m"))) || 1;
+        return {
+          id: textOf(id),
+          frame: fieldOf(fields, "f"),
+          deliveries: p >= m ? p : p + 1,
+          exhausted: p >= m,
+          v: Number(textOf(fieldOf(fields, "v"))) || 0,
+          m,
+        };
+      }));
     }
   }
 
@@ -755,7 +776,7 @@ class Host {
           this.#cmd,
           RELEASE_SCRIPT,
           [this.#keys.tasks],
-          [GROUP, name],
+          [GROUP, name, 0],
         );
         if (Number(released) > 0) {
           log(

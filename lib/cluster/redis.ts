@@ -377,14 +377,49 @@ return out
 `;
 
 /**
- * Gives back every entry pending for this host (a host that stops): each is
- * added again with the same fields, so another host runs it, and the old
- * one is acknowledged and deleted. Returns how many were given back.
- *
- * KEYS[1] tasks; ARGV group, consumer
+ * Lua: adds an entry again with the same fields but `p` (the deliveries of
+ * the entry it replaces) set to `p`; returns the new id.
  */
-export const RELEASE_SCRIPT = `
+const READD = `
+local function readd(key, fields, p)
+  local out, seen = {}, false
+  for i = 1, #fields, 2 do
+    out[#out + 1] = fields[i]
+    if fields[i] == 'p' then
+      out[#out + 1] = tostring(p)
+      seen = true
+    else
+      out[#out + 1] = fields[i + 1]
+    end
+  end
+  if not seen then
+    out[#out + 1] = 'p'
+    out[#out + 1] = tostring(p)
+  end
+  return redis.call('XADD', key, '*', unpack(out))
+end
+local function pOf(fields)
+  for i = 1, #fields, 2 do
+    if fields[i] == 'p' then return tonumber(fields[i + 1]) end
+  end
+  return 0
+end
+`;
+
+/**
+ * Gives back every entry pending for this host: each is added again with
+ * the same fields, so another host runs it, and the old one is
+ * acknowledged and deleted. The deliveries it spent are kept (field `p`):
+ * all of them when ARGV[3] is 1 (a host restarted under the same name
+ * gives back what it held when it died), all but the current one when 0 (a
+ * host that stops: it did not fail the task). Returns how many were given
+ * back.
+ *
+ * KEYS[1] tasks; ARGV group, consumer, 1 or 0
+ */
+export const RELEASE_SCRIPT = READD + `
 local n = 0
+local counted = tonumber(ARGV[3])
 while true do
   local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100, ARGV[2])
   if #pending == 0 then break end
@@ -392,7 +427,8 @@ while true do
     local id = e[1]
     local r = redis.call('XRANGE', KEYS[1], id, id)
     if #r > 0 then
-      redis.call('XADD', KEYS[1], '*', unpack(r[1][2]))
+      local fields = r[1][2]
+      readd(KEYS[1], fields, pOf(fields) + math.max(0, e[4] - 1 + counted))
       n = n + 1
     end
     redis.call('XACK', KEYS[1], ARGV[1], id)
