@@ -17,10 +17,14 @@ import {
   asBuffer,
   closeRedis,
   connectRedis,
+  decodeResult,
   DISCONNECT_TIMEOUT,
   duplicateRedis,
+  encodeTask,
+  packItem,
   Redis,
   seal,
+  unseal,
 } from "../dist/lib/cluster/_internal.js";
 import { encode } from "../dist/lib/_internal.js";
 import {
@@ -491,6 +495,98 @@ Deno.test("Cluster: a worker host refuses a signed frame it cannot read (another
     const entries = await db.xrange(`${queue}:tasks`, "-", "+");
     return entries.length === 1 && entries[0]![0] !== original;
   });
+});
+
+Deno.test("Cluster: a task module whose directory and file names hold # and ? is the very file a worker host imports", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  // A root given as a path, as the CLI's --root and the option take it.
+  const dir = "tests/fixtures/cluster#root?";
+  await using _host = await startHost({ url: redis.url, queue, root: dir });
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root: dir,
+  });
+  const pool = new cluster.Pool({
+    processes: 1,
+    module: new URL("./fixtures/cluster%23root%3F/sq%231.ts", import.meta.url),
+  });
+  try {
+    assert.deepEqual(await pool.map("square", [1, 2, 3]), [
+      [1, "sq%231.ts"],
+      [4, "sq%231.ts"],
+      [9, "sq%231.ts"],
+    ]);
+  } finally {
+    pool.terminate();
+  }
+});
+
+Deno.test("Cluster: a worker host refuses a module path that leaves its root, written with .. or percent-encoded", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  await using _host = await startHost({
+    url: redis.url,
+    queue,
+    authkey: "k",
+    root: "tests/fixtures/cluster#root?",
+  });
+  await using db = await inspect(redis.url);
+  const key = new TextEncoder().encode("k");
+  // Each would reach tests/fixtures/cluster_targets.ts, which exists.
+  const paths = [
+    "../cluster_targets.ts",
+    "%2e%2e/cluster_targets.ts",
+    ".%2E/cluster_targets.ts",
+    "x/%2e%2e/%2E%2e/cluster_targets.ts",
+    "..%2fcluster_targets.ts",
+  ];
+  for (let i = 0; i < paths.length; i++) {
+    const frame = encodeTask({
+      client: "probe",
+      link: 1,
+      batch: i,
+      timed: false,
+      refs: [[1, paths[i]!, "square", null]],
+      c: [1, 0, [packItem(3, "item", "item 0")]],
+      part: null,
+    });
+    await db.call(
+      "XADD",
+      `${queue}:tasks`,
+      "*",
+      "f",
+      asBuffer(seal(key, frame)),
+      "v",
+      30_000,
+      "m",
+      3,
+      "p",
+      0,
+    );
+  }
+  const results = `${queue}:results:probe`;
+  await eventually(
+    "every task answered",
+    async () => (await db.xlen(results)) === paths.length,
+    500,
+  );
+  const entries = await db.xrangeBuffer(results, "-", "+");
+  const batches = new Set<number>();
+  for (const [, fields] of entries) {
+    const result = decodeResult(unseal(key, fields[1]!)!);
+    assert.equal(result.kind, 0);
+    if (result.kind !== 0) continue;
+    batches.add(result.batch);
+    assert.deepEqual(result.r, []);
+    assert.match(
+      result.e?.[0]?.[1].message ?? "",
+      /leaves the worker host's root/,
+      paths[result.batch],
+    );
+  }
+  assert.equal(batches.size, paths.length);
 });
 
 Deno.test("Cluster: a module the worker host cannot import fails that task with a clear error", async () => {

@@ -12,3 +12,4 @@ export {
   DISCONNECT_TIMEOUT,
   duplicateRedis,
 } from "./redis.ts";
+export { decodeResult, encodeTask, packItem, unseal } from "./wire.ts";

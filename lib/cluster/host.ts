@@ -469,10 +469,16 @@ class Host {
     let url: string;
     if (/^[a-z][a-z0-9+.-]*:/i.test(module)) url = module;
     else {
-      const segments = module.split("/");
+      // A percent-encoded relative path. `%2e%2e` is `..` to the URL
+      // parser; an encoded slash or backslash is one to the file system.
+      const segments = module.split("/").map((segment) =>
+        segment.replace(/%2e/gi, ".")
+      );
+      url = new URL(module, this.#config.root).href;
       if (
         module.startsWith("/") || module.includes("\\") ||
-        segments.includes("..")
+        /%2f|%5c/i.test(module) || segments.includes("..") ||
+        !url.startsWith(this.#config.root)
       ) {
         return new TypeError(
           `Cannot run task: module path ${
@@ -480,7 +486,6 @@ class Host {
           } leaves the worker host's root ${this.#config.root}`,
         );
       }
-      url = new URL(module, this.#config.root).href;
     }
     const ref: TargetRef = { module: url, name, source };
     return this.#core.refId(ref);
@@ -780,7 +785,9 @@ class Host {
         );
         if (Number(released) > 0) {
           log(
-            `gave ${Number(released)} unfinished task entries back to the queue`,
+            `gave ${
+              Number(released)
+            } unfinished task entries back to the queue`,
           );
         }
         await this.#cmd.pipeline()

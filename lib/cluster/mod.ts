@@ -597,7 +597,13 @@ function dirUrl(what: string, dir: unknown): string {
     if (/^[a-z][a-z0-9+.-]+:/i.test(dir)) url = new URL(dir);
     else {
       const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
-      url = new URL(`file://${encodeURI(absolute)}`);
+      // encodeURI leaves `?` and `#`, which would start a query or a
+      // fragment: a directory may have them in its name.
+      url = new URL(
+        `file://${
+          encodeURI(absolute).replaceAll("?", "%3F").replaceAll("#", "%23")
+        }`,
+      );
     }
   } else {
     throw new TypeError(

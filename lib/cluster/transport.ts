@@ -143,7 +143,9 @@ export class ClusterTransport implements Transport {
 
 /**
  * The module of a reference as it travels: `file:` modules relative to the
- * client's root (checked when the pool was created), others as they are.
+ * client's root (checked when the pool was created), still percent-encoded
+ * (a `#` or `?` in a file name must not become a fragment or a query where
+ * the host resolves it), others as they are.
  */
 export function wireModule(module: string, root: string | null): string {
   if (!module.startsWith("file:")) return module;
@@ -152,7 +154,7 @@ export function wireModule(module: string, root: string | null): string {
       `Cannot send task: module ${module} is not under the cluster root ${root}`,
     );
   }
-  return decodeURIComponent(module.slice(root.length));
+  return module.slice(root.length);
 }
 
 let laneCounter = 0;
