@@ -389,6 +389,63 @@ Deno.test("Cluster: a worker host SIGKILLed in the middle of a task: the task is
   }
 });
 
+Deno.test("Cluster: a task abandoned behind 150 older pending entries of a live host is still taken over", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  const tasks = `${queue}:tasks`;
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    visibilityTimeout: 200,
+  });
+  await using db = await inspect(redis.url);
+  // 150 entries held by a host with a long visibility timeout: older ids,
+  // pending the whole test.
+  const n = 150;
+  const pipeline = db.pipeline();
+  for (let i = 0; i < n; i++) {
+    pipeline.call("XADD", tasks, "*", "f", "x", "v", 60_000, "m", 3, "p", 0);
+  }
+  await pipeline.exec();
+  await db.call(
+    "XREADGROUP",
+    "GROUP",
+    "workers",
+    "live",
+    "COUNT",
+    n,
+    "STREAMS",
+    tasks,
+    ">",
+  );
+  const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
+  try {
+    const future = executor.submit("square", 7);
+    await eventually(
+      "the task queued",
+      async () => (await db.xlen(tasks)) === n + 1,
+    );
+    // A host takes it and dies.
+    await db.call(
+      "XREADGROUP",
+      "GROUP",
+      "workers",
+      "dead",
+      "COUNT",
+      10,
+      "STREAMS",
+      tasks,
+      ">",
+    );
+    await using host = await startHost({ url: redis.url, queue });
+    assert.equal(await future.result(), 49);
+    assert.ok(host.lines.some((line) => line.includes("took over task entry")));
+  } finally {
+    await executor.shutdown();
+  }
+});
+
 Deno.test("Cluster: a task whose hosts die maxDeliveries times fails with WorkerCrashedError", async () => {
   await using redis = await startRedis();
   const queue = queueName();

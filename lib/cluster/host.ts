@@ -210,6 +210,8 @@ class Host {
   #flushScheduled = false;
   #ops = new Set<Promise<void>>();
   #refs = new Map<string, number | Error>();
+  /** Where the next reclaim pass starts (RECLAIM_SCRIPT). */
+  #reclaimFrom = "-";
 
   constructor(
     config: HostConfig,
@@ -705,6 +707,7 @@ class Host {
       name,
       MIN_VISIBILITY_TIMEOUT,
       RECLAIM_COUNT,
+      this.#reclaimFrom,
     );
     if (held.length > 0) {
       pipeline.call("EVAL", HEARTBEAT_SCRIPT, 1, tasks, GROUP, name, ...held);
@@ -723,7 +726,12 @@ class Host {
       return;
     }
     if (this.#stopping || replies === null) return;
-    const [, reclaimReply] = replies[1] ?? [null, null];
+    const [, reclaimed] = replies[1] ?? [null, null];
+    let reclaimReply: unknown = null;
+    if (Array.isArray(reclaimed) && reclaimed.length === 2) {
+      this.#reclaimFrom = textOf(reclaimed[0]);
+      reclaimReply = reclaimed[1];
+    }
     if (held.length > 0) {
       const [error, kept] = replies[2] ?? [null, null];
       if (error === null && Array.isArray(kept)) {

@@ -337,14 +337,21 @@ return out
  * deliveries of the batch it was split from, field `p`) is taken without
  * counting a delivery and marked exhausted, so that exactly one host
  * reports its failure. An entry deleted while pending is dropped from the
- * group. Returns, per entry taken: id, "c" (claimed) or "x" (exhausted),
- * the delivery count, and the fields f v m p.
+ * group. One pass looks at `count` pending entries from `start` on; the
+ * next pass starts after the last one looked at, back at the start once
+ * the end is reached, so entries that stay pending (held by live hosts)
+ * never hide the ones behind them. Returns the next pass's start, then per
+ * entry taken: id, "c" (claimed) or "x" (exhausted), the delivery count,
+ * and the fields f v m p.
  *
- * KEYS[1] tasks; ARGV group, consumer, floor idle ms, count
+ * KEYS[1] tasks; ARGV group, consumer, floor idle ms, count, start
  */
 export const RECLAIM_SCRIPT = `
 local out = {}
-local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), '-', '+', tonumber(ARGV[4]))
+local count = tonumber(ARGV[4])
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), ARGV[5], '+', count)
+local cursor = '-'
+if #pending >= count then cursor = '(' .. pending[#pending][1] end
 for _, e in ipairs(pending) do
   local id, owner, idle, count = e[1], e[2], e[3], e[4]
   if owner ~= ARGV[2] then
@@ -373,7 +380,7 @@ for _, e in ipairs(pending) do
     end
   end
 end
-return out
+return { cursor, out }
 `;
 
 /**
