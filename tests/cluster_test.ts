@@ -196,6 +196,35 @@ Deno.test("Cluster: a worker host with --start-method spawn runs tasks in OS pro
   }
 });
 
+Deno.test("Cluster: a worker host whose local pool cannot start gives its tasks back and stops with the error; a good host runs them", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  // --start-method spawn without --allow-run: no local worker can start.
+  const broken = await startHost({
+    url: redis.url,
+    queue,
+    args: ["--start-method", "spawn"],
+  });
+  await using cluster = await Cluster.connect({ url: redis.url, queue, root });
+  const pool = new cluster.Pool({ processes: 2, module });
+  try {
+    const result = pool.map("square", [1, 2, 3, 4], { chunksize: 1 });
+    const status = await broken.status;
+    assert.equal(status.code, 1);
+    assert.ok(
+      broken.lines.some((line) =>
+        line.includes("the local pool cannot run tasks")
+      ),
+      broken.lines.join("\n"),
+    );
+    await using _good = await startHost({ url: redis.url, queue });
+    assert.deepEqual(await result, [1, 4, 9, 16]);
+  } finally {
+    pool.terminate();
+    await broken.stop();
+  }
+});
+
 Deno.test("Cluster ProcessPoolExecutor: Futures that asCompleted and wait accept, task errors, crashes and values", async () => {
   await using redis = await startRedis();
   const queue = queueName();

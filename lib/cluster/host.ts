@@ -210,6 +210,9 @@ class Host {
   #flushScheduled = false;
   #ops = new Set<Promise<void>>();
   #refs = new Map<string, number | Error>();
+  /** The error that broke the local pool: the host stops with it. */
+  #fatal: Error | null = null;
+  #wake: (() => void) | null = null;
   /** Where the next reclaim pass starts (RECLAIM_SCRIPT). */
   #reclaimFrom = "-";
 
@@ -258,6 +261,7 @@ class Host {
       throw error;
     }
     const stopped = new Promise<void>((resolve) => {
+      this.#wake = resolve;
       if (signal?.aborted) resolve();
       signal?.addEventListener("abort", () => resolve(), { once: true });
     });
@@ -270,6 +274,25 @@ class Host {
     const reading = this.#readLoop();
     await stopped;
     await this.#stop(reading);
+    if (this.#fatal !== null) throw this.#fatal;
+  }
+
+  /**
+   * The local pool cannot run tasks (no worker could start: a missing
+   * permission, ...): every task this host took would fail for a reason
+   * that is the host's, not the task's. It stops instead, giving back what
+   * it held, uncounted, to the hosts that can run them.
+   */
+  #breakDown(error: Error): void {
+    if (this.#fatal !== null || this.#stopping) return;
+    this.#fatal = new Error(
+      `Cannot serve worker: the local pool cannot run tasks: ${error.message}`,
+      { cause: error },
+    );
+    this.#config.log(
+      `${this.#fatal.message}; giving the task entries back and stopping`,
+    );
+    this.#wake?.();
   }
 
   // ---- reading ----
@@ -354,7 +377,7 @@ class Host {
   #accept(entries: Incoming[]): void {
     for (const entry of entries) {
       // Not started when stopping: the release on stop gives it back.
-      if (this.#stopping) return;
+      if (this.#stopping || this.#fatal !== null) return;
       const payload = unseal(this.#key, entry.frame);
       if (payload === null) {
         this.#refuse(
@@ -495,6 +518,12 @@ class Host {
 
   /** Called by a run once every chunk has settled. */
   finished(run: EntryRun): void {
+    const broken = this.#core.broken;
+    if (broken !== null) {
+      // Its failures are this host's: the entry stays, for the release.
+      this.#breakDown(broken);
+      return;
+    }
     if (this.#held.get(run.id) === run) this.#held.delete(run.id);
     this.#capacity?.();
     this.#capacity = null;

@@ -401,7 +401,9 @@ export interface ServeWorkerOptions {
  * @throws {TypeError} If an option has the wrong type.
  * @throws {RangeError} If a number is out of range or the start method is
  * unknown.
- * @throws {Error} If Redis cannot be reached.
+ * @throws {Error} If Redis cannot be reached, or once the local pool
+ * cannot start its workers (a missing permission, ...): the host then gives
+ * the tasks it took back to the queue and stops rather than fail them.
  *
  * @example Usage
  * ```ts
