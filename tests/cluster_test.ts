@@ -552,6 +552,52 @@ Deno.test("Cluster: a worker host with a wrong authkey refuses and logs the task
   }
 });
 
+Deno.test("Cluster: a wrong-key host that gives a task back keeps the deliveries it spent, so maxDeliveries holds", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  const tasks = `${queue}:tasks`;
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    authkey: "right",
+    visibilityTimeout: 200,
+    maxDeliveries: 1,
+  });
+  await using db = await inspect(redis.url);
+  const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
+  try {
+    const future = executor.submit("square", 7);
+    await eventually(
+      "the task queued",
+      async () => (await db.xlen(tasks)) === 1,
+    );
+    // Its one delivery: a host takes it and dies.
+    await db.call(
+      "XREADGROUP",
+      "GROUP",
+      "workers",
+      "dead",
+      "COUNT",
+      1,
+      "STREAMS",
+      tasks,
+      ">",
+    );
+    const wrong = await startHost({ url: redis.url, queue, authkey: "wrong" });
+    await wrong.line("refused task entry");
+    await wrong.stop();
+    await using _right = await startHost({
+      url: redis.url,
+      queue,
+      authkey: "right",
+    });
+    await assert.rejects(future.result(), WorkerCrashedError);
+  } finally {
+    await executor.shutdown();
+  }
+});
+
 Deno.test("Cluster: a worker host refuses a signed frame it cannot read (another version), runs nothing and gives it back", async () => {
   await using redis = await startRedis();
   const queue = queueName();

@@ -419,10 +419,14 @@ class Host {
       `refused task entry ${entry.id}: ${reason}; nothing ran, the entry goes back to the queue`,
     );
     this.#pausedUntil = performance.now() + REFUSED_PAUSE;
+    // The deliveries spent before this one stay spent: a refusing host
+    // must not give a task more runs than maxDeliveries.
+    const spent = entry.exhausted ? entry.deliveries : entry.deliveries - 1;
     this.#track(
       runScript(this.#cmd, GIVE_BACK_SCRIPT, [this.#keys.tasks], [
         GROUP,
         entry.id,
+        spent,
       ]),
     );
   }

@@ -447,18 +447,18 @@ return n
 
 /**
  * Gives back one entry (a host that refused it: a wrong authkey here): it is
- * added again with the same fields and the old one is acknowledged and
- * deleted, so its delivery is not counted. Returns the new id, or false
- * when the entry is gone.
+ * added again with the same fields but `p`, the deliveries it spent before
+ * this host's (which is not counted), and the old one is acknowledged and
+ * deleted. Returns the new id, or false when the entry is gone.
  *
- * KEYS[1] tasks; ARGV group, id
+ * KEYS[1] tasks; ARGV group, id, deliveries spent
  */
-export const GIVE_BACK_SCRIPT = `
+export const GIVE_BACK_SCRIPT = READD + `
 local r = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 if #r == 0 then return false end
-return redis.call('XADD', KEYS[1], '*', unpack(r[1][2]))
+return readd(KEYS[1], r[1][2], tonumber(ARGV[3]))
 `;
 
 /** Runs a script (EVAL: Redis keeps the compiled script in its cache). */
