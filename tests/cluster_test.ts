@@ -629,12 +629,51 @@ Deno.test("Cluster: a worker host refuses a signed frame it cannot read (another
   });
 });
 
+/**
+ * A temporary directory holding `r#?/sq#1.ts` and `esc.ts` (each exports a
+ * `square` that also returns its file's name), made by a `deno eval`
+ * subprocess: the tests may not write, and names with `#` and `?` cannot
+ * live in the repository (its CI scripts walk it by URL).
+ */
+async function oddRoot(): Promise<AsyncDisposable & { dir: string }> {
+  const run = async (code: string) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert.equal(output.code, 0);
+    return new TextDecoder().decode(output.stdout).trim();
+  };
+  const source = "export function square(x) { return [x * x, " +
+    'new URL(import.meta.url).pathname.split("/").pop()]; }';
+  const dir = await run(`
+    const dir = Deno.makeTempDirSync({ prefix: "denomp_cluster_" });
+    Deno.mkdirSync(dir + "/r#?");
+    Deno.writeTextFileSync(dir + "/r#?/sq#1.ts", ${JSON.stringify(source)});
+    Deno.writeTextFileSync(dir + "/esc.ts", ${JSON.stringify(source)});
+    console.log(dir);
+  `);
+  return {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await run(`Deno.removeSync(${JSON.stringify(dir)}, { recursive: true })`);
+    },
+  };
+}
+
 Deno.test("Cluster: a task module whose directory and file names hold # and ? is the very file a worker host imports", async () => {
   await using redis = await startRedis();
+  await using odd = await oddRoot();
   const queue = queueName();
   // A root given as a path, as the CLI's --root and the option take it.
-  const dir = "tests/fixtures/cluster#root?";
-  await using _host = await startHost({ url: redis.url, queue, root: dir });
+  const dir = `${odd.dir}/r#?`;
+  await using _host = await startHost({
+    url: redis.url,
+    queue,
+    root: dir,
+    flags: [`--allow-read=.,${odd.dir}`],
+  });
   await using cluster = await Cluster.connect({
     url: redis.url,
     queue,
@@ -642,7 +681,7 @@ Deno.test("Cluster: a task module whose directory and file names hold # and ? is
   });
   const pool = new cluster.Pool({
     processes: 1,
-    module: new URL("./fixtures/cluster%23root%3F/sq%231.ts", import.meta.url),
+    module: `file://${encodeURI(odd.dir)}/r%23%3F/sq%231.ts`,
   });
   try {
     assert.deepEqual(await pool.map("square", [1, 2, 3]), [
@@ -657,22 +696,24 @@ Deno.test("Cluster: a task module whose directory and file names hold # and ? is
 
 Deno.test("Cluster: a worker host refuses a module path that leaves its root, written with .. or percent-encoded", async () => {
   await using redis = await startRedis();
+  await using odd = await oddRoot();
   const queue = queueName();
   await using _host = await startHost({
     url: redis.url,
     queue,
     authkey: "k",
-    root: "tests/fixtures/cluster#root?",
+    root: `${odd.dir}/r#?`,
+    flags: [`--allow-read=.,${odd.dir}`],
   });
   await using db = await inspect(redis.url);
   const key = new TextEncoder().encode("k");
-  // Each would reach tests/fixtures/cluster_targets.ts, which exists.
+  // Each would reach esc.ts beside the root, which exists.
   const paths = [
-    "../cluster_targets.ts",
-    "%2e%2e/cluster_targets.ts",
-    ".%2E/cluster_targets.ts",
-    "x/%2e%2e/%2E%2e/cluster_targets.ts",
-    "..%2fcluster_targets.ts",
+    "../esc.ts",
+    "%2e%2e/esc.ts",
+    ".%2E/esc.ts",
+    "x/%2e%2e/%2E%2e/esc.ts",
+    "..%2fesc.ts",
   ];
   for (let i = 0; i < paths.length; i++) {
     const frame = encodeTask({
