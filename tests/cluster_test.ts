@@ -77,6 +77,26 @@ function* naturals(n: number): Generator<number> {
   for (let i = 0; i < n; i++) yield i;
 }
 
+/** Reads `count` new task entries as consumer `name` (a host that never answers). */
+async function readAs(
+  db: Redis,
+  tasks: string,
+  name: string,
+  count: number,
+): Promise<void> {
+  await db.call(
+    "XREADGROUP",
+    "GROUP",
+    "workers",
+    name,
+    "COUNT",
+    count,
+    "STREAMS",
+    tasks,
+    ">",
+  );
+}
+
 /** Checks `check()` until it holds, at most `tries` times. */
 async function eventually(
   what: string,
@@ -437,17 +457,7 @@ Deno.test("Cluster: a task abandoned behind 150 older pending entries of a live 
     pipeline.call("XADD", tasks, "*", "f", "x", "v", 60_000, "m", 3, "p", 0);
   }
   await pipeline.exec();
-  await db.call(
-    "XREADGROUP",
-    "GROUP",
-    "workers",
-    "live",
-    "COUNT",
-    n,
-    "STREAMS",
-    tasks,
-    ">",
-  );
+  await readAs(db, tasks, "live", n);
   const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
   try {
     const future = executor.submit("square", 7);
@@ -456,17 +466,7 @@ Deno.test("Cluster: a task abandoned behind 150 older pending entries of a live 
       async () => (await db.xlen(tasks)) === n + 1,
     );
     // A host takes it and dies.
-    await db.call(
-      "XREADGROUP",
-      "GROUP",
-      "workers",
-      "dead",
-      "COUNT",
-      10,
-      "STREAMS",
-      tasks,
-      ">",
-    );
+    await readAs(db, tasks, "dead", 10);
     await using host = await startHost({ url: redis.url, queue });
     assert.equal(await future.result(), 49);
     assert.ok(host.lines.some((line) => line.includes("took over task entry")));
@@ -573,17 +573,7 @@ Deno.test("Cluster: a wrong-key host that gives a task back keeps the deliveries
       async () => (await db.xlen(tasks)) === 1,
     );
     // Its one delivery: a host takes it and dies.
-    await db.call(
-      "XREADGROUP",
-      "GROUP",
-      "workers",
-      "dead",
-      "COUNT",
-      1,
-      "STREAMS",
-      tasks,
-      ">",
-    );
+    await readAs(db, tasks, "dead", 1);
     const wrong = await startHost({ url: redis.url, queue, authkey: "wrong" });
     await wrong.line("refused task entry");
     await wrong.stop();
@@ -922,12 +912,26 @@ Deno.test("Cluster: cancel removes a queued task and stops a running task's loca
   });
 });
 
-Deno.test("Cluster: a worker host that stops gives the tasks it held back to the queue at once", async () => {
+/**
+ * A host takes a gated task and `end`s; a second host (under the same name
+ * or not) must then get the task at once: the visibility timeout is long,
+ * so only a give-back can move it. `check` looks at both hosts' logs.
+ */
+async function handOver(
+  sameName: boolean,
+  end: (first: WorkerHost) => Promise<void>,
+  check: (first: WorkerHost, second: WorkerHost) => void,
+): Promise<void> {
   await using redis = await startRedis();
   const queue = queueName();
-  const first = await startHost({ url: redis.url, queue, tag: "first" });
+  const named = sameName ? { name: `same-${queue}-${Deno.pid}` } : {};
+  const first = await startHost({
+    url: redis.url,
+    queue,
+    tag: "first",
+    ...named,
+  });
   using home = listenHome();
-  // A long visibility timeout: only the give-back can move the task soon.
   await using cluster = await Cluster.connect({
     url: redis.url,
     queue,
@@ -939,14 +943,15 @@ Deno.test("Cluster: a worker host that stops gives the tasks it held back to the
     const future = executor.submit("gated", 4, home.port, [4]);
     const call = await home.next();
     assert.equal(call.tag, "first");
-    assert.equal((await first.stop()).code, 0);
+    await end(first);
     await call.gone;
-    assert.ok(first.lines.some((line) => line.includes("gave 1 unfinished")));
-    await using _second = await startHost({
+    await using second = await startHost({
       url: redis.url,
       queue,
       tag: "second",
+      ...named,
     });
+    check(first, second);
     const again = await home.next();
     assert.equal(again.tag, "second");
     await again.release();
@@ -955,49 +960,32 @@ Deno.test("Cluster: a worker host that stops gives the tasks it held back to the
     await executor.shutdown();
     await first.stop();
   }
+}
+
+Deno.test("Cluster: a worker host that stops gives the tasks it held back to the queue at once", async () => {
+  await handOver(
+    false,
+    async (first) => assert.equal((await first.stop()).code, 0),
+    (first) =>
+      assert.ok(first.lines.some((line) => line.includes("gave 1 unfinished"))),
+  );
 });
 
 Deno.test("Cluster: a worker host killed and restarted under the same name gives the tasks it held back at once", async () => {
-  await using redis = await startRedis();
-  const queue = queueName();
-  const name = `same-${Deno.pid}`;
-  const first = await startHost({ url: redis.url, queue, name, tag: "first" });
-  using home = listenHome();
-  // A long visibility timeout: only the give-back can move the task soon.
-  await using cluster = await Cluster.connect({
-    url: redis.url,
-    queue,
-    root,
-    visibilityTimeout: 60_000,
-  });
-  const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
-  try {
-    const future = executor.submit("gated", 5, home.port, [5]);
-    const call = await home.next();
-    assert.equal(call.tag, "first");
-    first.kill("SIGKILL");
-    await first.status;
-    await call.gone;
-    await using again = await startHost({
-      url: redis.url,
-      queue,
-      name,
-      tag: "again",
-    });
-    assert.ok(
-      again.lines.some((line) =>
-        line.includes("gave 1 task entries held by a previous host")
+  await handOver(
+    true,
+    async (first) => {
+      first.kill("SIGKILL");
+      await first.status;
+    },
+    (_, second) =>
+      assert.ok(
+        second.lines.some((line) =>
+          line.includes("gave 1 task entries held by a previous host")
+        ),
+        second.lines.join("\n"),
       ),
-      again.lines.join("\n"),
-    );
-    const second = await home.next();
-    assert.equal(second.tag, "again");
-    await second.release();
-    assert.equal(await future.result(), 25);
-  } finally {
-    await executor.shutdown();
-    await first.stop();
-  }
+  );
 });
 
 Deno.test("Cluster: closing the connection fails the tasks its pools wait for", async () => {
