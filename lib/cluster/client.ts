@@ -198,7 +198,7 @@ export class ClusterClient {
     for (const item of outbox) item.entered(null, closedError());
     // The cancels of the hooks, then the result stream. A server that is
     // down would hold them forever: they get connectTimeout, then fail.
-    await lastCommands(this.config.connectTimeout, async () => {
+    await lastCommands(this.#cmd, this.config.connectTimeout, async () => {
       while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
       await this.#cmd.call("DEL", this.resultsKey);
     });

@@ -814,7 +814,7 @@ class Host {
     // connectTimeout, then fail when the connection closes.
     let done = false;
     let late = false;
-    await lastCommands(this.#config.connectTimeout, async () => {
+    await lastCommands(this.#cmd, this.#config.connectTimeout, async () => {
       if (this.#ticking !== null) await this.#ticking;
       while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
       try {
@@ -850,7 +850,7 @@ class Host {
     if (!done) {
       late = true;
       log(
-        `could not give back unfinished entries: Redis did not answer within ${this.#config.connectTimeout} ms; they go back after their visibility timeout`,
+        `could not give back unfinished entries: Redis is down or did not answer within ${this.#config.connectTimeout} ms; they go back after their visibility timeout`,
       );
     }
     await this.#core.shutdown();

@@ -296,9 +296,10 @@ export class Cluster {
   /**
    * Closes the connection. Tasks its pools and executors still wait for
    * fail, their entries are removed from the queue, and this client's
-   * result stream is deleted. When Redis is down these last commands get
-   * `connectTimeout` ms, then the connection closes anyway (entries left
-   * in the queue then run with nobody waiting for them). Idempotent.
+   * result stream is deleted. When Redis is down these last commands are
+   * skipped, and when it does not answer they get `connectTimeout` ms;
+   * the connection closes anyway (entries left in the queue then run with
+   * nobody waiting for them). Idempotent.
    */
   close(): Promise<void> {
     return this.#client.close();

@@ -224,14 +224,17 @@ export async function closeRedis(redis: Redis): Promise<void> {
 
 /**
  * Runs the last commands of a closing connection (`work`), for at most
- * `timeout` ms: a server that is down would hold them forever, as the
- * connection retries and queues commands once it was ready. Whatever is
- * left fails when the connection is then closed. Never rejects.
+ * `timeout` ms, and not at all when the connection is down already: a
+ * server that is down would hold them forever, as the connection retries
+ * and queues commands once it was ready. Whatever is left fails when the
+ * connection is then closed. Never rejects.
  */
 export async function lastCommands(
+  redis: Redis,
   timeout: number,
   work: () => Promise<void>,
 ): Promise<void> {
+  if (redis.status !== "ready") return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
