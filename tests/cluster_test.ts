@@ -13,7 +13,19 @@ import {
   WorkerCrashedError,
 } from "@denomp/multiprocessing";
 import { Cluster, serveWorker } from "@denomp/multiprocessing/cluster";
-import { asBuffer, Redis, seal } from "../dist/lib/cluster/_internal.js";
+import {
+  asBuffer,
+  closeRedis,
+  connectRedis,
+  decodeResult,
+  DISCONNECT_TIMEOUT,
+  duplicateRedis,
+  encodeTask,
+  packItem,
+  Redis,
+  seal,
+  unseal,
+} from "../dist/lib/cluster/_internal.js";
 import { encode } from "../dist/lib/_internal.js";
 import {
   freePort,
@@ -63,6 +75,26 @@ function startHosts(
 /** 0, 1, ... n - 1, lazily. */
 function* naturals(n: number): Generator<number> {
   for (let i = 0; i < n; i++) yield i;
+}
+
+/** Reads `count` new task entries as consumer `name` (a host that never answers). */
+async function readAs(
+  db: Redis,
+  tasks: string,
+  name: string,
+  count: number,
+): Promise<void> {
+  await db.call(
+    "XREADGROUP",
+    "GROUP",
+    "workers",
+    name,
+    "COUNT",
+    count,
+    "STREAMS",
+    tasks,
+    ">",
+  );
 }
 
 /** Checks `check()` until it holds, at most `tries` times. */
@@ -181,6 +213,35 @@ Deno.test("Cluster: a worker host with --start-method spawn runs tasks in OS pro
   } finally {
     pool.terminate();
     await cluster.close();
+  }
+});
+
+Deno.test("Cluster: a worker host whose local pool cannot start gives its tasks back and stops with the error; a good host runs them", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  // --start-method spawn without --allow-run: no local worker can start.
+  const broken = await startHost({
+    url: redis.url,
+    queue,
+    args: ["--start-method", "spawn"],
+  });
+  await using cluster = await Cluster.connect({ url: redis.url, queue, root });
+  const pool = new cluster.Pool({ processes: 2, module });
+  try {
+    const result = pool.map("square", [1, 2, 3, 4], { chunksize: 1 });
+    const status = await broken.status;
+    assert.equal(status.code, 1);
+    assert.ok(
+      broken.lines.some((line) =>
+        line.includes("the local pool cannot run tasks")
+      ),
+      broken.lines.join("\n"),
+    );
+    await using _good = await startHost({ url: redis.url, queue });
+    assert.deepEqual(await result, [1, 4, 9, 16]);
+  } finally {
+    pool.terminate();
+    await broken.stop();
   }
 });
 
@@ -377,6 +438,43 @@ Deno.test("Cluster: a worker host SIGKILLed in the middle of a task: the task is
   }
 });
 
+Deno.test("Cluster: a task abandoned behind 150 older pending entries of a live host is still taken over", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  const tasks = `${queue}:tasks`;
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    visibilityTimeout: 200,
+  });
+  await using db = await inspect(redis.url);
+  // 150 entries held by a host with a long visibility timeout: older ids,
+  // pending the whole test.
+  const n = 150;
+  const pipeline = db.pipeline();
+  for (let i = 0; i < n; i++) {
+    pipeline.call("XADD", tasks, "*", "f", "x", "v", 60_000, "m", 3, "p", 0);
+  }
+  await pipeline.exec();
+  await readAs(db, tasks, "live", n);
+  const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
+  try {
+    const future = executor.submit("square", 7);
+    await eventually(
+      "the task queued",
+      async () => (await db.xlen(tasks)) === n + 1,
+    );
+    // A host takes it and dies.
+    await readAs(db, tasks, "dead", 10);
+    await using host = await startHost({ url: redis.url, queue });
+    assert.equal(await future.result(), 49);
+    assert.ok(host.lines.some((line) => line.includes("took over task entry")));
+  } finally {
+    await executor.shutdown();
+  }
+});
+
 Deno.test("Cluster: a task whose hosts die maxDeliveries times fails with WorkerCrashedError", async () => {
   await using redis = await startRedis();
   const queue = queueName();
@@ -454,6 +552,42 @@ Deno.test("Cluster: a worker host with a wrong authkey refuses and logs the task
   }
 });
 
+Deno.test("Cluster: a wrong-key host that gives a task back keeps the deliveries it spent, so maxDeliveries holds", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  const tasks = `${queue}:tasks`;
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    authkey: "right",
+    visibilityTimeout: 200,
+    maxDeliveries: 1,
+  });
+  await using db = await inspect(redis.url);
+  const executor = new cluster.ProcessPoolExecutor({ maxWorkers: 1, module });
+  try {
+    const future = executor.submit("square", 7);
+    await eventually(
+      "the task queued",
+      async () => (await db.xlen(tasks)) === 1,
+    );
+    // Its one delivery: a host takes it and dies.
+    await readAs(db, tasks, "dead", 1);
+    const wrong = await startHost({ url: redis.url, queue, authkey: "wrong" });
+    await wrong.line("refused task entry");
+    await wrong.stop();
+    await using _right = await startHost({
+      url: redis.url,
+      queue,
+      authkey: "right",
+    });
+    await assert.rejects(future.result(), WorkerCrashedError);
+  } finally {
+    await executor.shutdown();
+  }
+});
+
 Deno.test("Cluster: a worker host refuses a signed frame it cannot read (another version), runs nothing and gives it back", async () => {
   await using redis = await startRedis();
   const queue = queueName();
@@ -483,6 +617,139 @@ Deno.test("Cluster: a worker host refuses a signed frame it cannot read (another
     const entries = await db.xrange(`${queue}:tasks`, "-", "+");
     return entries.length === 1 && entries[0]![0] !== original;
   });
+});
+
+/**
+ * A temporary directory holding `r#?/sq#1.ts` and `esc.ts` (each exports a
+ * `square` that also returns its file's name), made by a `deno eval`
+ * subprocess: the tests may not write, and names with `#` and `?` cannot
+ * live in the repository (its CI scripts walk it by URL).
+ */
+async function oddRoot(): Promise<AsyncDisposable & { dir: string }> {
+  const run = async (code: string) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert.equal(output.code, 0);
+    return new TextDecoder().decode(output.stdout).trim();
+  };
+  const source = "export function square(x) { return [x * x, " +
+    'new URL(import.meta.url).pathname.split("/").pop()]; }';
+  const dir = await run(`
+    const dir = Deno.makeTempDirSync({ prefix: "denomp_cluster_" });
+    Deno.mkdirSync(dir + "/r#?");
+    Deno.writeTextFileSync(dir + "/r#?/sq#1.ts", ${JSON.stringify(source)});
+    Deno.writeTextFileSync(dir + "/esc.ts", ${JSON.stringify(source)});
+    console.log(dir);
+  `);
+  return {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await run(`Deno.removeSync(${JSON.stringify(dir)}, { recursive: true })`);
+    },
+  };
+}
+
+Deno.test("Cluster: a task module whose directory and file names hold # and ? is the very file a worker host imports", async () => {
+  await using redis = await startRedis();
+  await using odd = await oddRoot();
+  const queue = queueName();
+  // A root given as a path, as the CLI's --root and the option take it.
+  const dir = `${odd.dir}/r#?`;
+  await using _host = await startHost({
+    url: redis.url,
+    queue,
+    root: dir,
+    flags: [`--allow-read=.,${odd.dir}`],
+  });
+  await using cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root: dir,
+  });
+  const pool = new cluster.Pool({
+    processes: 1,
+    module: `file://${encodeURI(odd.dir)}/r%23%3F/sq%231.ts`,
+  });
+  try {
+    assert.deepEqual(await pool.map("square", [1, 2, 3]), [
+      [1, "sq%231.ts"],
+      [4, "sq%231.ts"],
+      [9, "sq%231.ts"],
+    ]);
+  } finally {
+    pool.terminate();
+  }
+});
+
+Deno.test("Cluster: a worker host refuses a module path that leaves its root, written with .. or percent-encoded", async () => {
+  await using redis = await startRedis();
+  await using odd = await oddRoot();
+  const queue = queueName();
+  await using _host = await startHost({
+    url: redis.url,
+    queue,
+    authkey: "k",
+    root: `${odd.dir}/r#?`,
+    flags: [`--allow-read=.,${odd.dir}`],
+  });
+  await using db = await inspect(redis.url);
+  const key = new TextEncoder().encode("k");
+  // Each would reach esc.ts beside the root, which exists.
+  const paths = [
+    "../esc.ts",
+    "%2e%2e/esc.ts",
+    ".%2E/esc.ts",
+    "x/%2e%2e/%2E%2e/esc.ts",
+    "..%2fesc.ts",
+  ];
+  for (let i = 0; i < paths.length; i++) {
+    const frame = encodeTask({
+      client: "probe",
+      link: 1,
+      batch: i,
+      timed: false,
+      refs: [[1, paths[i]!, "square", null]],
+      c: [1, 0, [packItem(3, "item", "item 0")]],
+      part: null,
+    });
+    await db.call(
+      "XADD",
+      `${queue}:tasks`,
+      "*",
+      "f",
+      asBuffer(seal(key, frame)),
+      "v",
+      30_000,
+      "m",
+      3,
+      "p",
+      0,
+    );
+  }
+  const results = `${queue}:results:probe`;
+  await eventually(
+    "every task answered",
+    async () => (await db.xlen(results)) === paths.length,
+    500,
+  );
+  const entries = await db.xrangeBuffer(results, "-", "+");
+  const batches = new Set<number>();
+  for (const [, fields] of entries) {
+    const result = decodeResult(unseal(key, fields[1]!)!);
+    assert.equal(result.kind, 0);
+    if (result.kind !== 0) continue;
+    batches.add(result.batch);
+    assert.deepEqual(result.r, []);
+    assert.match(
+      result.e?.[0]?.[1].message ?? "",
+      /leaves the worker host's root/,
+      paths[result.batch],
+    );
+  }
+  assert.equal(batches.size, paths.length);
 });
 
 Deno.test("Cluster: a module the worker host cannot import fails that task with a clear error", async () => {
@@ -645,12 +912,26 @@ Deno.test("Cluster: cancel removes a queued task and stops a running task's loca
   });
 });
 
-Deno.test("Cluster: a worker host that stops gives the tasks it held back to the queue at once", async () => {
+/**
+ * A host takes a gated task and `end`s; a second host (under the same name
+ * or not) must then get the task at once: the visibility timeout is long,
+ * so only a give-back can move it. `check` looks at both hosts' logs.
+ */
+async function handOver(
+  sameName: boolean,
+  end: (first: WorkerHost) => Promise<void>,
+  check: (first: WorkerHost, second: WorkerHost) => void,
+): Promise<void> {
   await using redis = await startRedis();
   const queue = queueName();
-  const first = await startHost({ url: redis.url, queue, tag: "first" });
+  const named = sameName ? { name: `same-${queue}-${Deno.pid}` } : {};
+  const first = await startHost({
+    url: redis.url,
+    queue,
+    tag: "first",
+    ...named,
+  });
   using home = listenHome();
-  // A long visibility timeout: only the give-back can move the task soon.
   await using cluster = await Cluster.connect({
     url: redis.url,
     queue,
@@ -662,14 +943,15 @@ Deno.test("Cluster: a worker host that stops gives the tasks it held back to the
     const future = executor.submit("gated", 4, home.port, [4]);
     const call = await home.next();
     assert.equal(call.tag, "first");
-    assert.equal((await first.stop()).code, 0);
+    await end(first);
     await call.gone;
-    assert.ok(first.lines.some((line) => line.includes("gave 1 unfinished")));
-    await using _second = await startHost({
+    await using second = await startHost({
       url: redis.url,
       queue,
       tag: "second",
+      ...named,
     });
+    check(first, second);
     const again = await home.next();
     assert.equal(again.tag, "second");
     await again.release();
@@ -678,6 +960,32 @@ Deno.test("Cluster: a worker host that stops gives the tasks it held back to the
     await executor.shutdown();
     await first.stop();
   }
+}
+
+Deno.test("Cluster: a worker host that stops gives the tasks it held back to the queue at once", async () => {
+  await handOver(
+    false,
+    async (first) => assert.equal((await first.stop()).code, 0),
+    (first) =>
+      assert.ok(first.lines.some((line) => line.includes("gave 1 unfinished"))),
+  );
+});
+
+Deno.test("Cluster: a worker host killed and restarted under the same name gives the tasks it held back at once", async () => {
+  await handOver(
+    true,
+    async (first) => {
+      first.kill("SIGKILL");
+      await first.status;
+    },
+    (_, second) =>
+      assert.ok(
+        second.lines.some((line) =>
+          line.includes("gave 1 task entries held by a previous host")
+        ),
+        second.lines.join("\n"),
+      ),
+  );
 });
 
 Deno.test("Cluster: closing the connection fails the tasks its pools wait for", async () => {
@@ -702,6 +1010,75 @@ Deno.test("Cluster: closing the connection fails the tasks its pools wait for", 
   assert.equal(cluster.closed, true);
   await cluster.close();
   pool.terminate();
+});
+
+Deno.test("Cluster: close() cancels the queued entries of the tasks it fails, those of a send in flight too", async () => {
+  await using redis = await startRedis();
+  const queue = queueName();
+  await using db = await inspect(redis.url);
+  const cluster = await Cluster.connect({ url: redis.url, queue, root });
+  const pool = new cluster.Pool({ processes: 2, module });
+  // No host serves the queue: the entries wait in the stream.
+  const queued = assert.rejects(
+    pool.map("square", [1, 2, 3, 4, 5, 6, 7, 8], { chunksize: 1 }),
+    /cluster connection is closed/,
+  );
+  await eventually(
+    "entries queued",
+    async () => (await db.xlen(`${queue}:tasks`)) === 8,
+  );
+  // These are still on their way to Redis when close() begins.
+  const sending = assert.rejects(
+    pool.map("square", [9, 10], { chunksize: 1 }),
+    /cluster connection is closed/,
+  );
+  await cluster.close();
+  await queued;
+  await sending;
+  assert.equal(await db.xlen(`${queue}:tasks`), 0);
+  pool.terminate();
+});
+
+Deno.test("Cluster: close() and a worker host's stop settle when the Redis server is gone", async () => {
+  const redis = await startRedis();
+  const queue = queueName();
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const host = serveWorker({
+    url: redis.url,
+    queue,
+    root,
+    connectTimeout: 300,
+    signal: stop.signal,
+    log: (line) => lines.push(line),
+  });
+  const cluster = await Cluster.connect({
+    url: redis.url,
+    queue,
+    root,
+    connectTimeout: 300,
+  });
+  try {
+    const pool = new cluster.Pool({ processes: 1, module });
+    assert.deepEqual(await pool.map("square", [1, 2]), [1, 4]);
+    await redis.stop();
+    // Sent while the server is gone: it waits in the connection's queue.
+    const waiting = assert.rejects(
+      pool.map("square", [3]),
+      /cluster connection is closed/,
+    );
+    await cluster.close();
+    await waiting;
+    pool.terminate();
+    stop.abort();
+    await host;
+    assert.ok(lines.includes("stopped"), lines.join("\n"));
+  } finally {
+    stop.abort();
+    await cluster.close();
+    await host.catch(() => {});
+    await redis.stop();
+  }
 });
 
 Deno.test("Cluster.connect() rejects an unreachable server within its timeout, naming the address", async () => {
@@ -735,6 +1112,24 @@ Deno.test("Cluster.connect() rejects an unreachable server within its timeout, n
     silent.close();
     for (const conn of held) conn.close();
     await accepting;
+  }
+});
+
+Deno.test("Cluster connections drop a socket the server does not close within 100 ms, so a failed connect rejects soon after connectTimeout", async () => {
+  // ioredis waits 2 s by default for a server that accepts but never
+  // answers to close its side; both connections of a client or host must
+  // not.
+  assert.ok(DISCONNECT_TIMEOUT <= 100);
+  await using redis = await startRedis();
+  const url = new URL(redis.url);
+  const cmd = await connectRedis("test", url, 1000);
+  const copy = await duplicateRedis("test", url, cmd, 1000);
+  try {
+    assert.equal(cmd.options.disconnectTimeout, DISCONNECT_TIMEOUT);
+    assert.equal(copy.options.disconnectTimeout, DISCONNECT_TIMEOUT);
+  } finally {
+    await closeRedis(copy);
+    await closeRedis(cmd);
   }
 });
 

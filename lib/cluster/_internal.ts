@@ -6,3 +6,10 @@
 
 export { asBuffer, Redis } from "./redis.ts";
 export { seal } from "./wire.ts";
+export {
+  closeRedis,
+  connectRedis,
+  DISCONNECT_TIMEOUT,
+  duplicateRedis,
+} from "./redis.ts";
+export { decodeResult, encodeTask, packItem, unseal } from "./wire.ts";

@@ -23,6 +23,7 @@ import {
   duplicateRedis,
   ensureGroup,
   GROUP,
+  lastCommands,
   type QueueKeys,
   queueKeys,
   type Redis,
@@ -195,15 +196,16 @@ export class ClusterClient {
     const outbox = this.#outbox;
     this.#outbox = [];
     for (const item of outbox) item.entered(null, closedError());
-    while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
-    try {
+    // The cancels of the hooks, then the result stream. A server that is
+    // down would hold them forever: they get connectTimeout, then fail.
+    await lastCommands(this.#cmd, this.config.connectTimeout, async () => {
+      while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
       await this.#cmd.call("DEL", this.resultsKey);
-    } catch {
-      // The server is gone: nothing is left to clean.
-    }
+    });
     await closeRedis(this.#reader);
     await this.#reading;
     await closeRedis(this.#cmd);
+    while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
     this.#routes.clear();
   }
 

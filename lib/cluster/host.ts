@@ -52,6 +52,7 @@ import {
   GIVE_BACK_SCRIPT,
   GROUP,
   HEARTBEAT_SCRIPT,
+  lastCommands,
   type QueueKeys,
   queueKeys,
   RECLAIM_SCRIPT,
@@ -209,6 +210,11 @@ class Host {
   #flushScheduled = false;
   #ops = new Set<Promise<void>>();
   #refs = new Map<string, number | Error>();
+  /** The error that broke the local pool: the host stops with it. */
+  #fatal: Error | null = null;
+  #wake: (() => void) | null = null;
+  /** Where the next reclaim pass starts (RECLAIM_SCRIPT). */
+  #reclaimFrom = "-";
 
   constructor(
     config: HostConfig,
@@ -229,6 +235,22 @@ class Host {
     const { signal, log, name, queue, processes, startMethod } = this.#config;
     try {
       await ensureGroup(this.#cmd, this.#keys.tasks);
+      // Entries still pending under this name were held by this host's
+      // previous life, which died with them: nobody else takes them over
+      // (the reclaim pass skips a host's own), so give them back now, their
+      // delivery counted.
+      const released = Number(
+        await runScript(this.#cmd, RELEASE_SCRIPT, [this.#keys.tasks], [
+          GROUP,
+          name,
+          1,
+        ]),
+      );
+      if (released > 0) {
+        log(
+          `gave ${released} task entries held by a previous host named ${name} back to the queue`,
+        );
+      }
       await this.#cmd.pipeline()
         .call("SADD", this.#keys.hosts, name)
         .call("SET", this.#keys.host(name), processes, "PX", HOST_TTL)
@@ -239,6 +261,7 @@ class Host {
       throw error;
     }
     const stopped = new Promise<void>((resolve) => {
+      this.#wake = resolve;
       if (signal?.aborted) resolve();
       signal?.addEventListener("abort", () => resolve(), { once: true });
     });
@@ -251,6 +274,25 @@ class Host {
     const reading = this.#readLoop();
     await stopped;
     await this.#stop(reading);
+    if (this.#fatal !== null) throw this.#fatal;
+  }
+
+  /**
+   * The local pool cannot run tasks (no worker could start: a missing
+   * permission, ...): every task this host took would fail for a reason
+   * that is the host's, not the task's. It stops instead, giving back what
+   * it held, uncounted, to the hosts that can run them.
+   */
+  #breakDown(error: Error): void {
+    if (this.#fatal !== null || this.#stopping) return;
+    this.#fatal = new Error(
+      `Cannot serve worker: the local pool cannot run tasks: ${error.message}`,
+      { cause: error },
+    );
+    this.#config.log(
+      `${this.#fatal.message}; giving the task entries back and stopping`,
+    );
+    this.#wake?.();
   }
 
   // ---- reading ----
@@ -303,14 +345,19 @@ class Host {
       }
       const streams = reply as [unknown, [unknown, unknown[]][]][] | null;
       const entries = streams?.[0]?.[1] ?? [];
-      this.#accept(entries.map(([id, fields]) => ({
-        id: textOf(id),
-        frame: fieldOf(fields, "f"),
-        deliveries: 1,
-        exhausted: false,
-        v: Number(textOf(fieldOf(fields, "v"))) || 0,
-        m: Number(textOf(fieldOf(fields, "m"))) || 1,
-      })));
+      this.#accept(entries.map(([id, fields]) => {
+        // A fresh entry; one given back keeps the deliveries it spent (p).
+        const p = Number(textOf(fieldOf(fields, "p"))) || 0;
+        const m = Number(textOf(fieldOf(fields, "m"))) || 1;
+        return {
+          id: textOf(id),
+          frame: fieldOf(fields, "f"),
+          deliveries: p >= m ? p : p + 1,
+          exhausted: p >= m,
+          v: Number(textOf(fieldOf(fields, "v"))) || 0,
+          m,
+        };
+      }));
     }
   }
 
@@ -330,7 +377,7 @@ class Host {
   #accept(entries: Incoming[]): void {
     for (const entry of entries) {
       // Not started when stopping: the release on stop gives it back.
-      if (this.#stopping) return;
+      if (this.#stopping || this.#fatal !== null) return;
       const payload = unseal(this.#key, entry.frame);
       if (payload === null) {
         this.#refuse(
@@ -372,10 +419,14 @@ class Host {
       `refused task entry ${entry.id}: ${reason}; nothing ran, the entry goes back to the queue`,
     );
     this.#pausedUntil = performance.now() + REFUSED_PAUSE;
+    // The deliveries spent before this one stay spent: a refusing host
+    // must not give a task more runs than maxDeliveries.
+    const spent = entry.exhausted ? entry.deliveries : entry.deliveries - 1;
     this.#track(
       runScript(this.#cmd, GIVE_BACK_SCRIPT, [this.#keys.tasks], [
         GROUP,
         entry.id,
+        spent,
       ]),
     );
   }
@@ -447,10 +498,16 @@ class Host {
     let url: string;
     if (/^[a-z][a-z0-9+.-]*:/i.test(module)) url = module;
     else {
-      const segments = module.split("/");
+      // A percent-encoded relative path. `%2e%2e` is `..` to the URL
+      // parser; an encoded slash or backslash is one to the file system.
+      const segments = module.split("/").map((segment) =>
+        segment.replace(/%2e/gi, ".")
+      );
+      url = new URL(module, this.#config.root).href;
       if (
         module.startsWith("/") || module.includes("\\") ||
-        segments.includes("..")
+        /%2f|%5c/i.test(module) || segments.includes("..") ||
+        !url.startsWith(this.#config.root)
       ) {
         return new TypeError(
           `Cannot run task: module path ${
@@ -458,7 +515,6 @@ class Host {
           } leaves the worker host's root ${this.#config.root}`,
         );
       }
-      url = new URL(module, this.#config.root).href;
     }
     const ref: TargetRef = { module: url, name, source };
     return this.#core.refId(ref);
@@ -466,6 +522,12 @@ class Host {
 
   /** Called by a run once every chunk has settled. */
   finished(run: EntryRun): void {
+    const broken = this.#core.broken;
+    if (broken !== null) {
+      // Its failures are this host's: the entry stays, for the release.
+      this.#breakDown(broken);
+      return;
+    }
     if (this.#held.get(run.id) === run) this.#held.delete(run.id);
     this.#capacity?.();
     this.#capacity = null;
@@ -678,6 +740,7 @@ class Host {
       name,
       MIN_VISIBILITY_TIMEOUT,
       RECLAIM_COUNT,
+      this.#reclaimFrom,
     );
     if (held.length > 0) {
       pipeline.call("EVAL", HEARTBEAT_SCRIPT, 1, tasks, GROUP, name, ...held);
@@ -696,7 +759,12 @@ class Host {
       return;
     }
     if (this.#stopping || replies === null) return;
-    const [, reclaimReply] = replies[1] ?? [null, null];
+    const [, reclaimed] = replies[1] ?? [null, null];
+    let reclaimReply: unknown = null;
+    if (Array.isArray(reclaimed) && reclaimed.length === 2) {
+      this.#reclaimFrom = textOf(reclaimed[0]);
+      reclaimReply = reclaimed[1];
+    }
     if (held.length > 0) {
       const [error, kept] = replies[2] ?? [null, null];
       if (error === null && Array.isArray(kept)) {
@@ -742,34 +810,53 @@ class Host {
     );
     await closeRedis(this.#blocking);
     await reading;
-    if (this.#ticking !== null) await this.#ticking;
-    while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
-    try {
-      const released = await runScript(
-        this.#cmd,
-        RELEASE_SCRIPT,
-        [this.#keys.tasks],
-        [GROUP, name],
-      );
-      if (Number(released) > 0) {
-        log(
-          `gave ${Number(released)} unfinished task entries back to the queue`,
+    // A server that is down would hold the last commands forever: they get
+    // connectTimeout, then fail when the connection closes.
+    let done = false;
+    let late = false;
+    await lastCommands(this.#cmd, this.#config.connectTimeout, async () => {
+      if (this.#ticking !== null) await this.#ticking;
+      while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
+      try {
+        const released = await runScript(
+          this.#cmd,
+          RELEASE_SCRIPT,
+          [this.#keys.tasks],
+          [GROUP, name, 0],
         );
+        if (Number(released) > 0) {
+          log(
+            `gave ${
+              Number(released)
+            } unfinished task entries back to the queue`,
+          );
+        }
+        await this.#cmd.pipeline()
+          .call("DEL", this.#keys.host(name))
+          .call("SREM", this.#keys.hosts, name)
+          .call("XGROUP", "DELCONSUMER", this.#keys.tasks, GROUP, name)
+          .exec();
+        done = true;
+      } catch (error) {
+        if (late) return;
+        log(
+          `could not give back unfinished entries: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        done = true;
       }
-      await this.#cmd.pipeline()
-        .call("DEL", this.#keys.host(name))
-        .call("SREM", this.#keys.hosts, name)
-        .call("XGROUP", "DELCONSUMER", this.#keys.tasks, GROUP, name)
-        .exec();
-    } catch (error) {
+    });
+    if (!done) {
+      late = true;
       log(
-        `could not give back unfinished entries: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `could not give back unfinished entries: Redis is down or did not answer within ${this.#config.connectTimeout} ms; they go back after their visibility timeout`,
       );
     }
     await this.#core.shutdown();
     await closeRedis(this.#cmd);
+    if (this.#ticking !== null) await this.#ticking;
+    while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
     log("stopped");
   }
 }

@@ -296,7 +296,10 @@ export class Cluster {
   /**
    * Closes the connection. Tasks its pools and executors still wait for
    * fail, their entries are removed from the queue, and this client's
-   * result stream is deleted. Idempotent.
+   * result stream is deleted. When Redis is down these last commands are
+   * skipped, and when it does not answer they get `connectTimeout` ms;
+   * the connection closes anyway (entries left in the queue then run with
+   * nobody waiting for them). Idempotent.
    */
   close(): Promise<void> {
     return this.#client.close();
@@ -399,7 +402,9 @@ export interface ServeWorkerOptions {
  * @throws {TypeError} If an option has the wrong type.
  * @throws {RangeError} If a number is out of range or the start method is
  * unknown.
- * @throws {Error} If Redis cannot be reached.
+ * @throws {Error} If Redis cannot be reached, or once the local pool
+ * cannot start its workers (a missing permission, ...): the host then gives
+ * the tasks it took back to the queue and stops rather than fail them.
  *
  * @example Usage
  * ```ts
@@ -595,7 +600,13 @@ function dirUrl(what: string, dir: unknown): string {
     if (/^[a-z][a-z0-9+.-]+:/i.test(dir)) url = new URL(dir);
     else {
       const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
-      url = new URL(`file://${encodeURI(absolute)}`);
+      // encodeURI leaves `?` and `#`, which would start a query or a
+      // fragment: a directory may have them in its name.
+      url = new URL(
+        `file://${
+          encodeURI(absolute).replaceAll("?", "%3F").replaceAll("#", "%23")
+        }`,
+      );
     }
   } else {
     throw new TypeError(

@@ -76,6 +76,13 @@ export function checkRedisUrl(what: string, url: unknown): URL {
 }
 
 /**
+ * How long a closing connection waits for the server to close its side
+ * before it drops the socket, ms (ioredis waits 2 s: a server that accepts
+ * but never answers would hold a failed connect that long).
+ */
+export const DISCONNECT_TIMEOUT = 100;
+
+/**
  * Opens a connection and waits until the server answers, within `timeout`
  * ms. While connecting nothing is retried; once connected, the connection
  * reconnects by itself and commands wait for it (a queue outlives a blip).
@@ -97,6 +104,7 @@ export async function connectRedis(
     maxRetriesPerRequest: null,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    disconnectTimeout: DISCONNECT_TIMEOUT,
   });
   return await ready(what, url, redis, timeout, onError);
 }
@@ -113,6 +121,7 @@ export async function duplicateRedis(
     lazyConnect: true,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    disconnectTimeout: DISCONNECT_TIMEOUT,
   });
   return await ready(what, url, copy, timeout, onError);
 }
@@ -193,9 +202,48 @@ export async function closeRedis(redis: Redis): Promise<void> {
     redis.disconnect();
     return;
   }
+  if (redis.status === "reconnecting" || redis.status === "close") {
+    // Between two attempts there is no socket whose close would end the
+    // connection: ioredis would wait forever, and so would the commands in
+    // its queues. End it as its own close handler does (ioredis is pinned).
+    redis.disconnect();
+    const internal = redis as unknown as {
+      setStatus(status: string): void;
+      flushQueue(error: Error): void;
+    };
+    const ended = new Promise<void>((resolve) => redis.once("end", resolve));
+    internal.setStatus("end");
+    internal.flushQueue(new Error("Connection is closed."));
+    await ended;
+    return;
+  }
   const ended = new Promise<void>((resolve) => redis.once("end", resolve));
   redis.disconnect();
   await ended;
+}
+
+/**
+ * Runs the last commands of a closing connection (`work`), for at most
+ * `timeout` ms, and not at all when the connection is down already: a
+ * server that is down would hold them forever, as the connection retries
+ * and queues commands once it was ready. Whatever is left fails when the
+ * connection is then closed. Never rejects.
+ */
+export async function lastCommands(
+  redis: Redis,
+  timeout: number,
+  work: () => Promise<void>,
+): Promise<void> {
+  if (redis.status !== "ready") return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      work().catch(() => {}),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -292,14 +340,21 @@ return out
  * deliveries of the batch it was split from, field `p`) is taken without
  * counting a delivery and marked exhausted, so that exactly one host
  * reports its failure. An entry deleted while pending is dropped from the
- * group. Returns, per entry taken: id, "c" (claimed) or "x" (exhausted),
- * the delivery count, and the fields f v m p.
+ * group. One pass looks at `count` pending entries from `start` on; the
+ * next pass starts after the last one looked at, back at the start once
+ * the end is reached, so entries that stay pending (held by live hosts)
+ * never hide the ones behind them. Returns the next pass's start, then per
+ * entry taken: id, "c" (claimed) or "x" (exhausted), the delivery count,
+ * and the fields f v m p.
  *
- * KEYS[1] tasks; ARGV group, consumer, floor idle ms, count
+ * KEYS[1] tasks; ARGV group, consumer, floor idle ms, count, start
  */
 export const RECLAIM_SCRIPT = `
 local out = {}
-local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), '-', '+', tonumber(ARGV[4]))
+local count = tonumber(ARGV[4])
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), ARGV[5], '+', count)
+local cursor = '-'
+if #pending >= count then cursor = '(' .. pending[#pending][1] end
 for _, e in ipairs(pending) do
   local id, owner, idle, count = e[1], e[2], e[3], e[4]
   if owner ~= ARGV[2] then
@@ -328,18 +383,53 @@ for _, e in ipairs(pending) do
     end
   end
 end
-return out
+return { cursor, out }
 `;
 
 /**
- * Gives back every entry pending for this host (a host that stops): each is
- * added again with the same fields, so another host runs it, and the old
- * one is acknowledged and deleted. Returns how many were given back.
- *
- * KEYS[1] tasks; ARGV group, consumer
+ * Lua: adds an entry again with the same fields but `p` (the deliveries of
+ * the entry it replaces) set to `p`; returns the new id.
  */
-export const RELEASE_SCRIPT = `
+const READD = `
+local function readd(key, fields, p)
+  local out, seen = {}, false
+  for i = 1, #fields, 2 do
+    out[#out + 1] = fields[i]
+    if fields[i] == 'p' then
+      out[#out + 1] = tostring(p)
+      seen = true
+    else
+      out[#out + 1] = fields[i + 1]
+    end
+  end
+  if not seen then
+    out[#out + 1] = 'p'
+    out[#out + 1] = tostring(p)
+  end
+  return redis.call('XADD', key, '*', unpack(out))
+end
+local function pOf(fields)
+  for i = 1, #fields, 2 do
+    if fields[i] == 'p' then return tonumber(fields[i + 1]) end
+  end
+  return 0
+end
+`;
+
+/**
+ * Gives back every entry pending for this host: each is added again with
+ * the same fields, so another host runs it, and the old one is
+ * acknowledged and deleted. The deliveries it spent are kept (field `p`):
+ * all of them when ARGV[3] is 1 (a host restarted under the same name
+ * gives back what it held when it died), all but the current one when 0 (a
+ * host that stops: it did not fail the task). Returns how many were given
+ * back.
+ *
+ * KEYS[1] tasks; ARGV group, consumer, 1 or 0
+ */
+export const RELEASE_SCRIPT = READD + `
 local n = 0
+local counted = tonumber(ARGV[3])
 while true do
   local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100, ARGV[2])
   if #pending == 0 then break end
@@ -347,7 +437,8 @@ while true do
     local id = e[1]
     local r = redis.call('XRANGE', KEYS[1], id, id)
     if #r > 0 then
-      redis.call('XADD', KEYS[1], '*', unpack(r[1][2]))
+      local fields = r[1][2]
+      readd(KEYS[1], fields, pOf(fields) + math.max(0, e[4] - 1 + counted))
       n = n + 1
     end
     redis.call('XACK', KEYS[1], ARGV[1], id)
@@ -359,18 +450,18 @@ return n
 
 /**
  * Gives back one entry (a host that refused it: a wrong authkey here): it is
- * added again with the same fields and the old one is acknowledged and
- * deleted, so its delivery is not counted. Returns the new id, or false
- * when the entry is gone.
+ * added again with the same fields but `p`, the deliveries it spent before
+ * this host's (which is not counted), and the old one is acknowledged and
+ * deleted. Returns the new id, or false when the entry is gone.
  *
- * KEYS[1] tasks; ARGV group, id
+ * KEYS[1] tasks; ARGV group, id, deliveries spent
  */
-export const GIVE_BACK_SCRIPT = `
+export const GIVE_BACK_SCRIPT = READD + `
 local r = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 if #r == 0 then return false end
-return redis.call('XADD', KEYS[1], '*', unpack(r[1][2]))
+return readd(KEYS[1], r[1][2], tonumber(ARGV[3]))
 `;
 
 /** Runs a script (EVAL: Redis keeps the compiled script in its cache). */

@@ -143,7 +143,9 @@ export class ClusterTransport implements Transport {
 
 /**
  * The module of a reference as it travels: `file:` modules relative to the
- * client's root (checked when the pool was created), others as they are.
+ * client's root (checked when the pool was created), still percent-encoded
+ * (a `#` or `?` in a file name must not become a fragment or a query where
+ * the host resolves it), others as they are.
  */
 export function wireModule(module: string, root: string | null): string {
   if (!module.startsWith("file:")) return module;
@@ -152,7 +154,7 @@ export function wireModule(module: string, root: string | null): string {
       `Cannot send task: module ${module} is not under the cluster root ${root}`,
     );
   }
-  return decodeURIComponent(module.slice(root.length));
+  return module.slice(root.length);
 }
 
 let laneCounter = 0;
@@ -214,8 +216,11 @@ class ClusterLink implements WorkerLink, ResultSink {
       if (error !== null) {
         this.#failBatch(batch, error);
       } else if (this.#batches.get(batch) !== state) {
-        // Stopped (or answered) before Redis gave the id: take it back.
-        if (this.#stopped) this.#client.cancel([id!]);
+        // Stopped, or failed by a closing connection, before Redis gave the
+        // id: take it back (a close waits for this cancel).
+        if (this.#stopped || this.#transport.closedError !== null) {
+          this.#client.cancel([id!]);
+        }
       } else {
         state.ids.push(id!);
       }
@@ -274,11 +279,19 @@ class ClusterLink implements WorkerLink, ResultSink {
     }
   }
 
-  /** Fails every batch in flight (the cluster connection closed). */
+  /**
+   * Fails every batch in flight (the cluster connection is closing) and
+   * cancels their entries: nothing the closed connection waited for may
+   * still run somewhere.
+   */
   fail(error: Error): void {
-    for (const batch of [...this.#batches.keys()]) {
+    if (this.#stopped) return;
+    const ids: string[] = [];
+    for (const [batch, state] of [...this.#batches]) {
+      ids.push(...state.ids);
       this.#failBatch(batch, error);
     }
+    this.#client.cancel(ids);
   }
 
   stop(_code: number, _busy: boolean): Promise<void> {
