@@ -45,6 +45,7 @@ function checkRedisUrl(what, url) {
   return parsed;
 }
 __name(checkRedisUrl, "checkRedisUrl");
+var DISCONNECT_TIMEOUT = 100;
 async function connectRedis(what, url, timeout, onError) {
   const redis = new Redis(url.href, {
     lazyConnect: true,
@@ -53,7 +54,8 @@ async function connectRedis(what, url, timeout, onError) {
     protocol: 2,
     maxRetriesPerRequest: null,
     enableOfflineQueue: false,
-    retryStrategy: /* @__PURE__ */ __name(() => null, "retryStrategy")
+    retryStrategy: /* @__PURE__ */ __name(() => null, "retryStrategy"),
+    disconnectTimeout: DISCONNECT_TIMEOUT
   });
   return await ready(what, url, redis, timeout, onError);
 }
@@ -62,7 +64,8 @@ async function duplicateRedis(what, url, redis, timeout, onError) {
   const copy = redis.duplicate({
     lazyConnect: true,
     enableOfflineQueue: false,
-    retryStrategy: /* @__PURE__ */ __name(() => null, "retryStrategy")
+    retryStrategy: /* @__PURE__ */ __name(() => null, "retryStrategy"),
+    disconnectTimeout: DISCONNECT_TIMEOUT
   });
   return await ready(what, url, copy, timeout, onError);
 }
@@ -116,11 +119,34 @@ async function closeRedis(redis) {
     redis.disconnect();
     return;
   }
+  if (redis.status === "reconnecting" || redis.status === "close") {
+    redis.disconnect();
+    const internal = redis;
+    const ended2 = new Promise((resolve) => redis.once("end", resolve));
+    internal.setStatus("end");
+    internal.flushQueue(new Error("Connection is closed."));
+    await ended2;
+    return;
+  }
   const ended = new Promise((resolve) => redis.once("end", resolve));
   redis.disconnect();
   await ended;
 }
 __name(closeRedis, "closeRedis");
+async function lastCommands(redis, timeout, work) {
+  if (redis.status !== "ready") return;
+  let timer;
+  try {
+    await Promise.race([
+      work().catch(() => {
+      }),
+      new Promise((resolve) => timer = setTimeout(resolve, timeout))
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+__name(lastCommands, "lastCommands");
 function bytesOf(value) {
   if (value instanceof Uint8Array) {
     return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -172,7 +198,10 @@ return out
 `;
 var RECLAIM_SCRIPT = `
 local out = {}
-local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), '-', '+', tonumber(ARGV[4]))
+local count = tonumber(ARGV[4])
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), ARGV[5], '+', count)
+local cursor = '-'
+if #pending >= count then cursor = '(' .. pending[#pending][1] end
 for _, e in ipairs(pending) do
   local id, owner, idle, count = e[1], e[2], e[3], e[4]
   if owner ~= ARGV[2] then
@@ -201,10 +230,36 @@ for _, e in ipairs(pending) do
     end
   end
 end
-return out
+return { cursor, out }
 `;
-var RELEASE_SCRIPT = `
+var READD = `
+local function readd(key, fields, p)
+  local out, seen = {}, false
+  for i = 1, #fields, 2 do
+    out[#out + 1] = fields[i]
+    if fields[i] == 'p' then
+      out[#out + 1] = tostring(p)
+      seen = true
+    else
+      out[#out + 1] = fields[i + 1]
+    end
+  end
+  if not seen then
+    out[#out + 1] = 'p'
+    out[#out + 1] = tostring(p)
+  end
+  return redis.call('XADD', key, '*', unpack(out))
+end
+local function pOf(fields)
+  for i = 1, #fields, 2 do
+    if fields[i] == 'p' then return tonumber(fields[i + 1]) end
+  end
+  return 0
+end
+`;
+var RELEASE_SCRIPT = READD + `
 local n = 0
+local counted = tonumber(ARGV[3])
 while true do
   local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 100, ARGV[2])
   if #pending == 0 then break end
@@ -212,7 +267,8 @@ while true do
     local id = e[1]
     local r = redis.call('XRANGE', KEYS[1], id, id)
     if #r > 0 then
-      redis.call('XADD', KEYS[1], '*', unpack(r[1][2]))
+      local fields = r[1][2]
+      readd(KEYS[1], fields, pOf(fields) + math.max(0, e[4] - 1 + counted))
       n = n + 1
     end
     redis.call('XACK', KEYS[1], ARGV[1], id)
@@ -221,12 +277,12 @@ while true do
 end
 return n
 `;
-var GIVE_BACK_SCRIPT = `
+var GIVE_BACK_SCRIPT = READD + `
 local r = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 if #r == 0 then return false end
-return redis.call('XADD', KEYS[1], '*', unpack(r[1][2]))
+return readd(KEYS[1], r[1][2], tonumber(ARGV[3]))
 `;
 function runScript(redis, script, keys, args) {
   return redis.callBuffer("EVAL", script, keys.length, ...keys, ...args);
@@ -529,16 +585,18 @@ var ClusterClient = class _ClusterClient {
     const outbox = this.#outbox;
     this.#outbox = [];
     for (const item of outbox) item.entered(null, closedError());
-    while (this.#ops.size > 0) await Promise.allSettled([
-      ...this.#ops
-    ]);
-    try {
+    await lastCommands(this.#cmd, this.config.connectTimeout, async () => {
+      while (this.#ops.size > 0) await Promise.allSettled([
+        ...this.#ops
+      ]);
       await this.#cmd.call("DEL", this.resultsKey);
-    } catch {
-    }
+    });
     await closeRedis(this.#reader);
     await this.#reading;
     await closeRedis(this.#cmd);
+    while (this.#ops.size > 0) await Promise.allSettled([
+      ...this.#ops
+    ]);
     this.#routes.clear();
   }
   #track(promise) {
@@ -710,6 +768,11 @@ var Host = class {
   #flushScheduled = false;
   #ops = /* @__PURE__ */ new Set();
   #refs = /* @__PURE__ */ new Map();
+  /** The error that broke the local pool: the host stops with it. */
+  #fatal = null;
+  #wake = null;
+  /** Where the next reclaim pass starts (RECLAIM_SCRIPT). */
+  #reclaimFrom = "-";
   constructor(config, core, cmd, blocking) {
     this.#config = config;
     this.#core = core;
@@ -723,6 +786,16 @@ var Host = class {
     const { signal, log, name, queue, processes, startMethod } = this.#config;
     try {
       await ensureGroup(this.#cmd, this.#keys.tasks);
+      const released = Number(await runScript(this.#cmd, RELEASE_SCRIPT, [
+        this.#keys.tasks
+      ], [
+        GROUP,
+        name,
+        1
+      ]));
+      if (released > 0) {
+        log(`gave ${released} task entries held by a previous host named ${name} back to the queue`);
+      }
       await this.#cmd.pipeline().call("SADD", this.#keys.hosts, name).call("SET", this.#keys.host(name), processes, "PX", HOST_TTL).exec();
     } catch (error) {
       await closeRedis(this.#blocking);
@@ -730,6 +803,7 @@ var Host = class {
       throw error;
     }
     const stopped = new Promise((resolve) => {
+      this.#wake = resolve;
       if (signal?.aborted) resolve();
       signal?.addEventListener("abort", () => resolve(), {
         once: true
@@ -740,6 +814,21 @@ var Host = class {
     const reading = this.#readLoop();
     await stopped;
     await this.#stop(reading);
+    if (this.#fatal !== null) throw this.#fatal;
+  }
+  /**
+   * The local pool cannot run tasks (no worker could start: a missing
+   * permission, ...): every task this host took would fail for a reason
+   * that is the host's, not the task's. It stops instead, giving back what
+   * it held, uncounted, to the hosts that can run them.
+   */
+  #breakDown(error) {
+    if (this.#fatal !== null || this.#stopping) return;
+    this.#fatal = new Error(`Cannot serve worker: the local pool cannot run tasks: ${error.message}`, {
+      cause: error
+    });
+    this.#config.log(`${this.#fatal.message}; giving the task entries back and stopping`);
+    this.#wake?.();
   }
   // ---- reading ----
   async #readLoop() {
@@ -774,14 +863,18 @@ var Host = class {
       }
       const streams = reply;
       const entries = streams?.[0]?.[1] ?? [];
-      this.#accept(entries.map(([id, fields]) => ({
-        id: textOf(id),
-        frame: fieldOf(fields, "f"),
-        deliveries: 1,
-        exhausted: false,
-        v: Number(textOf(fieldOf(fields, "v"))) || 0,
-        m: Number(textOf(fieldOf(fields, "m"))) || 1
-      })));
+      this.#accept(entries.map(([id, fields]) => {
+        const p = Number(textOf(fieldOf(fields, "p"))) || 0;
+        const m = Number(textOf(fieldOf(fields, "m"))) || 1;
+        return {
+          id: textOf(id),
+          frame: fieldOf(fields, "f"),
+          deliveries: p >= m ? p : p + 1,
+          exhausted: p >= m,
+          v: Number(textOf(fieldOf(fields, "v"))) || 0,
+          m
+        };
+      }));
     }
   }
   /** Waits `ms`, or less if the host stops. */
@@ -801,7 +894,7 @@ var Host = class {
   }
   #accept(entries) {
     for (const entry of entries) {
-      if (this.#stopping) return;
+      if (this.#stopping || this.#fatal !== null) return;
       const payload = unseal(this.#key, entry.frame);
       if (payload === null) {
         this.#refuse(entry, "its HMAC does not verify (is this host's authkey the clients'?)");
@@ -828,11 +921,13 @@ var Host = class {
   #refuse(entry, reason) {
     this.#config.log(`refused task entry ${entry.id}: ${reason}; nothing ran, the entry goes back to the queue`);
     this.#pausedUntil = performance.now() + REFUSED_PAUSE;
+    const spent = entry.exhausted ? entry.deliveries : entry.deliveries - 1;
     this.#track(runScript(this.#cmd, GIVE_BACK_SCRIPT, [
       this.#keys.tasks
     ], [
       GROUP,
-      entry.id
+      entry.id,
+      spent
     ]));
   }
   // ---- running ----
@@ -892,11 +987,11 @@ var Host = class {
     let url;
     if (/^[a-z][a-z0-9+.-]*:/i.test(module)) url = module;
     else {
-      const segments = module.split("/");
-      if (module.startsWith("/") || module.includes("\\") || segments.includes("..")) {
+      const segments = module.split("/").map((segment) => segment.replace(/%2e/gi, "."));
+      url = new URL(module, this.#config.root).href;
+      if (module.startsWith("/") || module.includes("\\") || /%2f|%5c/i.test(module) || segments.includes("..") || !url.startsWith(this.#config.root)) {
         return new TypeError(`Cannot run task: module path ${JSON.stringify(module)} leaves the worker host's root ${this.#config.root}`);
       }
-      url = new URL(module, this.#config.root).href;
     }
     const ref = {
       module: url,
@@ -907,6 +1002,11 @@ var Host = class {
   }
   /** Called by a run once every chunk has settled. */
   finished(run) {
+    const broken = this.#core.broken;
+    if (broken !== null) {
+      this.#breakDown(broken);
+      return;
+    }
     if (this.#held.get(run.id) === run) this.#held.delete(run.id);
     this.#capacity?.();
     this.#capacity = null;
@@ -1081,7 +1181,7 @@ var Host = class {
     ];
     const pipeline = this.#cmd.pipeline();
     pipeline.call("SET", this.#keys.host(name), processes, "PX", HOST_TTL);
-    pipeline.callBuffer("EVAL", RECLAIM_SCRIPT, 1, tasks, GROUP, name, MIN_VISIBILITY_TIMEOUT, RECLAIM_COUNT);
+    pipeline.callBuffer("EVAL", RECLAIM_SCRIPT, 1, tasks, GROUP, name, MIN_VISIBILITY_TIMEOUT, RECLAIM_COUNT, this.#reclaimFrom);
     if (held.length > 0) {
       pipeline.call("EVAL", HEARTBEAT_SCRIPT, 1, tasks, GROUP, name, ...held);
     }
@@ -1095,10 +1195,15 @@ var Host = class {
       return;
     }
     if (this.#stopping || replies === null) return;
-    const [, reclaimReply] = replies[1] ?? [
+    const [, reclaimed] = replies[1] ?? [
       null,
       null
     ];
+    let reclaimReply = null;
+    if (Array.isArray(reclaimed) && reclaimed.length === 2) {
+      this.#reclaimFrom = textOf(reclaimed[0]);
+      reclaimReply = reclaimed[1];
+    }
     if (held.length > 0) {
       const [error, kept] = replies[2] ?? [
         null,
@@ -1141,26 +1246,42 @@ var Host = class {
     this.#core.terminate(new CancelledError("Cannot finish task: the worker host is stopping"));
     await closeRedis(this.#blocking);
     await reading;
+    let done = false;
+    let late = false;
+    await lastCommands(this.#cmd, this.#config.connectTimeout, async () => {
+      if (this.#ticking !== null) await this.#ticking;
+      while (this.#ops.size > 0) await Promise.allSettled([
+        ...this.#ops
+      ]);
+      try {
+        const released = await runScript(this.#cmd, RELEASE_SCRIPT, [
+          this.#keys.tasks
+        ], [
+          GROUP,
+          name,
+          0
+        ]);
+        if (Number(released) > 0) {
+          log(`gave ${Number(released)} unfinished task entries back to the queue`);
+        }
+        await this.#cmd.pipeline().call("DEL", this.#keys.host(name)).call("SREM", this.#keys.hosts, name).call("XGROUP", "DELCONSUMER", this.#keys.tasks, GROUP, name).exec();
+        done = true;
+      } catch (error) {
+        if (late) return;
+        log(`could not give back unfinished entries: ${error instanceof Error ? error.message : String(error)}`);
+        done = true;
+      }
+    });
+    if (!done) {
+      late = true;
+      log(`could not give back unfinished entries: Redis is down or did not answer within ${this.#config.connectTimeout} ms; they go back after their visibility timeout`);
+    }
+    await this.#core.shutdown();
+    await closeRedis(this.#cmd);
     if (this.#ticking !== null) await this.#ticking;
     while (this.#ops.size > 0) await Promise.allSettled([
       ...this.#ops
     ]);
-    try {
-      const released = await runScript(this.#cmd, RELEASE_SCRIPT, [
-        this.#keys.tasks
-      ], [
-        GROUP,
-        name
-      ]);
-      if (Number(released) > 0) {
-        log(`gave ${Number(released)} unfinished task entries back to the queue`);
-      }
-      await this.#cmd.pipeline().call("DEL", this.#keys.host(name)).call("SREM", this.#keys.hosts, name).call("XGROUP", "DELCONSUMER", this.#keys.tasks, GROUP, name).exec();
-    } catch (error) {
-      log(`could not give back unfinished entries: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    await this.#core.shutdown();
-    await closeRedis(this.#cmd);
     log("stopped");
   }
 };
@@ -1368,7 +1489,7 @@ function wireModule(module, root) {
   if (root === null || !module.startsWith(root)) {
     throw new TypeError(`Cannot send task: module ${module} is not under the cluster root ${root}`);
   }
-  return decodeURIComponent(module.slice(root.length));
+  return module.slice(root.length);
 }
 __name(wireModule, "wireModule");
 var laneCounter = 0;
@@ -1426,9 +1547,11 @@ var ClusterLink = class {
       if (error !== null) {
         this.#failBatch(batch, error);
       } else if (this.#batches.get(batch) !== state) {
-        if (this.#stopped) this.#client.cancel([
-          id
-        ]);
+        if (this.#stopped || this.#transport.closedError !== null) {
+          this.#client.cancel([
+            id
+          ]);
+        }
       } else {
         state.ids.push(id);
       }
@@ -1492,13 +1615,21 @@ var ClusterLink = class {
       }
     }
   }
-  /** Fails every batch in flight (the cluster connection closed). */
+  /**
+   * Fails every batch in flight (the cluster connection is closing) and
+   * cancels their entries: nothing the closed connection waited for may
+   * still run somewhere.
+   */
   fail(error) {
-    for (const batch of [
-      ...this.#batches.keys()
+    if (this.#stopped) return;
+    const ids = [];
+    for (const [batch, state] of [
+      ...this.#batches
     ]) {
+      ids.push(...state.ids);
       this.#failBatch(batch, error);
     }
+    this.#client.cancel(ids);
   }
   stop(_code, _busy) {
     if (this.#stopped) return Promise.resolve();
@@ -1622,7 +1753,10 @@ var Cluster = class _Cluster {
   /**
    * Closes the connection. Tasks its pools and executors still wait for
    * fail, their entries are removed from the queue, and this client's
-   * result stream is deleted. Idempotent.
+   * result stream is deleted. When Redis is down these last commands are
+   * skipped, and when it does not answer they get `connectTimeout` ms;
+   * the connection closes anyway (entries left in the queue then run with
+   * nobody waiting for them). Idempotent.
    */
   close() {
     return this.#client.close();
@@ -1749,7 +1883,7 @@ function dirUrl(what, dir) {
     if (/^[a-z][a-z0-9+.-]+:/i.test(dir)) url = new URL(dir);
     else {
       const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
-      url = new URL(`file://${encodeURI(absolute)}`);
+      url = new URL(`file://${encodeURI(absolute).replaceAll("?", "%3F").replaceAll("#", "%23")}`);
     }
   } else {
     throw new TypeError(`${what}: root must be a directory path or a file: URL, received ${describe(dir)}`);
@@ -1922,8 +2056,16 @@ __name(runWorkerCli, "runWorkerCli");
 export {
   asBuffer as $1_0,
   Redis as $1_1,
+  unseal as $1_10,
+  runWorkerCli as $1_11,
   seal as $1_2,
-  runWorkerCli as $1_3,
+  closeRedis as $1_3,
+  connectRedis as $1_4,
+  DISCONNECT_TIMEOUT as $1_5,
+  duplicateRedis as $1_6,
+  decodeResult as $1_7,
+  encodeTask as $1_8,
+  packItem as $1_9,
   Cluster,
   serveWorker
 };

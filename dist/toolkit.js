@@ -1033,7 +1033,7 @@ function walkEncode(value, what, path, state) {
     return value;
   }
   if (state.copy !== null && (value instanceof SharedArrayBuffer || ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer)) {
-    throw new TypeError(`${what}: ${path} is a SharedArrayBuffer (or a view of one), whose memory cannot be shared with another process (start method "spawn"); pass a copy (.slice()), share state through a Manager, or use the "thread" start method`);
+    throw new TypeError(`${what}: ${path} is a SharedArrayBuffer (or a view of one), whose memory cannot be shared with another process (start method "spawn"); pass a copy in ordinary memory (a view's .slice(), as new Uint8Array(sab).slice(): SharedArrayBuffer.prototype.slice() returns shared memory again), share state through a Manager, or use the "thread" start method`);
   }
   return value;
 }
@@ -4021,8 +4021,16 @@ function encodeScratch(value, what) {
     }
     case "string": {
       const length = encodeString(value, 1);
-      scratch[0] = TAG_STRING;
-      return scratch.subarray(0, 1 + length);
+      if (length >= 0) {
+        scratch[0] = TAG_STRING;
+        return scratch.subarray(0, 1 + length);
+      }
+      const writer = {
+        offset: 1
+      };
+      scratch[0] = TAG_RICH;
+      writeNode(writer, value);
+      return scratch.subarray(0, writer.offset);
     }
     case "boolean":
       scratch[0] = value ? TAG_TRUE : TAG_FALSE;
@@ -4084,6 +4092,7 @@ function encodeString(text, offset) {
     }
     if (i === length) return length;
   }
+  if (!text.isWellFormed()) return -1;
   ensure(offset + length * 3);
   return encoder.encodeInto(text, scratch.subarray(offset)).written;
 }
@@ -4215,12 +4224,23 @@ function writeU32(w, n) {
   w.offset += 4;
 }
 __name(writeU32, "writeU32");
+var UTF16_FLAG = 2147483648;
 function writeString(w, text) {
   const at = w.offset;
   ensure(at + 4);
   const length = encodeString(text, at + 4);
-  scratchView.setUint32(at, length, true);
-  w.offset = at + 4 + length;
+  if (length >= 0) {
+    scratchView.setUint32(at, length, true);
+    w.offset = at + 4 + length;
+    return;
+  }
+  const units = text.length;
+  ensure(at + 4 + units * 2);
+  scratchView.setUint32(at, UTF16_FLAG | units, true);
+  for (let i = 0; i < units; i++) {
+    scratchView.setUint16(at + 4 + i * 2, text.charCodeAt(i), true);
+  }
+  w.offset = at + 4 + units * 2;
 }
 __name(writeString, "writeString");
 function writeBytes(w, bytes) {
@@ -4328,6 +4348,19 @@ function readU32(r) {
 __name(readU32, "readU32");
 function readString(r) {
   const length = readU32(r);
+  if (length & UTF16_FLAG) {
+    const units = length ^ UTF16_FLAG;
+    const codes = new Array(units);
+    for (let i = 0; i < units; i++) {
+      codes[i] = r.view.getUint16(r.offset + i * 2, true);
+    }
+    r.offset += units * 2;
+    let text2 = "";
+    for (let i = 0; i < units; i += 8192) {
+      text2 += String.fromCharCode(...codes.slice(i, i + 8192));
+    }
+    return text2;
+  }
   const text = decodeString(r.bytes, r.offset, r.offset + length);
   r.offset += length;
   return text;
@@ -4607,6 +4640,24 @@ function inherited(name, needed) {
   ] : null;
 }
 __name(inherited, "inherited");
+function takesUrls(name) {
+  return name === "read" || name === "write" || name === "run" || name === "ffi";
+}
+__name(takesUrls, "takesUrls");
+function checkValue(what, name, value) {
+  if (value === void 0 || value === "inherit" || typeof value === "boolean") {
+    return;
+  }
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${what}: permissions.${name} must be "inherit", a boolean or an array, received ${describe(value)}`);
+  }
+  for (const item of value) {
+    if (typeof item !== "string" && !(takesUrls(name) && item instanceof URL)) {
+      throw new TypeError(`${what}: permissions.${name} must list strings${takesUrls(name) ? " or URLs" : ""}, received ${describe(item)}`);
+    }
+  }
+}
+__name(checkValue, "checkValue");
 function explicit(what, name, value) {
   if (value === void 0 || value === false) return null;
   if (value === true) {
@@ -4617,14 +4668,8 @@ function explicit(what, name, value) {
     }
     return true;
   }
-  if (!Array.isArray(value)) {
-    throw new TypeError(`${what}: permissions.${name} must be "inherit", a boolean or an array, received ${describe(value)}`);
-  }
   const list = [];
   for (const item of value) {
-    if (typeof item !== "string" && !(item instanceof URL)) {
-      throw new TypeError(`${what}: permissions.${name} must list strings${name === "read" || name === "write" || name === "run" || name === "ffi" ? " or URLs" : ""}, received ${describe(item)}`);
-    }
     const entry = pathOf(item);
     if (entry.includes(",")) {
       throw new TypeError(`${what}: permissions.${name} entry ${JSON.stringify(entry)} contains a comma, which an --allow-${name} flag cannot carry`);
@@ -4638,8 +4683,18 @@ function explicit(what, name, value) {
 }
 __name(explicit, "explicit");
 function checkPermissions(what, permissions) {
-  if (permissions !== void 0 && permissions !== "inherit" && permissions !== "none" && (typeof permissions !== "object" || permissions === null)) {
+  if (permissions === void 0 || permissions === "inherit" || permissions === "none") {
+    return;
+  }
+  if (typeof permissions !== "object" || permissions === null) {
     throw new TypeError(`${what}: permissions must be "inherit", "none" or an object, received ${describe(permissions)}`);
+  }
+  const object = permissions;
+  for (const key2 of Object.keys(object)) {
+    if (!NAMES.includes(key2)) {
+      throw new TypeError(`${what}: permissions has an unknown key ${JSON.stringify(key2)}; the keys are ${NAMES.join(", ")}`);
+    }
+    checkValue(what, key2, object[key2]);
   }
 }
 __name(checkPermissions, "checkPermissions");
@@ -4653,11 +4708,6 @@ function permissionFlags(what, permissions, needed, always) {
     }
   } else if (permissions !== "none") {
     const object = permissions;
-    for (const key2 of Object.keys(object)) {
-      if (!NAMES.includes(key2)) {
-        throw new TypeError(`${what}: permissions has an unknown key ${JSON.stringify(key2)}; the keys are ${NAMES.join(", ")}`);
-      }
-    }
     for (const name of NAMES) {
       const value = object[name];
       const grant = value === "inherit" ? inherited(name, needed) : explicit(what, name, value);
@@ -4714,7 +4764,7 @@ piece[1] = M1;
 piece[2] = M2;
 piece[3] = M3;
 function writeMessage(message, what) {
-  forEachPiece(encodeScratch(message, what), writeAll);
+  forEachPiece(encodeScratch(message, what), writeAllStderr);
 }
 __name(writeMessage, "writeMessage");
 function forEachPiece(body, write2) {
@@ -4734,11 +4784,11 @@ function forEachPiece(body, write2) {
   } while (at < body.length);
 }
 __name(forEachPiece, "forEachPiece");
-function writeAll(bytes) {
+function writeAllStderr(bytes) {
   let off = 0;
   while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
 }
-__name(writeAll, "writeAll");
+__name(writeAllStderr, "writeAllStderr");
 async function readStdin(onChunk) {
   const buf = new Uint8Array(64 * 1024);
   while (true) {
@@ -5127,6 +5177,7 @@ var FrameWriter = class {
   #failed = false;
   #deferred;
   #onError;
+  #onMoved;
   #flushLater = /* @__PURE__ */ __name(() => {
     this.#scheduled = false;
     if (!this.#writing && this.#end > 0) void this.#flush();
@@ -5141,11 +5192,14 @@ var FrameWriter = class {
    * that every frame queued by one synchronous run (say, the answers to
    * all the requests of one read) goes out in one write: on loopback a
    * write costs the sender the receiver's wake-up too, so fewer is cheaper.
+   * `onMoved` hears each time the {@linkcode FrameWriter.backlog} went into
+   * a write (it is then 0, or the frames `onMoved` itself queued).
    */
-  constructor(link, onError, deferred = false) {
+  constructor(link, onError, deferred = false, onMoved) {
     this.#link = link;
     this.#onError = onError;
     this.#deferred = deferred;
+    this.#onMoved = onMoved;
   }
   /** Bytes queued and not yet written (the write in flight included). */
   get queued() {
@@ -5240,6 +5294,7 @@ var FrameWriter = class {
         this.#spare = chunk.buffer.byteLength > KEPT_BUFFER_BYTES ? new Uint8Array(64 * 1024) : new Uint8Array(chunk.buffer);
         this.#inFlight = chunk.length;
         this.#end = 0;
+        this.#onMoved?.();
         let off = 0;
         while (off < chunk.length) {
           off += await this.#link.write(off ? chunk.subarray(off) : chunk);
@@ -5366,6 +5421,7 @@ __name(runReaper, "runReaper");
 
 // lib/spawn/link.ts
 var STOP_GRACE_MS = 2e3;
+var EXIT_DRAIN_MS = 150;
 var ChildLink = class {
   static {
     __name(this, "ChildLink");
@@ -5409,16 +5465,21 @@ var ChildLink = class {
     this.#frames = new FrameWriter(link, () => {
     });
     const demux = new StderrDemux((bytes) => events.message(decode(bytes)), copyToStderr);
+    const reader = child.stderr.getReader();
     const drained = (async () => {
       try {
-        for await (const chunk of child.stderr) demux.push(chunk);
+        while (true) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          demux.push(value);
+        }
       } catch {
       }
       demux.end();
     })();
     this.exited = (async () => {
       const status = await child.status;
-      await drained;
+      await drainWithin(drained, reader, EXIT_DRAIN_MS, this.#ref);
       this.#gone = true;
       if (this.#killTimer !== void 0) clearTimeout(this.#killTimer);
       this.#closeStdin();
@@ -5481,6 +5542,24 @@ var ChildLink = class {
     });
   }
 };
+async function drainWithin(drained, reader, ms, keepAlive) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+    if (!keepAlive) Deno.unrefTimer(timer);
+  });
+  const finished = await Promise.race([
+    drained.then(() => true),
+    late
+  ]);
+  clearTimeout(timer);
+  if (finished !== true) {
+    reader.cancel().catch(() => {
+    });
+    await drained;
+  }
+}
+__name(drainWithin, "drainWithin");
 function exitCode(status) {
   if (status.signal === null) return status.code;
   return status.code > 128 ? -(status.code - 128) : -1;
@@ -5488,10 +5567,7 @@ function exitCode(status) {
 __name(exitCode, "exitCode");
 function copyToStderr(bytes) {
   try {
-    let off = 0;
-    while (off < bytes.length) {
-      off += Deno.stderr.writeSync(bytes.subarray(off));
-    }
+    writeAllStderr(bytes);
   } catch {
   }
 }
@@ -5962,6 +6038,24 @@ function startSpawned(command, frame, handle) {
   return id;
 }
 __name(startSpawned, "startSpawned");
+function assertBrokerLoadable(what) {
+  if (broker !== null) return;
+  for (const url of [
+    BROKER_URL,
+    new URL(import.meta.url)
+  ]) {
+    if (url.protocol !== "file:") continue;
+    const path = pathOf(url);
+    if (Deno.permissions.querySync({
+      name: "read",
+      path
+    }).state !== "granted") {
+      const dirs = toolkitDirs().filter((dir) => dir.protocol === "file:").map(pathOf).join(",");
+      throw new Deno.errors.NotCapable(`${what}: the spawn start method starts its children from a worker of the toolkit's own modules, which this program may not read (${path}); run it with --allow-read=${dirs}`);
+    }
+  }
+}
+__name(assertBrokerLoadable, "assertBrokerLoadable");
 function signalSpawned(id, signal) {
   if (broker === null || !handles.has(id)) return;
   const request = {
@@ -6220,8 +6314,8 @@ var Process = class {
    * method, also a SharedArrayBuffer kind (Value, Lock, Queue, ...), which
    * cannot cross into another process: use a Manager.
    * @throws {Deno.errors.NotCapable} With the spawn start method, without
-   * `--allow-run`, or when `permissions` asks for more than this program
-   * holds.
+   * `--allow-run`, without read access to the toolkit's own modules, or
+   * when `permissions` asks for more than this program holds.
    */
   start() {
     const what = "Cannot start process";
@@ -6339,6 +6433,7 @@ var Process = class {
       return encoded.value;
     });
     assertMaySpawn(what);
+    assertBrokerLoadable(what);
     const maxHeapMb = this.#maxHeapMb === void 0 ? void 0 : checkMaxHeap(what, this.#maxHeapMb, "spawn");
     const command = childCommand(what, {
       role: "process",
@@ -8432,11 +8527,11 @@ function createQueueRing(options, joinable2) {
   if (typeof maxsize !== "number") {
     throw new TypeError(`Cannot create queue: maxsize must be a number, received ${describe(maxsize)}`);
   }
-  if (!Number.isInteger(maxsize) || maxsize < 0 || maxsize > 1073741823) {
-    throw new RangeError(`Cannot create queue: maxsize must be a non-negative integer, received ${maxsize}`);
+  if (!Number.isInteger(maxsize) || maxsize > 1073741823) {
+    throw new RangeError(`Cannot create queue: maxsize must be an integer up to ${1073741823}, received ${maxsize}`);
   }
   checkCapacity("Cannot create queue", capacity);
-  return Ring.create(capacity, maxsize, joinable2);
+  return Ring.create(capacity, maxsize <= 0 ? 0 : maxsize, joinable2);
 }
 __name(createQueueRing, "createQueueRing");
 function checkCapacity(what, capacity) {
@@ -8451,14 +8546,25 @@ __name(checkCapacity, "checkCapacity");
 
 // lib/_handles.ts
 var live2 = /* @__PURE__ */ new Set();
-function trackCount(count) {
-  if (isWorkerThread) live2.add(count);
-}
-__name(trackCount, "trackCount");
-function untrackCount(count) {
-  live2.delete(count);
-}
-__name(untrackCount, "untrackCount");
+var Count = class {
+  static {
+    __name(this, "Count");
+  }
+  #release;
+  /** Remembers a handle already counted; `release` gives the count back. */
+  constructor(release2) {
+    this.#release = release2;
+    if (isWorkerThread) live2.add(this);
+  }
+  /** Gives the count back (idempotent). */
+  close() {
+    const release2 = this.#release;
+    if (release2 === null) return;
+    this.#release = null;
+    live2.delete(this);
+    release2();
+  }
+};
 onSelfFinish(() => {
   for (const count of [
     ...live2
@@ -8695,28 +8801,10 @@ var HandleTable = class _HandleTable {
   /** Roles found gone while claiming, announced once the lock is released. */
   #reaped = 0;
 };
-var TableCount = class {
-  static {
-    __name(this, "TableCount");
-  }
-  #table;
-  #pid;
-  #role;
-  #open = true;
-  /** Remembers a handle already counted in `table` for `pid`. */
-  constructor(table2, pid, role) {
-    this.#table = table2;
-    this.#pid = pid;
-    this.#role = role;
-    trackCount(this);
-  }
-  close() {
-    if (!this.#open) return;
-    this.#open = false;
-    untrackCount(this);
-    this.#table.close(this.#pid, this.#role);
-  }
-};
+function tableCount(table2, pid, role) {
+  return new Count(() => table2.close(pid, role));
+}
+__name(tableCount, "tableCount");
 var Handle = class _Handle {
   static {
     __name(this, "Handle");
@@ -8737,13 +8825,13 @@ var Handle = class _Handle {
     if (!table2.open(pid, role)) {
       throw new Error("Cannot open handle: the table is already closed");
     }
-    return new _Handle(table2, role, new TableCount(table2, pid, role), true);
+    return new _Handle(table2, role, tableCount(table2, pid, role), true);
   }
   /** The handle a descriptor grants, on the receiving thread. */
   static revive(table2, role, grant) {
     if (grant.mode === "closed") return new _Handle(table2, role, null, false);
     if (grant.mode === "lent") return new _Handle(table2, role, null, true);
-    const count = new TableCount(table2, grant.pid, role);
+    const count = tableCount(table2, grant.pid, role);
     return new _Handle(table2, role, count, true);
   }
   /** The table this handle is counted in. */
@@ -8760,7 +8848,7 @@ var Handle = class _Handle {
     const role = this.#role;
     return grantHandle(!this.#open, context, (pid) => table2.open(pid, role), () => {
       const pid = selfProcess().pid;
-      return table2.open(pid, role) ? new TableCount(table2, pid, role) : null;
+      return table2.open(pid, role) ? tableCount(table2, pid, role) : null;
     });
   }
   /**
@@ -9608,6 +9696,7 @@ async function serveHandshake(channel, options) {
   }
   const challenge = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
   const timer = setTimeout(() => channel.close(), timeout);
+  Deno.unrefTimer(timer);
   try {
     await writeJson(channel, {
       ...extra,
@@ -9754,6 +9843,21 @@ var Guard2 = class {
    * nobody took yet), so a partial frame is not the peer's stall.
    */
   check(input, output2, watch = true) {
+    const why = this.account(input, output2);
+    if (why !== null || this.#released) return why;
+    this.#partial = watch && input > 0;
+    if (this.#partial) {
+      this.#lastProgress = performance.now();
+      this.#timer ??= this.#arm(this.#limits.frameTimeout);
+    }
+    return null;
+  }
+  /**
+   * Like {@linkcode Guard.check}, for a change on the output side (an
+   * answer queued outside a read, queued bytes gone into a write): the
+   * stall timer is left as it is, since no bytes arrived.
+   */
+  account(input, output2) {
     if (this.#released) return null;
     const held = input + output2;
     const budget = this.#budget;
@@ -9767,11 +9871,6 @@ var Guard2 = class {
       const used = budget.used;
       this.release();
       return `the server holds ${used} bytes, over its limit of ${budget.total}, and this connection holds ${held}`;
-    }
-    this.#partial = watch && input > 0;
-    if (this.#partial) {
-      this.#lastProgress = performance.now();
-      this.#timer ??= this.#arm(this.#limits.frameTimeout);
     }
     return null;
   }
@@ -9948,7 +10047,13 @@ var SocketConnection = class {
    *   message stays queued either way: a stream cannot take it back).
    * @returns A promise that resolves once the value is on its way.
    * @throws {TypeError} When the value cannot be encoded (nothing is sent).
-   * @throws {RangeError} When it is larger than the other end accepts.
+   * @throws {RangeError} When it is larger than the other end accepts. On
+   *   a connection from `Client()` that is the listener's `maxFrameBytes`
+   *   (its handshake tells it); on one from `Listener.accept()` the
+   *   client's is not known (a client without an authkey sends nothing in
+   *   the handshake), so the default 64 MiB is assumed: a larger message
+   *   is refused, and one over a smaller client limit makes the client
+   *   drop the connection.
    * @throws {Deno.errors.BadResource} When this end is closed.
    * @throws {Deno.errors.BrokenPipe} When the connection is broken.
    */
@@ -9981,7 +10086,8 @@ var SocketConnection = class {
    * @param options A timeout and an abort signal, as for `send`.
    * @returns A promise that resolves once the bytes are on their way.
    * @throws {TypeError} When `bytes` is not an ArrayBuffer or a view.
-   * @throws {RangeError} When they are more than the other end accepts.
+   * @throws {RangeError} When they are more than the other end accepts
+   *   (on an accepted connection, the default 64 MiB: see `send`).
    * @throws {Deno.errors.BadResource} When this end is closed.
    * @throws {Deno.errors.BrokenPipe} When the connection is broken.
    */
@@ -10375,7 +10481,10 @@ var Listener = class {
   #limits;
   #budget;
   #waiters = [];
+  /** Connections that passed the handshake, with their peers' addresses. */
   #ready = [];
+  /** Sockets in their handshake: close() closes them. */
+  #handshaking = /* @__PURE__ */ new Set();
   #handshakes = /* @__PURE__ */ new Set();
   #accepting = false;
   #closed = false;
@@ -10456,8 +10565,9 @@ var Listener = class {
       signal?.throwIfAborted();
       const ready2 = this.#ready.shift();
       if (ready2 !== void 0) {
+        this.#lastAccepted = ready2.peer;
         void this.#acceptLoop();
-        return Promise.resolve(ready2);
+        return Promise.resolve(ready2.conn);
       }
       return new Promise((resolve, reject) => {
         let timer;
@@ -10534,13 +10644,19 @@ var Listener = class {
     noDelay(socket);
     const link = connLink(socket);
     const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
-    const passed = await serveHandshake(linkChannel(link, reader), {
-      key: this.#key === null ? null : await this.#key,
-      protocol: PROTOCOL,
-      extra: {
-        maxFrameBytes: this.#maxFrameBytes
-      }
-    });
+    this.#handshaking.add(socket);
+    let passed;
+    try {
+      passed = await serveHandshake(linkChannel(link, reader), {
+        key: this.#key === null ? null : await this.#key,
+        protocol: PROTOCOL,
+        extra: {
+          maxFrameBytes: this.#maxFrameBytes
+        }
+      });
+    } finally {
+      this.#handshaking.delete(socket);
+    }
     if (!passed || this.#closed) {
       try {
         socket.close();
@@ -10558,13 +10674,16 @@ var Listener = class {
       limits: this.#limits,
       budget: this.#budget
     });
-    this.#lastAccepted = peer;
     const waiter = this.#waiters[0];
     if (waiter !== void 0) {
+      this.#lastAccepted = peer;
       waiter.done();
       waiter.resolve(conn);
     } else {
-      this.#ready.push(conn);
+      this.#ready.push({
+        conn,
+        peer
+      });
     }
   }
   /**
@@ -10583,7 +10702,13 @@ var Listener = class {
       waiter.done();
       waiter.reject(new Deno.errors.BadResource("Cannot accept: the listener is closed"));
     }
-    for (const conn of this.#ready.splice(0)) conn.close();
+    for (const { conn } of this.#ready.splice(0)) conn.close();
+    for (const socket of this.#handshaking) {
+      try {
+        socket.close();
+      } catch {
+      }
+    }
     if (this.#unixPath !== null) {
       try {
         Deno.removeSync(this.#unixPath);
@@ -10637,6 +10762,30 @@ function checkFrameLimit(what, maxFrameBytes) {
   }
 }
 __name(checkFrameLimit, "checkFrameLimit");
+async function abortable(promise, signal, late) {
+  if (signal === void 0) return await promise;
+  let onAbort;
+  const aborted = new Promise((_, reject) => {
+    onAbort = /* @__PURE__ */ __name(() => reject(signal.reason), "onAbort");
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, {
+      once: true
+    });
+  });
+  try {
+    return await Promise.race([
+      promise,
+      aborted
+    ]);
+  } catch (error) {
+    if (signal.aborted) promise.then(late, () => {
+    });
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+__name(abortable, "abortable");
 async function Client(address, options) {
   const what = "Cannot connect";
   const where = checkSocketAddress(what, address);
@@ -10652,27 +10801,25 @@ async function Client(address, options) {
   signal?.throwIfAborted();
   const key2 = authkey === void 0 ? null : keyBytes(what, authkey);
   const peer = socketAddressText(where);
-  const socket = await connectTo(where);
-  const onAbort = /* @__PURE__ */ __name(() => {
+  const socket = await abortable(connectTo(where), signal, (late) => late.close());
+  const close = /* @__PURE__ */ __name(() => {
     try {
       socket.close();
     } catch {
     }
-  }, "onAbort");
-  signal?.addEventListener("abort", onAbort, {
-    once: true
-  });
+  }, "close");
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES, true);
   let hello;
   try {
-    hello = await answerHandshake(linkChannel(link, reader), {
+    hello = await abortable((async () => answerHandshake(linkChannel(link, reader), {
       key: key2 === null ? null : await importHmacKey(key2),
       protocol: PROTOCOL,
       peer: `the listener at ${peer}`
+    }))(), signal, () => {
     });
   } catch (error) {
-    onAbort();
+    close();
     signal?.throwIfAborted();
     if (error instanceof ProtocolError) {
       throw new TypeError(error.message, {
@@ -10680,8 +10827,6 @@ async function Client(address, options) {
       });
     }
     throw error;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
   }
   reader.limit = maxFrameBytes;
   const limit = Number(hello.maxFrameBytes);
@@ -10932,6 +11077,7 @@ var FRAME_TOO_LARGE = -32003;
 var LIMIT_EXCEEDED = -32004;
 var USER_ERROR = -32005;
 var DEFAULT_MAX_FRAME_BYTES2 = 16 * 1024 * 1024;
+var MAX_ARRAY_LENGTH = 2 ** 28;
 var PROTOCOL2 = "denomp-manager/1";
 
 // lib/manager/client.ts
@@ -11165,22 +11311,14 @@ async function connectSocket(address, authkey) {
   const peer = addressText(address);
   let conn;
   try {
-    conn = typeof address === "string" ? await Deno.connect({
-      transport: "unix",
+    conn = await connectTo(typeof address === "string" ? {
       path: address
-    }) : await Deno.connect({
-      transport: "tcp",
-      hostname: address.hostname,
-      port: address.port
-    });
+    } : address);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new ManagerError(`Cannot connect to the manager at ${peer}`, {
       cause: error
     });
-  }
-  if (typeof address !== "string") {
-    conn.setNoDelay(true);
   }
   const { link, source } = connSource(conn);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
@@ -12953,7 +13091,7 @@ function typesForStart(what) {
   return specs;
 }
 __name(typesForStart, "typesForStart");
-function typeReadFlags(specs) {
+function typeReadDirs(specs) {
   const dirs = /* @__PURE__ */ new Set();
   for (const spec of specs) {
     const url = new URL(spec.callable.module);
@@ -12966,13 +13104,11 @@ function typeReadFlags(specs) {
       if (dir.protocol === "file:") dirs.add(decodeURIComponent(dir.pathname));
     }
   }
-  return dirs.size > 0 ? [
-    `--allow-read=${[
-      ...dirs
-    ].join(",")}`
-  ] : [];
+  return [
+    ...dirs
+  ];
 }
-__name(typeReadFlags, "typeReadFlags");
+__name(typeReadDirs, "typeReadDirs");
 function tempDir() {
   let dir = "/tmp";
   try {
@@ -13073,7 +13209,11 @@ ${this.#authkeyText}`;
     }, maxFrameBytes);
     let target;
     let listen;
-    const flags = [];
+    const own = {
+      read: [],
+      write: [],
+      net: []
+    };
     if (address === void 0 && Deno.build.os === "windows") {
       target = {
         hostname: "127.0.0.1",
@@ -13086,7 +13226,9 @@ ${this.#authkeyText}`;
         path: target,
         dir
       };
-      flags.push(`--allow-read=${dir}`, `--allow-write=${dir}`, `--allow-net=unix:${target}`);
+      own.read.push(dir);
+      own.write.push(dir);
+      own.net.push(`unix:${target}`);
     } else {
       target = checkAddress(what, address);
     }
@@ -13096,18 +13238,28 @@ ${this.#authkeyText}`;
           path: target,
           dir: ""
         };
-        flags.push(`--allow-read=${target}`, `--allow-write=${target}`, `--allow-net=unix:${target}`);
+        own.read.push(target);
+        own.write.push(target);
+        own.net.push(`unix:${target}`);
       }
     } else {
       listen = target;
-      flags.push(`--allow-net=${target.hostname}${target.port ? `:${target.port}` : ""}`);
+      own.net.push(`${target.hostname}${target.port ? `:${target.port}` : ""}`);
     }
     const types2 = typesForStart(what);
-    flags.push(...typeReadFlags(types2));
-    if (options?.permissions !== void 0) {
-      flags.push(...permissionFlags(what, options.permissions, {}, {
-        read: []
-      }));
+    own.read.push(...typeReadDirs(types2));
+    const flags = options?.permissions === void 0 ? own.read.length > 0 ? [
+      `--allow-read=${own.read.join(",")}`
+    ] : [] : permissionFlags(what, options.permissions, {}, {
+      read: own.read
+    });
+    for (const name of [
+      "write",
+      "net"
+    ]) {
+      if (own[name].length > 0 && !flags.includes(`--allow-${name}`)) {
+        flags.push(`--allow-${name}=${own[name].join(",")}`);
+      }
     }
     const server = entryUrl("workers/manager_server");
     let child;
@@ -13234,9 +13386,9 @@ ${this.#authkeyText}`;
       const error = new ManagerError(`The manager process ${ready2.pid} exited (code ${status.code}${status.signal ? `, ${status.signal}` : ""})`);
       pipe.fail(error);
       client.fail(error);
-      const own = listen;
-      if ("dir" in own && own.dir !== "") {
-        const dir = own.dir;
+      const own2 = listen;
+      if ("dir" in own2 && own2.dir !== "") {
+        const dir = own2.dir;
         try {
           if (Deno.permissions.querySync({
             name: "write",
@@ -13450,8 +13602,8 @@ ${this.#authkeyText}`;
     const info2 = typecodeInfo(what, typecode);
     let wire2;
     if (typeof init2 === "number") {
-      if (!Number.isSafeInteger(init2) || init2 < 0) {
-        throw new RangeError(`${what}: size must be a non-negative integer, received ${init2}`);
+      if (!Number.isSafeInteger(init2) || init2 < 0 || init2 > MAX_ARRAY_LENGTH) {
+        throw new RangeError(`${what}: size must be an integer from 0 to ${MAX_ARRAY_LENGTH}, received ${init2}`);
       }
       wire2 = init2;
     } else if (typeof init2 === "object" && init2 !== null && Symbol.iterator in init2) {
@@ -14529,7 +14681,10 @@ var Pool = class {
    * its result. If the input itself throws, the results of the items read
    * before are yielded first, then the loop throws the input's error; as in
    * CPython, a chunk the input failed in the middle of is not run (with
-   * `chunksize` 1, every item read before the failure gets its result).
+   * `chunksize` 1, every item read before the failure gets its result). An
+   * item that cannot be sent to a worker counts as such a failure: the
+   * input is read no further, and the loop throws a `TypeError` naming the
+   * item by its index.
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -14648,12 +14803,16 @@ var Pool = class {
     checkCallbacks(what, callback, errorCallback);
     const core = this.#core;
     const fnId = core.fnId(what, fn);
+    const result = results.create(callback, errorCallback);
+    const job = new MapJob(core, 1, signal, result, true);
+    if (signal?.aborted) {
+      job.start([]);
+      return result;
+    }
     const items = [
       args.slice()
     ];
     const flags = FLAG_STAR | core.encodeItems(what, items, "argument list");
-    const result = results.create(callback, errorCallback);
-    const job = new MapJob(core, 1, signal, result, true);
     job.start([
       {
         fn: fnId,
@@ -14703,6 +14862,7 @@ var Pool = class {
     const core = this.#core;
     const job = new MapJob(core, n, signal, result, false);
     if (this.#state === "terminated") return job.start([], true);
+    if (signal?.aborted) return job.start([]);
     const size = chunksize ?? defaultChunksize(n, this.#processes);
     if (flags & FLAG_STAR) checkArgLists(what, items, 0);
     flags |= core.encodeItems(what, items, "item", 0, false);
@@ -14882,7 +15042,9 @@ async function* imapGenerator(core, what, fnId, iterable, chunksize, timeout, or
   let wake = null;
   let nextSeq = 0;
   let nextOut = 0;
+  let read = 0;
   let exhausted = false;
+  let ended = false;
   let inputError = null;
   const owner = {
     chunkDone(chunk, values, offset) {
@@ -14923,19 +15085,29 @@ async function* imapGenerator(core, what, fnId, iterable, chunksize, timeout, or
             inputError = {
               error
             };
-            exhausted = true;
+            exhausted = ended = true;
             slice.length = 0;
             break;
           }
           if (step.done) {
-            exhausted = true;
+            exhausted = ended = true;
             break;
           }
           slice.push(step.value);
         }
         if (aborted) throw signal.reason;
         if (slice.length === 0) break;
-        const flags = core.encodeItems(what, slice, "item");
+        let flags;
+        try {
+          flags = core.encodeItems(what, slice, "item", read);
+        } catch (error) {
+          inputError = {
+            error
+          };
+          exhausted = true;
+          break;
+        }
+        read += slice.length;
         const chunk = {
           fn: fnId,
           flags,
@@ -14970,7 +15142,7 @@ async function* imapGenerator(core, what, fnId, iterable, chunksize, timeout, or
   } finally {
     signal?.removeEventListener("abort", onAbort);
     for (const chunk of live3) core.cancel(chunk);
-    if (!exhausted) {
+    if (!ended) {
       try {
         await iterator.return?.();
       } catch {
@@ -15641,25 +15813,10 @@ function randomName() {
   return `psm_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 __name(randomName, "randomName");
-var BlockCount = class {
-  static {
-    __name(this, "BlockCount");
-  }
-  #block;
-  #pid;
-  #open = true;
-  constructor(block, pid) {
-    this.#block = block;
-    this.#pid = pid;
-    trackCount(this);
-  }
-  close() {
-    if (!this.#open) return;
-    this.#open = false;
-    untrackCount(this);
-    closeBlock(this.#block, this.#pid);
-  }
-};
+function blockCount(block, pid) {
+  return new Count(() => closeBlock(block, pid));
+}
+__name(blockCount, "blockCount");
 
 // lib/shared_memory.ts
 var encoder5 = new TextEncoder();
@@ -15712,7 +15869,7 @@ var SharedMemory = class {
     if (data !== null) {
       this.#block = data.block;
       const { mode, pid } = data.grant;
-      this.#count = mode === "owned" ? new BlockCount(data.block, pid) : null;
+      this.#count = mode === "owned" ? blockCount(data.block, pid) : null;
       this.#buf = mode === "closed" ? null : view(data.block);
       return;
     }
@@ -15742,7 +15899,7 @@ var SharedMemory = class {
     }
     const bare = name === void 0 ? null : checkName(what, name);
     this.#block = create2 ? createBlock(bare, size, nameBytes) : attachBlock(bare, nameBytes(bare));
-    this.#count = new BlockCount(this.#block, selfProcess().pid);
+    this.#count = blockCount(this.#block, selfProcess().pid);
     this.#buf = view(this.#block);
   }
   /** The block's name (what another Process attaches with). */
@@ -15831,7 +15988,7 @@ var SharedMemory = class {
     const block = this.#block;
     const { grant, release: release2 } = grantHandle(false, context, (pid) => openBlock(block, pid), () => {
       const pid = selfProcess().pid;
-      return openBlock(block, pid) ? new BlockCount(block, pid) : null;
+      return openBlock(block, pid) ? blockCount(block, pid) : null;
     });
     if (context !== void 0 && grant.mode === "closed") {
       throw new Deno.errors.NotFound(`Cannot send shared memory to a worker: the block ${JSON.stringify(block.name)} has been unlinked and freed`);
@@ -15990,7 +16147,9 @@ var ShareableList = class {
    * @param options The block's name.
    * @throws {TypeError} When an item has a type the list cannot hold, or
    *   an option has the wrong type.
-   * @throws {RangeError} When a `bigint` does not fit 64 bits.
+   * @throws {RangeError} When a `bigint` does not fit 64 bits, or the
+   *   block attached to does not hold a list (too small for the header it
+   *   has); the handle attached is closed again.
    * @throws {Deno.errors.NotFound} When attaching to an unknown name.
    * @throws {Deno.errors.AlreadyExists} When creating a name that exists.
    */
@@ -16018,13 +16177,17 @@ var ShareableList = class {
     }
     const buf = this.shm.buf;
     const view2 = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let header2;
+    try {
+      header2 = readHeader(view2, this.shm.name);
+    } catch (error) {
+      this.shm.close();
+      throw error;
+    }
     this.#view = view2;
     this.#u8 = buf;
-    this.#length = Number(view2.getBigInt64(0, true));
-    this.#offsets = [];
-    for (let i = 0; i <= this.#length; i++) {
-      this.#offsets.push(Number(view2.getBigInt64(8 + i * 8, true)));
-    }
+    this.#length = header2.length;
+    this.#offsets = header2.offsets;
     this.#dataAt = (this.#length + 2) * 8;
     this.#formatsAt = this.#dataAt + this.#offsets[this.#length];
     this.#codesAt = this.#formatsAt + this.#length * 8;
@@ -16312,6 +16475,32 @@ function writeItem(view2, at, packed, value) {
   if (packed.format === FORMAT_BOOL) view2.setUint8(at + 7, value ? 1 : 0);
 }
 __name(writeItem, "writeItem");
+function readHeader(view2, name) {
+  const size = view2.byteLength;
+  const fail = /* @__PURE__ */ __name((reason) => new RangeError(`Cannot attach shareable list: block ${JSON.stringify(name)} of ${size} bytes does not hold one, ${reason}`), "fail");
+  if (size < 16) throw fail("too small for a list's header");
+  const length = Number(view2.getBigInt64(0, true));
+  if (length < 0 || (length + 2) * 8 > size) {
+    throw fail(`its header gives a length of ${length}`);
+  }
+  const offsets = [];
+  for (let i = 0; i <= length; i++) {
+    const offset = Number(view2.getBigInt64(8 + i * 8, true));
+    if (offset < (offsets[i - 1] ?? 0)) {
+      throw fail(`its header gives slot offset ${offset} for item ${i}`);
+    }
+    offsets.push(offset);
+  }
+  const end = (length + 2) * 8 + offsets[length] + length * 9;
+  if (end > size) {
+    throw fail(`its header describes ${end} bytes`);
+  }
+  return {
+    length,
+    offsets
+  };
+}
+__name(readHeader, "readHeader");
 function create(sequence, name) {
   const what = "Cannot create shareable list";
   if (typeof sequence[Symbol.iterator] !== "function") {
@@ -17150,7 +17339,7 @@ function getAllStartMethods() {
 }
 __name(getAllStartMethods, "getAllStartMethods");
 function getStartMethod() {
-  return currentStartMethod();
+  return resolveStartMethod("Cannot get start method", void 0);
 }
 __name(getStartMethod, "getStartMethod");
 function setStartMethod(method, options) {
@@ -18588,7 +18777,9 @@ kinds.set("array", {
     };
     if (typeof init2 === "number") {
       const n = int2(init2, "size");
-      if (n < 0 || n > 2 ** 28) throw new ParamsError("size is out of range");
+      if (n < 0 || n > MAX_ARRAY_LENGTH) {
+        throw new ParamsError("size is out of range");
+      }
       s.data = new info2.ctor(new ArrayBuffer(n * info2.size), 0, n);
     } else {
       const items = arr(init2, "init");
@@ -19501,18 +19692,32 @@ var Conn = class {
   #link;
   #reader;
   #writer;
+  /** A socket connection's limits; the parent's channel has none. */
+  #guard;
+  /** Inside the frames of one read: they are checked after it, at once. */
+  #reading = false;
   #closed = false;
-  constructor(link, reader) {
+  #left = false;
+  #dropping = false;
+  constructor(link, reader, guard) {
     this.#link = link;
     this.#reader = reader;
-    this.#writer = new FrameWriter(link, () => this.close(), true);
+    this.#guard = guard;
+    this.#writer = new FrameWriter(
+      link,
+      () => this.close(),
+      true,
+      // hears of it now, not at the next read (which may never come).
+      guard === void 0 ? void 0 : () => this.#account()
+    );
   }
   get closed() {
     return this.#closed;
   }
   send(message) {
-    if (this.#closed) return;
+    if (this.#closed || this.#dropping) return;
     this.#writer.sendText(JSON.stringify(message));
+    if (this.#guard !== void 0 && !this.#reading) this.#account();
   }
   close() {
     if (this.#closed) return;
@@ -19521,6 +19726,16 @@ var Conn = class {
       this.#link.close();
     } catch {
     }
+    this.#leave();
+  }
+  /**
+   * Gives back what the connection holds and leaves its waits, kind by
+   * kind (a barrier it waited at breaks), then drops any parked call left
+   * (idempotent).
+   */
+  #leave() {
+    if (this.#left) return;
+    this.#left = true;
     for (const entry of objects.values()) {
       kinds.get(entry.kind)?.disconnect?.(entry.state, this);
     }
@@ -19529,34 +19744,50 @@ var Conn = class {
     ]) waiter.drop();
   }
   /**
+   * Accounts for what the connection holds now, and drops it when that is
+   * over a limit: after an answer queued outside a read (an async method,
+   * a parked call), and whenever queued answers go into a write.
+   */
+  #account() {
+    if (this.#closed || this.#dropping) return;
+    const why = this.#guard.account(this.#reader.buffered, this.#writer.backlog);
+    if (why !== null) {
+      void this.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`);
+    }
+  }
+  /**
    * Reads frames until end of stream; returns when the connection ends.
    * With a guard, a connection over its limits is dropped (told why).
    */
-  async serve(onFrame, guard) {
+  async serve(onFrame) {
     const buf = new Uint8Array(64 * 1024);
+    const guard = this.#guard;
     try {
       let first = true;
-      while (!this.#closed) {
+      while (!this.#closed && !this.#dropping) {
         if (!first) {
           const n = await this.#link.read(buf);
           if (n === null) break;
           this.#reader.push(buf.subarray(0, n));
         }
         first = false;
+        this.#reading = true;
         for (; ; ) {
           let frame;
           try {
             frame = this.#reader.next();
           } catch (error) {
+            this.#reading = false;
             await this.drop(FRAME_TOO_LARGE, error instanceof FrameTooLargeError ? error.message : String(error));
             return;
           }
           if (frame === null) break;
           onFrame(frame);
-          if (this.#closed) return;
+          if (this.#closed || this.#dropping) break;
         }
+        this.#reading = false;
         this.#writer.flush();
-        if (guard !== void 0) {
+        if (guard !== void 0 && !this.#dropping) {
           const why = guard.check(this.#reader.buffered, this.#writer.backlog);
           if (why !== null) {
             await this.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`);
@@ -19566,22 +19797,28 @@ var Conn = class {
       }
     } catch {
     }
-    this.close();
+    this.#reading = false;
+    if (!this.#dropping) this.close();
   }
   /**
    * Tells the client why (`id: null`), gives the message a moment to go
-   * out, and closes the connection.
+   * out, and closes the connection. From the start nothing more is served
+   * to it: its parked calls are dropped at once, so that no item goes to a
+   * connection on its way out.
    */
   async drop(code, message) {
-    if (this.#closed) return;
-    this.send({
+    if (this.#closed || this.#dropping) return;
+    this.#dropping = true;
+    this.#guard?.release();
+    this.#leave();
+    this.#writer.sendText(JSON.stringify({
       jsonrpc: "2.0",
       id: null,
       error: {
         code,
         message
       }
-    });
+    }));
     let timer;
     await Promise.race([
       this.#writer.drained().catch(() => {
@@ -19651,7 +19888,7 @@ var Conn = class {
     }
   }
   #ok(id, result) {
-    if (this.#closed) return;
+    if (this.#closed || this.#dropping) return;
     let text;
     try {
       text = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result)}}`;
@@ -19660,6 +19897,7 @@ var Conn = class {
       return;
     }
     this.#writer.sendText(text);
+    if (this.#guard !== void 0 && !this.#reading) this.#account();
   }
   #error(id, error) {
     if (error instanceof ParamsError) {
@@ -19705,15 +19943,11 @@ var Conn = class {
   }
 };
 async function serveSocket(socket, key2, config2, budget) {
-  if ("setNoDelay" in socket) {
-    try {
-      socket.setNoDelay(true);
-    } catch {
-    }
-  }
+  noDelay(socket);
   const link = connLink(socket);
   const reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES);
-  const conn = new Conn(link, reader);
+  const guard = new Guard2(config2, budget, (why) => void conn.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`));
+  const conn = new Conn(link, reader, guard);
   const { maxFrameBytes } = config2;
   conn.maxFrameBytes = maxFrameBytes;
   const passed = await serveHandshake(linkChannel(link, reader), {
@@ -19724,14 +19958,14 @@ async function serveSocket(socket, key2, config2, budget) {
     }
   });
   if (!passed) {
+    guard.release();
     conn.close();
     return;
   }
   reader.limit = maxFrameBytes;
   stats.accepted++;
   stats.open++;
-  const guard = new Guard2(config2, budget, (why) => void conn.drop(LIMIT_EXCEEDED, `Connection dropped: ${why}`));
-  await conn.serve((frame) => conn.handle(frame), guard);
+  await conn.serve((frame) => conn.handle(frame));
   guard.release();
   stats.open--;
 }
@@ -19771,18 +20005,13 @@ async function runManagerServer() {
     } else {
       socketFile = config2.address.path;
     }
-    listener = Deno.listen({
-      transport: "unix",
+    listener = listenOn({
       path: config2.address.path
     });
     await Deno.chmod(config2.address.path, 384);
     address = config2.address.path;
   } else {
-    listener = Deno.listen({
-      transport: "tcp",
-      hostname: config2.address.hostname,
-      port: config2.address.port
-    });
+    listener = listenOn(config2.address);
     const bound2 = listener.addr;
     address = {
       hostname: bound2.hostname,
