@@ -426,6 +426,8 @@ export class Process<A extends unknown[] = unknown[]> {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
+    // A caller that does not await start() learns of a failure from join().
+    started.catch(() => {});
     const onError = (event: ErrorEvent) => {
       // The worker died outside the target's reach (its error handler
       // usually records the end first; this covers the rest).

@@ -88,6 +88,16 @@ Deno.test("Process.start() rejects with TypeError for a target that is not expor
   assert.equal(p.exitcode, 1);
 });
 
+Deno.test("Process.start() left unawaited: a target that is not exported ends the Process with exit code 1, not the program", async () => {
+  // start()'s promise is optional to await (its JSDoc): its rejection must
+  // not surface as an unhandled rejection, which would end the program.
+  const p = new Process({ target: notExported, module });
+  void p.start();
+  await p.join();
+  assert.equal(p.exitcode, 1);
+  assert.match(p.error!.message, /notExported is not exported/);
+});
+
 Deno.test("Process.start() twice throws", async () => {
   await using p = new Process({ target: "noop", module });
   await p.start();
