@@ -669,14 +669,19 @@ export class Process<A extends unknown[] = unknown[]> {
     this.#release(false);
   }
 
-  /** Terminates the process if it is running. */
+  /** Terminates the process if it is running. A no-op once closed. */
   [Symbol.dispose](): void {
+    if (this.#closed) return;
     if (this.isAlive()) this.terminate();
     this.#closed = true;
   }
 
-  /** Terminates the process if it is running, then joins it. */
+  /**
+   * Terminates the process if it is running, then joins it. A no-op once
+   * closed.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#closed) return;
     if (this.isAlive()) this.terminate();
     if (this.#status !== null) await this.join();
     this.#closed = true;

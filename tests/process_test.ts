@@ -298,6 +298,21 @@ Deno.test("Process.close() refuses a running process and is idempotent", async (
   assert.throws(() => p.start(), /closed/);
 });
 
+Deno.test("await using and using after an explicit close() dispose quietly", async () => {
+  {
+    await using p = new Process({ target: "noop", module });
+    await p.start();
+    await p.join();
+    p.close();
+  }
+  {
+    using p = new Process({ target: "noop", module });
+    await p.start();
+    await p.join();
+    p.close();
+  }
+});
+
 Deno.test("Process with permissions runs with fewer permissions than its parent", async () => {
   const out = shared(1);
   assert.equal(typeof Deno.env.get("PATH"), "string"); // the parent may
