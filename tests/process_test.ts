@@ -371,6 +371,24 @@ Deno.test("Processes started one after another each get a fresh isolate", async 
   assert.equal(out[0], 2, "the sandboxed Process could read the environment");
 });
 
+Deno.test("Processes started one after another each see their own name as the worker's self.name", async () => {
+  // From the third start on, a Process runs on the worker made ready in
+  // advance, which was created before its name was known.
+  const out = new Int32Array(new SharedArrayBuffer(4 * 5));
+  for (let i = 0; i < 5; i++) {
+    const p = new Process({
+      target: "checkWorkerName",
+      args: [out, i],
+      module,
+      name: `named-${i}`,
+    });
+    await p.start();
+    await p.join();
+    assert.equal(p.exitcode, 0, p.error?.stack);
+  }
+  assert.deepEqual([...out], [1, 1, 1, 1, 1]);
+});
+
 Deno.test("A program that started Processes one after another exits when its main module ends", async () => {
   const { code, stdout, stderr } = await runFixture("sequential_main.ts", [
     "--allow-read=.",

@@ -20,6 +20,15 @@ export function runThreadProcessChild(): void {
     installWorkerContext(context);
     const status = new Int32Array(context.status);
     const { name, pid } = context.self;
+    // A worker made ready in advance (process/spare.ts) was created before
+    // its Process had a name: it gets the name a Process's worker has.
+    if (self.name !== name) {
+      Object.defineProperty(self, "name", {
+        value: name,
+        configurable: true,
+        enumerable: true,
+      });
+    }
     const realClose = self.close.bind(self);
     void runProcess(message, name, {
       post: (m) => self.postMessage(m),
