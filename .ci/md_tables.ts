@@ -8,11 +8,13 @@
 //
 //   deno run --allow-read=. .ci/md_tables.ts [file.md ...]
 
+import { filesUnder, fileUrl } from "./_files.ts";
+
 const root = new URL("../", import.meta.url);
 const files = Deno.args.length > 0 ? Deno.args : await markdownFiles();
 const problems: string[] = [];
 for (const file of files) {
-  const text = await Deno.readTextFile(new URL(file, root));
+  const text = await Deno.readTextFile(fileUrl(root, file));
   problems.push(...checkTables(text).map((p) => `${file}:${p}`));
 }
 if (problems.length > 0) {
@@ -20,20 +22,11 @@ if (problems.length > 0) {
   Deno.exit(1);
 }
 
-async function markdownFiles(): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(dir: string): Promise<void> {
-    for await (const entry of Deno.readDir(new URL(dir || ".", root))) {
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory) {
-        if (!entry.name.startsWith(".") && entry.name !== "node_modules") {
-          await walk(path);
-        }
-      } else if (entry.name.endsWith(".md")) out.push(path);
-    }
-  }
-  await walk("");
-  return out.sort();
+/** The repository's Markdown files, leaving out dot folders and node_modules. */
+function markdownFiles(): Promise<string[]> {
+  return filesUnder(root, "", ".md", {
+    skipDir: (name) => name.startsWith(".") || name === "node_modules",
+  });
 }
 
 /** The problems found, as `line: what`. */

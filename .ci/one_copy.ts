@@ -16,7 +16,7 @@
 // - fixtures, benches and examples never import mod.ts or lib/ (workers
 //   and doc tests load them next to the package).
 
-import { filesUnder } from "./_files.ts";
+import { filesUnder, fileUrl, pathFrom } from "./_files.ts";
 
 const root = new URL("../", import.meta.url);
 const DIRS = ["tests/", "bench/", "examples/"];
@@ -82,7 +82,7 @@ function reached(path: string): Module[] {
 }
 
 async function scan(path: string): Promise<Module> {
-  const text = await Deno.readTextFile(new URL(path, root));
+  const text = await Deno.readTextFile(fileUrl(root, path));
   const module: Module = { path, locals: [], bundle: false, sources: [] };
   const pattern =
     /(?:^|\n)\s*(?:import|export)\b[^"'`;]*?(?:from\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
@@ -93,9 +93,7 @@ async function scan(path: string): Promise<Module> {
       continue;
     }
     if (!specifier.startsWith(".")) continue;
-    const target = new URL(specifier, new URL(path, root)).href.slice(
-      root.href.length,
-    );
+    const target = pathFrom(root, new URL(specifier, fileUrl(root, path)));
     if (target.startsWith("dist/")) module.bundle = true;
     else if (target === "mod.ts" || target.startsWith("lib/")) {
       module.sources.push(target);
