@@ -76,6 +76,23 @@ Deno.test("Process.error keeps the worker's message and stack", async () => {
   assert.ok(error.cause instanceof RemoteError);
 });
 
+Deno.test("Process.error keeps the start of an error too long for the status word", async () => {
+  for (const kind of ["control", "name"]) {
+    const p = new Process({ target: "throwsHuge", args: [kind], module });
+    await p.start();
+    await p.join();
+    assert.equal(p.exitcode, 1);
+    const error = p.error;
+    assert.ok(error !== null, `the ${kind} error was lost`);
+    if (kind === "control") {
+      assert.equal(error.name, "RangeError");
+      assert.equal(error.message, "\x01".repeat(1024));
+    } else {
+      assert.equal(error.message, "boom");
+    }
+  }
+});
+
 Deno.test("Process.start() rejects with TypeError for a target that is not exported", async () => {
   const p = new Process({ target: notExported, module });
   await assert.rejects(p.start(), (error: unknown) => {

@@ -83,18 +83,22 @@ export function errorOf(status: Int32Array): SerializedError | null {
 
 function writeError(status: Int32Array, error: SerializedError): void {
   const encoder = new TextEncoder();
-  let record = { ...error };
-  let bytes = encoder.encode(JSON.stringify(record));
-  if (bytes.length > PROC_ERROR_BYTES) {
-    // Keep the start of the stack; that is where the error was thrown.
-    record = {
-      ...record,
-      message: record.message.slice(0, 1024),
-      stack: (record.stack ?? "").slice(0, PROC_ERROR_BYTES / 4),
+  let bytes = encoder.encode(JSON.stringify(error));
+  // Too long: keep the start of each field (the stack's start is where the
+  // error was thrown), shorter and shorter until it fits. A character takes
+  // up to 6 bytes in JSON ("\u0001"), so 1024 of message and stack and 256
+  // of name always fit.
+  for (let chars = PROC_ERROR_BYTES / 4; bytes.length > PROC_ERROR_BYTES;) {
+    const record: SerializedError = {
+      name: String(error.name).slice(0, 256),
+      message: String(error.message).slice(0, Math.min(chars, 1024)),
     };
+    if (error.stack !== undefined) {
+      record.stack = String(error.stack).slice(0, chars);
+    }
     bytes = encoder.encode(JSON.stringify(record));
+    chars = Math.max(1024, chars >> 1);
   }
-  if (bytes.length > PROC_ERROR_BYTES) return;
   new Uint8Array(status.buffer, PROC_HEADER_INTS * 4, bytes.length).set(bytes);
   Atomics.store(status, PROC_ERROR_LENGTH, bytes.length);
 }
