@@ -190,14 +190,19 @@ function assertWorkerOptionsEnabled(what: string): void {
   if (
     args.includes("--unstable-worker-options") || args.includes("--unstable")
   ) return;
-  if (configEnablesWorkerOptions()) return;
+  if (configEnablesWorkerOptions(args)) return;
   throw new TypeError(
     `${what}: the permissions option needs Deno's --unstable-worker-options flag (or "unstable": ["worker-options"] in deno.json)`,
   );
 }
 
-function configEnablesWorkerOptions(): boolean {
-  for (const file of ["deno.json", "deno.jsonc"]) {
+/**
+ * Whether a deno.json that Deno may have loaded enables worker options: the
+ * one named by `--config`, else one in the directory of the main module or
+ * of the working directory, or in a directory above them (Deno looks there).
+ */
+function configEnablesWorkerOptions(args: string[]): boolean {
+  for (const file of configCandidates(args)) {
     try {
       if (
         Deno.permissions.querySync({ name: "read", path: file }).state !==
@@ -209,4 +214,34 @@ function configEnablesWorkerOptions(): boolean {
     }
   }
   return false;
+}
+
+function configCandidates(args: string[]): string[] {
+  if (args.includes("--no-config")) return [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if ((arg === "--config" || arg === "-c") && i + 1 < args.length) {
+      return [args[i + 1]!];
+    }
+    if (arg.startsWith("--config=")) return [arg.slice("--config=".length)];
+  }
+  const dirs: string[] = [];
+  try {
+    dirs.push(Deno.cwd());
+  } catch {
+    // Not allowed to know it.
+  }
+  if (Deno.mainModule.startsWith("file:")) {
+    dirs.push(decodeURIComponent(new URL(".", Deno.mainModule).pathname));
+  }
+  const out = new Set<string>();
+  for (const start of dirs) {
+    const parts = start.split("/").filter((part) => part !== "");
+    for (let n = parts.length; n >= 0; n--) {
+      const dir = `/${parts.slice(0, n).join("/")}`.replace(/\/$/, "");
+      out.add(`${dir}/deno.json`);
+      out.add(`${dir}/deno.jsonc`);
+    }
+  }
+  return [...out];
 }

@@ -432,6 +432,26 @@ Deno.test("Process with permissions fails clearly without --unstable-worker-opti
   assert.match(stdout, /TypeError: .*--unstable-worker-options/);
 });
 
+Deno.test("Process with permissions starts when a config named by --config enables worker options", async () => {
+  // The check must find the config Deno loaded, not only ./deno.json.
+  const fixtures = new URL("./fixtures/", import.meta.url);
+  const config = new URL("worker_options.json", fixtures).pathname;
+  const script = new URL("permissions_main.ts", fixtures).pathname;
+  for (const flags of [[`--config=${config}`], ["-c", config]]) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      // Deno lets a program read its own command line only with -A.
+      args: ["run", ...flags, "--allow-all", script],
+      cwd: fixtures.pathname,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    const stdout = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.match(stdout, /started without error/);
+  }
+});
+
 Deno.test("Process constructor rejects bad options with TypeError", async (t) => {
   const bad: [string, unknown, RegExp][] = [
     ["no options", undefined, /options must be an object/],
