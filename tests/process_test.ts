@@ -417,38 +417,36 @@ Deno.test("A program that started Processes one after another exits when its mai
   );
 });
 
-Deno.test("Process with permissions fails clearly without --unstable-worker-options", async () => {
-  const script = new URL("./fixtures/permissions_main.ts", import.meta.url);
+/**
+ * Runs fixtures/permissions_main.ts (a Process with permissions) with these
+ * config flags, from the fixtures folder; returns its stdout.
+ */
+async function runPermissionsMain(flags: string[]): Promise<string> {
+  const fixtures = new URL("./fixtures/", import.meta.url);
+  const script = new URL("permissions_main.ts", fixtures).pathname;
   const output = await new Deno.Command(Deno.execPath(), {
     // Deno lets a program read its own command line only with -A.
-    args: ["run", "--no-config", "--allow-all", script.pathname],
-    cwd: new URL("./fixtures", import.meta.url).pathname,
+    args: ["run", ...flags, "--allow-all", script],
+    cwd: fixtures.pathname,
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(30_000),
   }).output();
-  const stdout = new TextDecoder().decode(output.stdout);
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return new TextDecoder().decode(output.stdout);
+}
+
+Deno.test("Process with permissions fails clearly without --unstable-worker-options", async () => {
+  const stdout = await runPermissionsMain(["--no-config"]);
   assert.match(stdout, /TypeError: .*--unstable-worker-options/);
 });
 
 Deno.test("Process with permissions starts when a config named by --config enables worker options", async () => {
   // The check must find the config Deno loaded, not only ./deno.json.
-  const fixtures = new URL("./fixtures/", import.meta.url);
-  const config = new URL("worker_options.json", fixtures).pathname;
-  const script = new URL("permissions_main.ts", fixtures).pathname;
+  const config = new URL("./fixtures/worker_options.json", import.meta.url)
+    .pathname;
   for (const flags of [[`--config=${config}`], ["-c", config]]) {
-    const output = await new Deno.Command(Deno.execPath(), {
-      // Deno lets a program read its own command line only with -A.
-      args: ["run", ...flags, "--allow-all", script],
-      cwd: fixtures.pathname,
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-    assert.match(stdout, /started without error/);
+    assert.match(await runPermissionsMain(flags), /started without error/);
   }
 });
 
