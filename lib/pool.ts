@@ -519,6 +519,11 @@ export class Pool {
    * input is read no further, and the loop throws a `TypeError` naming the
    * item by its index.
    *
+   * The loop pulls the input as it goes, so `join()` waits only for the
+   * tasks already taken from it: once the pool is joined or terminated, the
+   * loop throws instead of taking more (a `CancelledError` after
+   * `terminate()`). Finish the loop before `close()` and `join()`.
+   *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
    * @param fn An exported function of the pool's module, or its name.

@@ -263,6 +263,42 @@ Deno.test("Pool.imap() and imapUnordered() yield the results before an item that
   });
 });
 
+Deno.test("Pool.imap() still reading its input when the pool is terminated, or closed and joined, throws instead of waiting for ever", async () => {
+  // Terminated while the loop waits for its next item.
+  const pool = new Pool({ processes: 2, module });
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => open = resolve);
+  async function* slow() {
+    await gate;
+    yield 1;
+  }
+  const waiting = pool.imap(t.square, slow()).next();
+  pool.terminate();
+  open();
+  await assert.rejects(waiting, CancelledError);
+  await pool.join();
+
+  // Joined while the loop has input left to read: the tasks it took run.
+  const other = new Pool({ processes: 2, module });
+  const xs = Array.from({ length: 1000 }, (_, i) => i);
+  const it = other.imap(t.square, xs);
+  assert.deepEqual(await it.next(), { value: 0, done: false });
+  other.close();
+  await other.join();
+  const out = await drain(it);
+  assert.ok(out.values.length < xs.length - 1, String(out.values.length));
+  assert.deepEqual(
+    out.values,
+    xs.slice(1, out.values.length + 1).map((x) => x * x),
+  );
+  assert.ok(out.error instanceof Error, String(out.error));
+  assert.match(
+    (out.error as Error).message,
+    /closed and its workers have exited/,
+  );
+  assert.equal(other.state, "closed");
+});
+
 Deno.test("Pool.map() and starmap() reject with a failing input's error; the pool stays usable (CPython's test_map_handle_iterable_exception)", async () => {
   await using pool = new Pool({ processes: 2, module });
   for (const gen of [throwingGenerator, throwingAsyncGenerator]) {
