@@ -263,6 +263,59 @@ Deno.test("Pool.imap() and imapUnordered() yield the results before an item that
   });
 });
 
+Deno.test("Pool.imap() and imapUnordered() yield results while an async input waits for its next item", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  for (const ordered of [true, false]) {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => open = resolve);
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => closed = resolve);
+    async function* input() {
+      try {
+        yield 3;
+        await gate;
+        yield 4;
+        yield 5;
+      } finally {
+        closed();
+      }
+    }
+    const it = ordered
+      ? pool.imap(t.square, input())
+      : pool.imapUnordered(t.square, input());
+    // The input is still waiting at its gate.
+    assert.deepEqual(await it.next(), { value: 9, done: false });
+    open();
+    const rest = await Array.fromAsync(it);
+    assert.deepEqual(ordered ? rest : rest.sort(), [16, 25]);
+    await done;
+
+    // Left while the input waits: it is closed once its read ends.
+    let openAgain!: () => void;
+    const again = new Promise<void>((resolve) => openAgain = resolve);
+    let closedAgain!: () => void;
+    const doneAgain = new Promise<void>((resolve) => closedAgain = resolve);
+    let readAfter = 0;
+    async function* waits() {
+      try {
+        yield 6;
+        await again;
+        yield 7;
+        readAfter++;
+      } finally {
+        closedAgain();
+      }
+    }
+    for await (const y of pool.imap(t.square, waits())) {
+      assert.equal(y, 36);
+      break;
+    }
+    openAgain();
+    await doneAgain;
+    assert.equal(readAfter, 0);
+  }
+});
+
 Deno.test("Pool.imap() still reading its input when the pool is terminated, or closed and joined, throws instead of waiting for ever", async () => {
   // Terminated while the loop waits for its next item.
   const pool = new Pool({ processes: 2, module });
