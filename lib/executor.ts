@@ -749,6 +749,13 @@ export class ProcessPoolExecutor {
     const core = this.#core;
     if (core.broken !== null) throw core.broken;
     const fnId = core.fnId(what, fn);
+    if (signal?.aborted) {
+      // Never queued, and its arguments never encoded (their shared objects
+      // are not held): cancel the future alone.
+      const future = new Future<R>();
+      future.cancel();
+      return future;
+    }
     // One argument travels as the chunk's one item (the argument list is
     // that item list already); several as one argument list to spread.
     const single = args.length === 1;
@@ -766,11 +773,6 @@ export class ProcessPoolExecutor {
       }
     }
     const future = new Future<R>();
-    if (signal?.aborted) {
-      // Never queued: cancel the future alone.
-      future.cancel();
-      return future;
-    }
     const chunk = futureChunk(
       fnId,
       flags,
