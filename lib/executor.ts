@@ -882,7 +882,15 @@ export class ProcessPoolExecutor {
         undefined,
       );
     }
-    return mapResults(futures, timeout, signal) as AsyncIterableIterator<
+    // The deadline counts from this call (as Python's), not from the first
+    // next(): a generator's body runs only then.
+    const deadline = performance.now() + timeout;
+    return mapResults(
+      futures,
+      timeout,
+      deadline,
+      signal,
+    ) as AsyncIterableIterator<
       Awaited<R>
     >;
   }
@@ -924,9 +932,9 @@ export class ProcessPoolExecutor {
 async function* mapResults(
   futures: Future<unknown[]>[],
   timeout: number,
+  deadline: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<unknown> {
-  const deadline = performance.now() + timeout;
   try {
     for (const future of futures) {
       const remaining = Math.max(0, deadline - performance.now());
