@@ -270,7 +270,7 @@ Deno.test("Pool.imap() and imapUnordered() yield results while an async input wa
     const gate = new Promise<void>((resolve) => open = resolve);
     let closed!: () => void;
     const done = new Promise<void>((resolve) => closed = resolve);
-    async function* input() {
+    const input = async function* () {
       try {
         yield 3;
         await gate;
@@ -279,7 +279,7 @@ Deno.test("Pool.imap() and imapUnordered() yield results while an async input wa
       } finally {
         closed();
       }
-    }
+    };
     const it = ordered
       ? pool.imap(t.square, input())
       : pool.imapUnordered(t.square, input());
@@ -296,7 +296,7 @@ Deno.test("Pool.imap() and imapUnordered() yield results while an async input wa
     let closedAgain!: () => void;
     const doneAgain = new Promise<void>((resolve) => closedAgain = resolve);
     let readAfter = 0;
-    async function* waits() {
+    const waits = async function* () {
       try {
         yield 6;
         await again;
@@ -305,7 +305,7 @@ Deno.test("Pool.imap() and imapUnordered() yield results while an async input wa
       } finally {
         closedAgain();
       }
-    }
+    };
     for await (const y of pool.imap(t.square, waits())) {
       assert.equal(y, 36);
       break;
