@@ -749,6 +749,13 @@ export class ProcessPoolExecutor {
     const core = this.#core;
     if (core.broken !== null) throw core.broken;
     const fnId = core.fnId(what, fn);
+    if (signal?.aborted) {
+      // Never queued, and its arguments never encoded (their shared objects
+      // are not held): cancel the future alone.
+      const future = new Future<R>();
+      future.cancel();
+      return future;
+    }
     // One argument travels as the chunk's one item (the argument list is
     // that item list already); several as one argument list to spread.
     const single = args.length === 1;
@@ -766,11 +773,6 @@ export class ProcessPoolExecutor {
       }
     }
     const future = new Future<R>();
-    if (signal?.aborted) {
-      // Never queued: cancel the future alone.
-      future.cancel();
-      return future;
-    }
     const chunk = futureChunk(
       fnId,
       flags,
@@ -880,7 +882,15 @@ export class ProcessPoolExecutor {
         undefined,
       );
     }
-    return mapResults(futures, timeout, signal) as AsyncIterableIterator<
+    // The deadline counts from this call (as Python's), not from the first
+    // next(): a generator's body runs only then.
+    const deadline = performance.now() + timeout;
+    return mapResults(
+      futures,
+      timeout,
+      deadline,
+      signal,
+    ) as AsyncIterableIterator<
       Awaited<R>
     >;
   }
@@ -922,9 +932,9 @@ export class ProcessPoolExecutor {
 async function* mapResults(
   futures: Future<unknown[]>[],
   timeout: number,
+  deadline: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<unknown> {
-  const deadline = performance.now() + timeout;
   try {
     for (const future of futures) {
       const remaining = Math.max(0, deadline - performance.now());

@@ -507,7 +507,8 @@ export class Pool {
   /**
    * Runs `fn` over the items and yields the results in input order as they
    * become ready. The input is pulled lazily (an endless generator works)
-   * and only a bounded number of chunks is in flight at a time. Leaving the
+   * and only a bounded number of chunks is in flight at a time; results
+   * are yielded while an async input waits for its next item. Leaving the
    * loop early drops the tasks not yet started.
    *
    * A task that throws ends the loop with its error when the loop reaches
@@ -518,6 +519,11 @@ export class Pool {
    * item that cannot be sent to a worker counts as such a failure: the
    * input is read no further, and the loop throws a `TypeError` naming the
    * item by its index.
+   *
+   * The loop pulls the input as it goes, so `join()` waits only for the
+   * tasks already taken from it: once the pool is joined or terminated, the
+   * loop throws instead of taking more (a `CancelledError` after
+   * `terminate()`). Finish the loop before `close()` and `join()`.
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -1059,19 +1065,51 @@ async function* imapGenerator(
     aborted = true;
     wake?.();
   };
+  // The next result to yield is there.
+  const due = () => ordered ? ready.has(nextOut) : readyOrder.length > 0;
+  // An async input's read in progress, kept across yields: results that
+  // come while the input is slow are yielded meanwhile, as CPython's imap
+  // yields while its task handler waits for the input. `settled` resolves
+  // (never rejects) once the read has.
+  let pending: {
+    step: Promise<IteratorResult<unknown>>;
+    settled: Promise<true>;
+  } | null = null;
+  // The chunk being filled (kept when a result is yielded midway).
+  let slice: unknown[] = [];
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     if (signal?.aborted) throw signal.reason;
     while (true) {
       // Top up the window.
-      while (!exhausted && live.size + ready.size < window) {
-        const slice: unknown[] = [];
+      fill: while (!exhausted && live.size + ready.size < window) {
         while (slice.length < chunksize) {
           let step: IteratorResult<unknown>;
+          if (!sync && pending === null) {
+            const next = (iterator as AsyncIterator<unknown>).next();
+            pending = {
+              step: next,
+              settled: next.then(() => true as const, () => true as const),
+            };
+          }
+          // A slow input: yield the results that come first.
+          while (pending !== null && live.size > 0 && !due() && !aborted) {
+            const read = await Promise.race([
+              pending.settled,
+              new Promise<false>((resolve) => wake = () => resolve(false)),
+            ]);
+            wake = null;
+            if (read) break;
+          }
+          if (aborted) throw signal!.reason;
+          if (pending !== null && due()) break fill;
           try {
-            step = sync
-              ? (iterator as Iterator<unknown>).next()
-              : await (iterator as AsyncIterator<unknown>).next();
+            if (pending === null) step = (iterator as Iterator<unknown>).next();
+            else {
+              const next = pending.step;
+              pending = null;
+              step = await next;
+            }
           } catch (error) {
             inputError = { error };
             exhausted = ended = true;
@@ -1105,6 +1143,7 @@ async function* imapGenerator(
           state: ChunkState.Queued,
         };
         live.add(chunk);
+        slice = [];
         core.enqueue(chunk);
       }
       if (exhausted && live.size === 0 && ready.size === 0) {
@@ -1132,11 +1171,17 @@ async function* imapGenerator(
     signal?.removeEventListener("abort", onAbort);
     for (const chunk of live) core.cancel(chunk);
     if (!ended) {
-      try {
-        await iterator.return?.();
-      } catch {
-        // The input's own cleanup failed; the loop is over anyway.
-      }
+      const close = async () => {
+        try {
+          await iterator.return?.();
+        } catch {
+          // The input's own cleanup failed; the loop is over anyway.
+        }
+      };
+      // A read still in progress may never end: the input is closed once
+      // it has, without waiting for it here.
+      if (pending === null) await close();
+      else void pending.settled.then(close);
     }
   }
 }

@@ -9,11 +9,13 @@ import {
   Future,
   ProcessPoolExecutor,
   RemoteError,
+  SharedMemory,
   TimeoutError,
   Value,
   wait,
   WorkerCrashedError,
 } from "@denomp/multiprocessing";
+import { arenaStats } from "../dist/lib/_internal.js";
 import * as t from "./fixtures/pool_targets.ts";
 import {
   runFixture,
@@ -455,6 +457,23 @@ Deno.test("Future.cancel() on 20k queued futures: none of them runs, the others 
     // Resolves only if every cancelled chunk left the core's count.
     await executor.shutdown();
   }
+});
+
+Deno.test("ProcessPoolExecutor.submitWith() with an already-aborted signal holds none of its arguments' shared objects", async () => {
+  const before = arenaStats();
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 1, module });
+  const shm = new SharedMemory({ create: true, size: 8 });
+  const signal = AbortSignal.abort(new Error("already"));
+  const one = executor.submitWith(t.identity, [shm], { signal });
+  const two = executor.submitWith("add", [shm, 1], { signal });
+  assert.equal(one.cancelled(), true);
+  assert.equal(two.cancelled(), true);
+  await assert.rejects(one.result(), CancelledError);
+  shm.unlink();
+  shm.close();
+  // Nothing held the block: it went with its creator's handle.
+  assert.deepEqual(arenaStats(), before);
+  assert.equal(await executor.submit(t.square, 3).result(), 9);
 });
 
 Deno.test("ProcessPoolExecutor.submitWith(): one AbortSignal over 5,000 futures is one listener; abort cancels those not started", async () => {

@@ -263,6 +263,95 @@ Deno.test("Pool.imap() and imapUnordered() yield the results before an item that
   });
 });
 
+Deno.test("Pool.imap() and imapUnordered() yield results while an async input waits for its next item", async () => {
+  await using pool = new Pool({ processes: 2, module });
+  for (const ordered of [true, false]) {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => open = resolve);
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => closed = resolve);
+    const input = async function* () {
+      try {
+        yield 3;
+        await gate;
+        yield 4;
+        yield 5;
+      } finally {
+        closed();
+      }
+    };
+    const it = ordered
+      ? pool.imap(t.square, input())
+      : pool.imapUnordered(t.square, input());
+    // The input is still waiting at its gate.
+    assert.deepEqual(await it.next(), { value: 9, done: false });
+    open();
+    const rest = await Array.fromAsync(it);
+    assert.deepEqual(ordered ? rest : rest.sort(), [16, 25]);
+    await done;
+
+    // Left while the input waits: it is closed once its read ends.
+    let openAgain!: () => void;
+    const again = new Promise<void>((resolve) => openAgain = resolve);
+    let closedAgain!: () => void;
+    const doneAgain = new Promise<void>((resolve) => closedAgain = resolve);
+    let readAfter = 0;
+    const waits = async function* () {
+      try {
+        yield 6;
+        await again;
+        yield 7;
+        readAfter++;
+      } finally {
+        closedAgain();
+      }
+    };
+    for await (const y of pool.imap(t.square, waits())) {
+      assert.equal(y, 36);
+      break;
+    }
+    openAgain();
+    await doneAgain;
+    assert.equal(readAfter, 0);
+  }
+});
+
+Deno.test("Pool.imap() still reading its input when the pool is terminated, or closed and joined, throws instead of waiting for ever", async () => {
+  // Terminated while the loop waits for its next item.
+  const pool = new Pool({ processes: 2, module });
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => open = resolve);
+  async function* slow() {
+    await gate;
+    yield 1;
+  }
+  const waiting = pool.imap(t.square, slow()).next();
+  pool.terminate();
+  open();
+  await assert.rejects(waiting, CancelledError);
+  await pool.join();
+
+  // Joined while the loop has input left to read: the tasks it took run.
+  const other = new Pool({ processes: 2, module });
+  const xs = Array.from({ length: 1000 }, (_, i) => i);
+  const it = other.imap(t.square, xs);
+  assert.deepEqual(await it.next(), { value: 0, done: false });
+  other.close();
+  await other.join();
+  const out = await drain(it);
+  assert.ok(out.values.length < xs.length - 1, String(out.values.length));
+  assert.deepEqual(
+    out.values,
+    xs.slice(1, out.values.length + 1).map((x) => x * x),
+  );
+  assert.ok(out.error instanceof Error, String(out.error));
+  assert.match(
+    (out.error as Error).message,
+    /closed and its workers have exited/,
+  );
+  assert.equal(other.state, "closed");
+});
+
 Deno.test("Pool.map() and starmap() reject with a failing input's error; the pool stays usable (CPython's test_map_handle_iterable_exception)", async () => {
   await using pool = new Pool({ processes: 2, module });
   for (const gen of [throwingGenerator, throwingAsyncGenerator]) {

@@ -196,6 +196,12 @@ export class PoolCore {
   #started = false;
   #stopped = false;
   #broken: Error | null = null;
+  /**
+   * Why the pool takes no more chunks once its workers were stopped
+   * (terminated, or closed and joined): a chunk queued then would wait for
+   * ever.
+   */
+  #refused: Error | null = null;
   #idleWaiters: (() => void)[] = [];
   #rr = 0;
   #initargs: { value: unknown[]; shared: boolean } | null = null;
@@ -322,10 +328,11 @@ export class PoolCore {
 
   /** Queues a chunk. Fails it at once when the pool is broken or stopped. */
   enqueue(chunk: Chunk): void {
-    if (this.#broken !== null) {
+    const refused = this.#broken ?? this.#refused;
+    if (refused !== null) {
       chunk.state = ChunkState.Done;
       this.#releaseHandles(chunk);
-      chunk.owner.chunkFailed(chunk, this.#broken);
+      chunk.owner.chunkFailed(chunk, refused);
       return;
     }
     this.#queue.push(chunk);
@@ -340,8 +347,9 @@ export class PoolCore {
    */
   enqueueRun(run: ChunkRun): void {
     if (run.next >= run.count) return;
-    if (this.#broken !== null) {
-      for (const chunk of spend(run)) this.#fail(chunk, this.#broken);
+    const refused = this.#broken ?? this.#refused;
+    if (refused !== null) {
+      for (const chunk of spend(run)) this.#fail(chunk, refused);
       return;
     }
     this.#queue.push(run);
@@ -428,6 +436,7 @@ export class PoolCore {
    */
   terminate(reason: Error): void {
     this.#stopped = true;
+    this.#refused ??= reason;
     const inflight = this.#slots.flatMap((slot) => slot.inflight);
     for (const slot of [...this.#slots]) {
       this.#retire(slot, -15, slot.inflight.length > 0);
@@ -446,6 +455,9 @@ export class PoolCore {
   async shutdown(): Promise<void> {
     await this.idle();
     this.#stopped = true;
+    this.#refused ??= new Error(
+      "Cannot run task: the pool was closed and its workers have exited (joined)",
+    );
     for (const slot of [...this.#slots]) this.#retire(slot, 0, false);
     this.#releaseAll();
     while (this.#exits.size > 0) await Promise.all([...this.#exits]);
