@@ -3045,6 +3045,12 @@ var PoolCore = class {
   #started = false;
   #stopped = false;
   #broken = null;
+  /**
+   * Why the pool takes no more chunks once its workers were stopped
+   * (terminated, or closed and joined): a chunk queued then would wait for
+   * ever.
+   */
+  #refused = null;
   #idleWaiters = [];
   #rr = 0;
   #initargs = null;
@@ -3155,10 +3161,11 @@ var PoolCore = class {
   }
   /** Queues a chunk. Fails it at once when the pool is broken or stopped. */
   enqueue(chunk) {
-    if (this.#broken !== null) {
+    const refused = this.#broken ?? this.#refused;
+    if (refused !== null) {
       chunk.state = ChunkState.Done;
       this.#releaseHandles(chunk);
-      chunk.owner.chunkFailed(chunk, this.#broken);
+      chunk.owner.chunkFailed(chunk, refused);
       return;
     }
     this.#queue.push(chunk);
@@ -3172,8 +3179,9 @@ var PoolCore = class {
    */
   enqueueRun(run2) {
     if (run2.next >= run2.count) return;
-    if (this.#broken !== null) {
-      for (const chunk of spend(run2)) this.#fail(chunk, this.#broken);
+    const refused = this.#broken ?? this.#refused;
+    if (refused !== null) {
+      for (const chunk of spend(run2)) this.#fail(chunk, refused);
       return;
     }
     this.#queue.push(run2);
@@ -3250,6 +3258,7 @@ var PoolCore = class {
    */
   terminate(reason) {
     this.#stopped = true;
+    this.#refused ??= reason;
     const inflight = this.#slots.flatMap((slot) => slot.inflight);
     for (const slot of [
       ...this.#slots
@@ -3269,6 +3278,7 @@ var PoolCore = class {
   async shutdown() {
     await this.idle();
     this.#stopped = true;
+    this.#refused ??= new Error("Cannot run task: the pool was closed and its workers have exited (joined)");
     for (const slot of [
       ...this.#slots
     ]) this.#retire(slot, 0, false);
@@ -5789,15 +5799,12 @@ function assertWorkerOptionsEnabled(what) {
   }
   const args = cmdline.split("\0");
   if (args.includes("--unstable-worker-options") || args.includes("--unstable")) return;
-  if (configEnablesWorkerOptions()) return;
+  if (configEnablesWorkerOptions(args)) return;
   throw new TypeError(`${what}: the permissions option needs Deno's --unstable-worker-options flag (or "unstable": ["worker-options"] in deno.json)`);
 }
 __name(assertWorkerOptionsEnabled, "assertWorkerOptionsEnabled");
-function configEnablesWorkerOptions() {
-  for (const file of [
-    "deno.json",
-    "deno.jsonc"
-  ]) {
+function configEnablesWorkerOptions(args) {
+  for (const file of configCandidates(args)) {
     try {
       if (Deno.permissions.querySync({
         name: "read",
@@ -5810,6 +5817,41 @@ function configEnablesWorkerOptions() {
   return false;
 }
 __name(configEnablesWorkerOptions, "configEnablesWorkerOptions");
+function configCandidates(args) {
+  if (args.includes("--no-config")) return [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if ((arg === "--config" || arg === "-c") && i + 1 < args.length) {
+      return [
+        args[i + 1]
+      ];
+    }
+    if (arg.startsWith("--config=")) return [
+      arg.slice("--config=".length)
+    ];
+  }
+  const dirs = [];
+  try {
+    dirs.push(Deno.cwd());
+  } catch {
+  }
+  if (Deno.mainModule.startsWith("file:")) {
+    dirs.push(decodeURIComponent(new URL(".", Deno.mainModule).pathname));
+  }
+  const out2 = /* @__PURE__ */ new Set();
+  for (const start of dirs) {
+    const parts = start.split("/").filter((part) => part !== "");
+    for (let n = parts.length; n >= 0; n--) {
+      const dir = `/${parts.slice(0, n).join("/")}`.replace(/\/$/, "");
+      out2.add(`${dir}/deno.json`);
+      out2.add(`${dir}/deno.jsonc`);
+    }
+  }
+  return [
+    ...out2
+  ];
+}
+__name(configCandidates, "configCandidates");
 
 // lib/process/status.ts
 var PROC_STATE_ENDING = 3;
@@ -5847,19 +5889,18 @@ function errorOf(status) {
 __name(errorOf, "errorOf");
 function writeError(status, error) {
   const encoder7 = new TextEncoder();
-  let record2 = {
-    ...error
-  };
-  let bytes = encoder7.encode(JSON.stringify(record2));
-  if (bytes.length > PROC_ERROR_BYTES) {
-    record2 = {
-      ...record2,
-      message: record2.message.slice(0, 1024),
-      stack: (record2.stack ?? "").slice(0, PROC_ERROR_BYTES / 4)
+  let bytes = encoder7.encode(JSON.stringify(error));
+  for (let chars = PROC_ERROR_BYTES / 4; bytes.length > PROC_ERROR_BYTES; ) {
+    const record2 = {
+      name: String(error.name).slice(0, 256),
+      message: String(error.message).slice(0, Math.min(chars, 1024))
     };
+    if (error.stack !== void 0) {
+      record2.stack = String(error.stack).slice(0, chars);
+    }
     bytes = encoder7.encode(JSON.stringify(record2));
+    chars = Math.max(1024, chars >> 1);
   }
-  if (bytes.length > PROC_ERROR_BYTES) return;
   new Uint8Array(status.buffer, PROC_HEADER_INTS * 4, bytes.length).set(bytes);
   Atomics.store(status, PROC_ERROR_LENGTH, bytes.length);
 }
@@ -6350,6 +6391,8 @@ var Process = class {
       resolveStarted = resolve;
       rejectStarted = reject;
     });
+    started.catch(() => {
+    });
     const onError = /* @__PURE__ */ __name((event) => {
       if (status !== null && pid !== null) {
         endProcess(status, pid, 1, serializeError(event.error ?? new Error(event.message)));
@@ -6564,13 +6607,18 @@ var Process = class {
     this.#closed = true;
     this.#release(false);
   }
-  /** Terminates the process if it is running. */
+  /** Terminates the process if it is running. A no-op once closed. */
   [Symbol.dispose]() {
+    if (this.#closed) return;
     if (this.isAlive()) this.terminate();
     this.#closed = true;
   }
-  /** Terminates the process if it is running, then joins it. */
+  /**
+   * Terminates the process if it is running, then joins it. A no-op once
+   * closed.
+   */
   async [Symbol.asyncDispose]() {
+    if (this.#closed) return;
     if (this.isAlive()) this.terminate();
     if (this.#status !== null) await this.join();
     this.#closed = true;
@@ -7132,6 +7180,11 @@ var ProcessPoolExecutor = class {
     const core = this.#core;
     if (core.broken !== null) throw core.broken;
     const fnId = core.fnId(what, fn);
+    if (signal?.aborted) {
+      const future2 = new Future();
+      future2.cancel();
+      return future2;
+    }
     const single = args.length === 1;
     const items = single ? args : [
       args
@@ -7144,10 +7197,6 @@ var ProcessPoolExecutor = class {
       }
     }
     const future = new Future();
-    if (signal?.aborted) {
-      future.cancel();
-      return future;
-    }
     const chunk = futureChunk(fnId, flags, items, timeout, SUBMIT_OWNER, 0, future);
     this.#enqueue(chunk, signal);
     return future;
@@ -7220,7 +7269,8 @@ var ProcessPoolExecutor = class {
       futures.push(future);
       this.#enqueue(futureChunk(fnId, flags, slice, 0, MAP_OWNER, base, future), void 0);
     }
-    return mapResults(futures, timeout, signal);
+    const deadline = performance.now() + timeout;
+    return mapResults(futures, timeout, deadline, signal);
   }
   /**
    * Stops accepting tasks. With `cancelFutures`, cancels the futures not yet
@@ -7253,8 +7303,7 @@ var ProcessPoolExecutor = class {
     return `ProcessPoolExecutor { maxWorkers: ${this.#core.size}, workers: ${this.#core.workers}, pending: ${this.#core.outstanding}${this.#shutdown ? ", shut down" : ""} }`;
   }
 };
-async function* mapResults(futures, timeout, signal) {
-  const deadline = performance.now() + timeout;
+async function* mapResults(futures, timeout, deadline, signal) {
   try {
     for (const future of futures) {
       const remaining = Math.max(0, deadline - performance.now());
@@ -14674,7 +14723,8 @@ var Pool = class {
   /**
    * Runs `fn` over the items and yields the results in input order as they
    * become ready. The input is pulled lazily (an endless generator works)
-   * and only a bounded number of chunks is in flight at a time. Leaving the
+   * and only a bounded number of chunks is in flight at a time; results
+   * are yielded while an async input waits for its next item. Leaving the
    * loop early drops the tasks not yet started.
    *
    * A task that throws ends the loop with its error when the loop reaches
@@ -14685,6 +14735,11 @@ var Pool = class {
    * item that cannot be sent to a worker counts as such a failure: the
    * input is read no further, and the loop throws a `TypeError` naming the
    * item by its index.
+   *
+   * The loop pulls the input as it goes, so `join()` waits only for the
+   * tasks already taken from it: once the pool is joined or terminated, the
+   * loop throws instead of taking more (a `CancelledError` after
+   * `terminate()`). Finish the loop before `close()` and `join()`.
    *
    * @typeParam T The item type.
    * @typeParam R The function's return type.
@@ -15069,18 +15124,42 @@ async function* imapGenerator(core, what, fnId, iterable, chunksize, timeout, or
     aborted = true;
     wake?.();
   }, "onAbort");
+  const due = /* @__PURE__ */ __name(() => ordered ? ready2.has(nextOut) : readyOrder.length > 0, "due");
+  let pending = null;
+  let slice = [];
   signal?.addEventListener("abort", onAbort, {
     once: true
   });
   try {
     if (signal?.aborted) throw signal.reason;
     while (true) {
-      while (!exhausted && live3.size + ready2.size < window) {
-        const slice = [];
+      fill: while (!exhausted && live3.size + ready2.size < window) {
         while (slice.length < chunksize) {
           let step;
+          if (!sync && pending === null) {
+            const next = iterator.next();
+            pending = {
+              step: next,
+              settled: next.then(() => true, () => true)
+            };
+          }
+          while (pending !== null && live3.size > 0 && !due() && !aborted) {
+            const read2 = await Promise.race([
+              pending.settled,
+              new Promise((resolve) => wake = /* @__PURE__ */ __name(() => resolve(false), "wake"))
+            ]);
+            wake = null;
+            if (read2) break;
+          }
+          if (aborted) throw signal.reason;
+          if (pending !== null && due()) break fill;
           try {
-            step = sync ? iterator.next() : await iterator.next();
+            if (pending === null) step = iterator.next();
+            else {
+              const next = pending.step;
+              pending = null;
+              step = await next;
+            }
           } catch (error) {
             inputError = {
               error
@@ -15118,6 +15197,7 @@ async function* imapGenerator(core, what, fnId, iterable, chunksize, timeout, or
           state: ChunkState.Queued
         };
         live3.add(chunk);
+        slice = [];
         core.enqueue(chunk);
       }
       if (exhausted && live3.size === 0 && ready2.size === 0) {
@@ -15143,10 +15223,14 @@ async function* imapGenerator(core, what, fnId, iterable, chunksize, timeout, or
     signal?.removeEventListener("abort", onAbort);
     for (const chunk of live3) core.cancel(chunk);
     if (!ended) {
-      try {
-        await iterator.return?.();
-      } catch {
-      }
+      const close = /* @__PURE__ */ __name(async () => {
+        try {
+          await iterator.return?.();
+        } catch {
+        }
+      }, "close");
+      if (pending === null) await close();
+      else void pending.settled.then(close);
     }
   }
 }
@@ -20573,6 +20657,13 @@ function runThreadProcessChild() {
     installWorkerContext(context);
     const status = new Int32Array(context.status);
     const { name, pid } = context.self;
+    if (self.name !== name) {
+      Object.defineProperty(self, "name", {
+        value: name,
+        configurable: true,
+        enumerable: true
+      });
+    }
     const realClose = self.close.bind(self);
     void runProcess(message, name, {
       post: /* @__PURE__ */ __name((m) => self.postMessage(m), "post"),
