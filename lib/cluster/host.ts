@@ -74,7 +74,7 @@ import {
   SPLIT,
   START,
   type TaskFrame,
-  unpackItem,
+  unpackItems,
   unseal,
 } from "./wire.ts";
 import { encode } from "../channel/codec.ts";
@@ -449,7 +449,7 @@ class Host {
       }
       let items: unknown[];
       try {
-        items = (c[3 * k + 2] as unknown[]).map(unpackItem);
+        items = unpackItems(c[3 * k + 2]);
       } catch (error) {
         run.fail(k, error);
         continue;

@@ -246,6 +246,9 @@ export async function lastCommands(
   }
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 /**
  * The bytes of a Redis reply value, as a plain Uint8Array: a Node Buffer's
  * `slice()` does not copy, which a decoder that slices must not meet.
@@ -256,12 +259,12 @@ export function bytesOf(value: unknown): Uint8Array {
       ? value
       : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
-  return new TextEncoder().encode(String(value));
+  return encoder.encode(String(value));
 }
 
 /** A Redis reply value as text. */
 export function textOf(value: unknown): string {
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Uint8Array) return decoder.decode(value);
   return String(value);
 }
 

@@ -271,13 +271,26 @@ export function packItem(value: unknown, what: string, path: string): unknown {
   return encode(value, `${what}: ${path}`);
 }
 
-/** Undoes {@linkcode packItem} on a worker host. */
-export function unpackItem(item: unknown): unknown {
-  if (item instanceof Uint8Array) return decode(item);
-  if (Array.isArray(item)) {
-    for (let i = 0; i < item.length; i++) {
-      if (item[i] instanceof Uint8Array) item[i] = decode(item[i]);
+/**
+ * Undoes {@linkcode packItem} on a worker host, for a chunk's items, in
+ * place (the array is the decoded frame's own; a chunk of primitives, the
+ * common case, costs one type check per item).
+ *
+ * @throws {TypeError} When `items` is not an array.
+ */
+export function unpackItems(items: unknown): unknown[] {
+  if (!Array.isArray(items)) {
+    throw new TypeError("Cannot run task: malformed task frame");
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== "object" || item === null) continue;
+    if (item instanceof Uint8Array) items[i] = decode(item);
+    else if (Array.isArray(item)) {
+      for (let j = 0; j < item.length; j++) {
+        if (item[j] instanceof Uint8Array) item[j] = decode(item[j]);
+      }
     }
   }
-  return item;
+  return items;
 }
