@@ -147,15 +147,17 @@ async function lastCommands(redis, timeout, work) {
   }
 }
 __name(lastCommands, "lastCommands");
+var encoder = new TextEncoder();
+var decoder = new TextDecoder();
 function bytesOf(value) {
   if (value instanceof Uint8Array) {
     return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
-  return new TextEncoder().encode(String(value));
+  return encoder.encode(String(value));
 }
 __name(bytesOf, "bytesOf");
 function textOf(value) {
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Uint8Array) return decoder.decode(value);
   return String(value);
 }
 __name(textOf, "textOf");
@@ -449,19 +451,27 @@ function packItem(value, what, path) {
   return encode(value, `${what}: ${path}`);
 }
 __name(packItem, "packItem");
-function unpackItem(item) {
-  if (item instanceof Uint8Array) return decode(item);
-  if (Array.isArray(item)) {
-    for (let i = 0; i < item.length; i++) {
-      if (item[i] instanceof Uint8Array) item[i] = decode(item[i]);
+function unpackItems(items) {
+  if (!Array.isArray(items)) {
+    throw new TypeError("Cannot run task: malformed task frame");
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== "object" || item === null) continue;
+    if (item instanceof Uint8Array) items[i] = decode(item);
+    else if (Array.isArray(item)) {
+      for (let j = 0; j < item.length; j++) {
+        if (item[j] instanceof Uint8Array) item[j] = decode(item[j]);
+      }
     }
   }
-  return item;
+  return items;
 }
-__name(unpackItem, "unpackItem");
+__name(unpackItems, "unpackItems");
 
 // lib/cluster/client.ts
 var READ_COUNT = 1024;
+var ROUTE_TURNS = 4;
 var ClusterClient = class _ClusterClient {
   static {
     __name(this, "ClusterClient");
@@ -638,10 +648,16 @@ var ClusterClient = class _ClusterClient {
   }
   async #read() {
     let last = "0-0";
+    let routed = [];
     while (!this.#closed) {
       let reply;
       try {
-        reply = await this.#reader.callBuffer("XREAD", "COUNT", READ_COUNT, "BLOCK", 0, "STREAMS", this.resultsKey, last);
+        const reading = this.#reader.callBuffer("XREAD", "COUNT", READ_COUNT, "BLOCK", 0, "STREAMS", this.resultsKey, last);
+        if (routed.length > 0) {
+          this.#track(this.#cmd.call("XDEL", this.resultsKey, ...routed));
+          routed = [];
+        }
+        reply = await reading;
       } catch {
         if (this.#closed) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -650,13 +666,12 @@ var ClusterClient = class _ClusterClient {
       const streams = reply;
       const entries = streams?.[0]?.[1];
       if (entries === void 0 || entries.length === 0) continue;
-      const ids = [];
       const frames = [];
       for (const [id, fields] of entries) {
-        ids.push(textOf(id));
+        routed.push(textOf(id));
         frames.push(fieldOf(fields, "f"));
       }
-      last = ids[ids.length - 1];
+      last = routed[routed.length - 1];
       for (const sealed of frames) {
         const payload = unseal(this.#key, sealed);
         if (payload === null) continue;
@@ -668,7 +683,7 @@ var ClusterClient = class _ClusterClient {
         }
         this.#routes.get(frame.link)?.receive(frame);
       }
-      this.#track(this.#cmd.call("XDEL", this.resultsKey, ...ids));
+      for (let i = 0; i < ROUTE_TURNS; i++) await null;
     }
   }
 };
@@ -948,7 +963,7 @@ var Host = class {
       }
       let items;
       try {
-        items = c[3 * k + 2].map(unpackItem);
+        items = unpackItems(c[3 * k + 2]);
       } catch (error) {
         run.fail(k, error);
         continue;
@@ -1964,8 +1979,8 @@ The authkey comes from the DENOMP_AUTHKEY environment variable (never from
 the command line, where other users could read it); it must be the clients'.
 `;
 async function runWorkerCli(args) {
-  const encoder = new TextEncoder();
-  const print = /* @__PURE__ */ __name((line) => Deno.stderr.writeSync(encoder.encode(`${line}
+  const encoder2 = new TextEncoder();
+  const print = /* @__PURE__ */ __name((line) => Deno.stderr.writeSync(encoder2.encode(`${line}
 `)), "print");
   let values;
   try {

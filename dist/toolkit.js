@@ -605,7 +605,7 @@ function waitFor(subscribe, timeout, signal) {
     let timer;
     let done = false;
     let unsubscribe = void 0;
-    const finish2 = /* @__PURE__ */ __name(() => {
+    const finish3 = /* @__PURE__ */ __name(() => {
       if (done) return false;
       done = true;
       unsubscribe?.();
@@ -614,10 +614,10 @@ function waitFor(subscribe, timeout, signal) {
       return true;
     }, "finish");
     const onAbort = /* @__PURE__ */ __name(() => {
-      if (finish2()) reject(signal.reason);
+      if (finish3()) reject(signal.reason);
     }, "onAbort");
     const off = subscribe(() => {
-      if (finish2()) resolve(true);
+      if (finish3()) resolve(true);
     });
     if (done) {
       off();
@@ -626,7 +626,7 @@ function waitFor(subscribe, timeout, signal) {
     unsubscribe = off;
     if (timeout !== Infinity) {
       timer = setTimeout(() => {
-        if (finish2()) resolve(false);
+        if (finish3()) resolve(false);
       }, timeout);
     }
     signal?.addEventListener("abort", onAbort, {
@@ -6943,18 +6943,18 @@ var Future = class {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       let timer;
-      const onAbort = /* @__PURE__ */ __name(() => finish2(signal.reason), "onAbort");
-      const finish2 = /* @__PURE__ */ __name((error) => {
+      const onAbort = /* @__PURE__ */ __name(() => finish3(signal.reason), "onAbort");
+      const finish3 = /* @__PURE__ */ __name((error) => {
         if (timer !== void 0) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         this.#listeners = removeListener(this.#listeners, listener);
         if (error === void 0) resolve();
         else reject(error);
       }, "finish");
-      const listener = /* @__PURE__ */ __name(() => finish2(), "listener");
+      const listener = /* @__PURE__ */ __name(() => finish3(), "listener");
       this.#listeners = addListener(this.#listeners, listener);
       if (timeout !== Infinity) {
-        timer = setTimeout(() => finish2(new TimeoutError(`${what}: timed out after ${timeout} ms`)), timeout);
+        timer = setTimeout(() => finish3(new TimeoutError(`${what}: timed out after ${timeout} ms`)), timeout);
       }
       signal?.addEventListener("abort", onAbort, {
         once: true
@@ -7513,7 +7513,7 @@ function wait(futures, options) {
       let remaining = waiting.length;
       let settled = false;
       let timer;
-      const finish2 = /* @__PURE__ */ __name(() => {
+      const finish3 = /* @__PURE__ */ __name(() => {
         if (settled) return;
         settled = true;
         if (timer !== void 0) clearTimeout(timer);
@@ -7524,11 +7524,11 @@ function wait(futures, options) {
       }, "finish");
       const onDone = /* @__PURE__ */ __name((f) => {
         remaining--;
-        if (returnWhen === FIRST_COMPLETED || remaining === 0 || returnWhen === FIRST_EXCEPTION && control.failed(f)) finish2();
+        if (returnWhen === FIRST_COMPLETED || remaining === 0 || returnWhen === FIRST_EXCEPTION && control.failed(f)) finish3();
       }, "onDone");
       for (const f of waiting) control.listen(f, onDone);
       if (timeout !== Infinity && !settled) {
-        timer = setTimeout(finish2, timeout);
+        timer = setTimeout(finish3, timeout);
       }
     });
   } catch (error) {
@@ -9561,6 +9561,184 @@ function keyBytes(what, authkey) {
   throw new TypeError(`${what}: authkey must be a Uint8Array or a string, received ${describe(authkey)}`);
 }
 __name(keyBytes, "keyBytes");
+var SMALL_FRAME = 1024;
+var K = new Uint32Array([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var IV = new Uint32Array([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var BLOCK = 64;
+var schedule = new Uint32Array(64);
+function compress(h, bytes, o) {
+  const w = schedule;
+  for (let i = 0; i < 16; i++, o += 4) {
+    w[i] = bytes[o] << 24 | bytes[o + 1] << 16 | bytes[o + 2] << 8 | bytes[o + 3];
+  }
+  for (let i = 16; i < 64; i++) {
+    const a2 = w[i - 15];
+    const b2 = w[i - 2];
+    const s0 = (a2 >>> 7 | a2 << 25) ^ (a2 >>> 18 | a2 << 14) ^ a2 >>> 3;
+    const s1 = (b2 >>> 17 | b2 << 15) ^ (b2 >>> 19 | b2 << 13) ^ b2 >>> 10;
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1 | 0;
+  }
+  let a = h[0];
+  let b = h[1];
+  let c = h[2];
+  let d = h[3];
+  let e = h[4];
+  let f = h[5];
+  let g = h[6];
+  let k = h[7];
+  for (let i = 0; i < 64; i++) {
+    const s1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+    const t1 = k + s1 + (e & f ^ ~e & g) + K[i] + w[i] | 0;
+    const s0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+    const t2 = s0 + (a & b ^ a & c ^ b & c) | 0;
+    k = g;
+    g = f;
+    f = e;
+    e = d + t1 | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2 | 0;
+  }
+  h[0] = h[0] + a;
+  h[1] = h[1] + b;
+  h[2] = h[2] + c;
+  h[3] = h[3] + d;
+  h[4] = h[4] + e;
+  h[5] = h[5] + f;
+  h[6] = h[6] + g;
+  h[7] = h[7] + k;
+}
+__name(compress, "compress");
+function finish2(h, before, data) {
+  let o = 0;
+  for (; o + BLOCK <= data.length; o += BLOCK) compress(h, data, o);
+  const rest = data.length - o;
+  const tail = new Uint8Array(rest + 9 <= BLOCK ? BLOCK : 2 * BLOCK);
+  tail.set(data.subarray(o));
+  tail[rest] = 128;
+  const bits = (before + data.length) * 8;
+  const view2 = new DataView(tail.buffer);
+  view2.setUint32(tail.length - 8, Math.floor(bits / 4294967296));
+  view2.setUint32(tail.length - 4, bits >>> 0);
+  compress(h, tail, 0);
+  if (tail.length > BLOCK) compress(h, tail, BLOCK);
+}
+__name(finish2, "finish");
+function digestBytes(h) {
+  const out2 = new Uint8Array(32);
+  const view2 = new DataView(out2.buffer);
+  for (let i = 0; i < 8; i++) view2.setUint32(4 * i, h[i]);
+  return out2;
+}
+__name(digestBytes, "digestBytes");
+var padsOf = /* @__PURE__ */ new WeakMap();
+function pads(authkey) {
+  let p = padsOf.get(authkey);
+  if (p !== void 0) return p;
+  const block = new Uint8Array(BLOCK);
+  if (authkey.length > BLOCK) {
+    const h = IV.slice();
+    finish2(h, 0, authkey);
+    block.set(digestBytes(h));
+  } else block.set(authkey);
+  for (let i = 0; i < BLOCK; i++) block[i] ^= 54;
+  const inner = IV.slice();
+  compress(inner, block, 0);
+  for (let i = 0; i < BLOCK; i++) block[i] ^= 54 ^ 92;
+  const outer = IV.slice();
+  compress(outer, block, 0);
+  p = {
+    inner,
+    outer
+  };
+  padsOf.set(authkey, p);
+  return p;
+}
+__name(pads, "pads");
+function hmacSmall(authkey, data) {
+  const { inner, outer } = pads(authkey);
+  const h = inner.slice();
+  finish2(h, BLOCK, data);
+  const o = outer.slice();
+  finish2(o, BLOCK, digestBytes(h));
+  return digestBytes(o);
+}
+__name(hmacSmall, "hmacSmall");
 var nodeCrypto = null;
 function loadNodeCrypto() {
   if (nodeCrypto === null) {
@@ -9571,13 +9749,17 @@ function loadNodeCrypto() {
 }
 __name(loadNodeCrypto, "loadNodeCrypto");
 function signSync(authkey, data) {
+  if (data.length <= SMALL_FRAME) return hmacSmall(authkey, data);
   const digest = loadNodeCrypto().createHmac("sha256", authkey).update(data).digest();
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 __name(signSync, "signSync");
 function verifySync(authkey, data, mac) {
   const expected = signSync(authkey, data);
-  return mac.length === expected.length && loadNodeCrypto().timingSafeEqual(expected, mac);
+  if (mac.length !== expected.length) return false;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected[i] ^ mac[i];
+  return diff === 0;
 }
 __name(verifySync, "verifySync");
 
@@ -18464,7 +18646,7 @@ var CUSTOM_METHODS = [
       }
       const instance = entry.state;
       const args = decodeArgs(params.slice(2));
-      const finish2 = /* @__PURE__ */ __name((result2) => answer(entry, method, result2), "finish");
+      const finish3 = /* @__PURE__ */ __name((result2) => answer(entry, method, result2), "finish");
       let result;
       try {
         result = instance[method].apply(instance, args);
@@ -18472,11 +18654,11 @@ var CUSTOM_METHODS = [
         throw new UserError(error);
       }
       if (result instanceof Promise) {
-        return result.then(finish2, (error) => {
+        return result.then(finish3, (error) => {
           throw new UserError(error);
         });
       }
-      return finish2(result);
+      return finish3(result);
     }
   ]
 ];
@@ -20567,7 +20749,7 @@ __name(runBroker, "runBroker");
 // lib/process/child.ts
 async function runProcess(message, name, port2) {
   let closed = false;
-  const finish2 = /* @__PURE__ */ __name((code, error) => {
+  const finish3 = /* @__PURE__ */ __name((code, error) => {
     if (closed) return;
     closed = true;
     setFinishHook(null);
@@ -20585,22 +20767,22 @@ ${serialized.stack ?? serialized.message}
     });
     port2.close(code);
   }, "finish");
-  setFinishHook(finish2);
+  setFinishHook(finish3);
   Deno.exit = (code) => {
-    finish2(code ?? 0);
+    finish3(code ?? 0);
     throw new ExitSignal(code ?? 0);
   };
   const global = globalThis;
-  if (typeof global.close === "function") global.close = () => finish2(0);
+  if (typeof global.close === "function") global.close = () => finish3(0);
   globalThis.addEventListener("error", (event) => {
     event.preventDefault();
     if (event.error instanceof ExitSignal) return;
-    finish2(1, event.error ?? new Error(event.message));
+    finish3(1, event.error ?? new Error(event.message));
   });
   globalThis.addEventListener("unhandledrejection", (event) => {
     event.preventDefault();
     if (event.reason instanceof ExitSignal) return;
-    finish2(1, event.reason);
+    finish3(1, event.reason);
   });
   let target;
   let args;
@@ -20633,10 +20815,10 @@ ${serialized.stack ?? serialized.message}
   });
   try {
     await target(...args);
-    finish2(0);
+    finish3(0);
   } catch (error) {
-    if (error instanceof ExitSignal) finish2(error.code);
-    else finish2(1, error);
+    if (error instanceof ExitSignal) finish3(error.code);
+    else finish3(1, error);
   }
 }
 __name(runProcess, "runProcess");
